@@ -1,0 +1,235 @@
+"""The layer catalogue: a literal dict keyed by the saved type name (torch.nn's class name where one exists)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from torch import nn
+
+from . import layers, shapes
+from .params import MAX_SIZE, ParamSpec
+
+# Palette order; the canvas shows categories in this order.
+CATEGORIES = ["input", "dense", "convolution", "pooling", "normalisation", "recurrent", "attention",
+              "merge", "reshape", "activation"]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    category: str
+    help: str
+    infer: Callable  # (input specs, params, type name) -> output spec; raises ShapeError
+    cls: type | None = None  # the module class (None for Input)
+    params: dict = field(default_factory=dict)  # name -> ParamSpec
+    inputs: int | str = 1  # 0 (Input), 1, or "many" (Add, Concat)
+    inferred: Callable = lambda ins: {}  # constructor arguments that follow from the input shape
+    fixed: dict = field(default_factory=dict)  # constructor arguments we always set (batch_first)
+    call: str = "plain"  # "plain" | "first" (module returns a tuple; take [0]) | "self_attention"
+    key_params: tuple = ()  # the 1-3 parameters a node face shows
+
+
+def _size(help, initial=64, default=None):
+    kw = {"default": default} if default is not None else {"initial": initial}
+    return ParamSpec("int", help, min=1, max=MAX_SIZE, **kw)
+
+
+def _bias():
+    return ParamSpec("bool", "learn an additive bias", default=True)
+
+
+def _kernel(default=None, initial=3):
+    kw = {"default": default} if default is not None else {"initial": initial}
+    return ParamSpec("ints", "window size (one int, or one per spatial axis)", min=1, max=1024, **kw)
+
+
+def _conv_params(dims):
+    return {
+        "out_channels": _size("number of filters (output channels)", initial=8),
+        "kernel_size": _kernel(),
+        "stride": ParamSpec("ints", "step between windows", default=1, min=1, max=1024),
+        "padding": ParamSpec("ints", "zeros added on each side", default=0, min=0, max=1024),
+        "dilation": ParamSpec("ints", "spacing between kernel taps", default=1, min=1, max=1024),
+        "bias": _bias(),
+    }
+
+
+def _pool_params():
+    return {
+        "kernel_size": _kernel(initial=2),
+        "stride": ParamSpec("ints", "step between windows (empty = kernel_size)", default=None, min=1,
+                            max=1024, nullable=True),
+        "padding": ParamSpec("ints", "padding on each side", default=0, min=0, max=512),
+    }
+
+
+def _recurrent_params(with_nonlinearity=False):
+    p = {
+        "hidden_size": _size("size of the hidden state", initial=32),
+        "num_layers": ParamSpec("int", "stacked recurrent layers", default=1, min=1, max=16),
+        "bidirectional": ParamSpec("bool", "also read the sequence backwards (doubles the output)",
+                                   default=False),
+        "dropout": ParamSpec("float", "dropout between stacked layers", default=0.0, min=0.0, max=0.99),
+        "bias": _bias(),
+    }
+    if with_nonlinearity:
+        p["nonlinearity"] = ParamSpec("choice", "activation inside the cell", default="tanh",
+                                      choices=("tanh", "relu"))
+    return p
+
+
+def _first_feature(ins):
+    return ins[0][0][-1]
+
+
+def _channels(ins):
+    return ins[0][0][0]
+
+
+def _activation(name, help, params=None, key=()):
+    return LayerSpec("activation", help, shapes.identity, getattr(nn, name), params=params or {}, key_params=key)
+
+
+LAYERS: dict[str, LayerSpec] = {
+    "Input": LayerSpec(
+        "input", "where the data enters; shape excludes the batch axis", shapes.identity, inputs=0,
+        params={"shape": ParamSpec("shape", "shape of one sample, e.g. [64] or [1, 8, 8]", initial=[64]),
+                "dtype": ParamSpec("choice", "float values, or long token ids for an Embedding",
+                                   default="float", choices=("float", "long"))},
+        key_params=("shape",)),
+    "Linear": LayerSpec(
+        "dense", "fully connected: y = xWᵀ + b on the last axis", shapes.linear, nn.Linear,
+        params={"out_features": _size("number of output units", initial=64), "bias": _bias()},
+        inferred=lambda ins: {"in_features": _first_feature(ins)}, key_params=("out_features",)),
+    "Conv1d": LayerSpec(
+        "convolution", "1-D convolution over [C, L] (series, signals)", shapes.conv, nn.Conv1d,
+        params=_conv_params(1), inferred=lambda ins: {"in_channels": _channels(ins)},
+        key_params=("out_channels", "kernel_size")),
+    "Conv2d": LayerSpec(
+        "convolution", "2-D convolution over [C, H, W] images", shapes.conv, nn.Conv2d,
+        params=_conv_params(2), inferred=lambda ins: {"in_channels": _channels(ins)},
+        key_params=("out_channels", "kernel_size")),
+    "MaxPool1d": LayerSpec("pooling", "max over windows of [C, L]", shapes.pool, nn.MaxPool1d,
+                           params=_pool_params(), key_params=("kernel_size",)),
+    "MaxPool2d": LayerSpec("pooling", "max over windows of [C, H, W]", shapes.pool, nn.MaxPool2d,
+                           params=_pool_params(), key_params=("kernel_size",)),
+    "AvgPool2d": LayerSpec("pooling", "mean over windows of [C, H, W]", shapes.pool, nn.AvgPool2d,
+                           params=_pool_params(), key_params=("kernel_size",)),
+    "AdaptiveAvgPool2d": LayerSpec(
+        "pooling", "mean-pool [C, H, W] to a fixed output size", shapes.adaptive_pool, nn.AdaptiveAvgPool2d,
+        params={"output_size": ParamSpec("ints", "output height and width", initial=1, min=1, max=4096)},
+        key_params=("output_size",)),
+    "BatchNorm1d": LayerSpec(
+        "normalisation", "normalise each feature over the batch ([C] or [C, L])", shapes.batchnorm,
+        nn.BatchNorm1d, inferred=lambda ins: {"num_features": _channels(ins)},
+        params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
+                "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0,
+                                      max=1.0)}),
+    "BatchNorm2d": LayerSpec(
+        "normalisation", "normalise each channel over the batch and space", shapes.batchnorm,
+        nn.BatchNorm2d, inferred=lambda ins: {"num_features": _channels(ins)},
+        params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
+                "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0,
+                                      max=1.0)}),
+    "LayerNorm": LayerSpec(
+        "normalisation", "normalise each sample over its last axis", shapes.identity, nn.LayerNorm,
+        inferred=lambda ins: {"normalized_shape": _first_feature(ins)},
+        params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
+                "elementwise_affine": ParamSpec("bool", "learn a scale and shift", default=True)}),
+    "Dropout": LayerSpec(
+        "normalisation", "zero a random fraction p of values while training", shapes.any_dtype_identity,
+        nn.Dropout, params={"p": ParamSpec("float", "probability of dropping a value", default=0.5,
+                                           min=0.0, max=1.0)}, key_params=("p",)),
+    "Flatten": LayerSpec(
+        "reshape", "flatten axes start_dim..end_dim (torch counts the batch as dim 0)", shapes.flatten,
+        nn.Flatten, params={"start_dim": ParamSpec("int", "first axis to flatten", default=1, min=-8, max=8),
+                            "end_dim": ParamSpec("int", "last axis to flatten", default=-1, min=-8, max=8)}),
+    "Reshape": LayerSpec(
+        "reshape", "view each sample with a new shape (one -1 allowed)", shapes.reshape, layers.Reshape,
+        params={"shape": ParamSpec("shape", "new shape without the batch axis, e.g. [1, 8, 8]",
+                                   initial=[-1])}, key_params=("shape",)),
+    "Embedding": LayerSpec(
+        "dense", "look up a learned vector for each token id", shapes.embedding, nn.Embedding,
+        params={"num_embeddings": _size("vocabulary size (ids 0..n-1)", initial=16),
+                "embedding_dim": _size("vector size per token", initial=32),
+                "padding_idx": ParamSpec("int", "id whose vector stays zero (optional)", default=None,
+                                         min=0, max=MAX_SIZE, nullable=True)},
+        key_params=("num_embeddings", "embedding_dim")),
+    "RNN": LayerSpec(
+        "recurrent", "Elman RNN over [T, F]; outputs every step [T, H·dirs]", shapes.recurrent, nn.RNN,
+        params=_recurrent_params(with_nonlinearity=True), inferred=lambda ins: {"input_size": _first_feature(ins)},
+        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+    "LSTM": LayerSpec(
+        "recurrent", "long short-term memory over [T, F]; outputs every step", shapes.recurrent, nn.LSTM,
+        params=_recurrent_params(), inferred=lambda ins: {"input_size": _first_feature(ins)},
+        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+    "GRU": LayerSpec(
+        "recurrent", "gated recurrent unit over [T, F]; outputs every step", shapes.recurrent, nn.GRU,
+        params=_recurrent_params(), inferred=lambda ins: {"input_size": _first_feature(ins)},
+        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+    "MultiheadAttention": LayerSpec(
+        "attention", "self-attention over [T, E]: every step looks at every step", shapes.attention,
+        nn.MultiheadAttention, inferred=lambda ins: {"embed_dim": _first_feature(ins)},
+        params={"num_heads": ParamSpec("int", "parallel attention heads (must divide E)", initial=4,
+                                       min=1, max=256),
+                "dropout": ParamSpec("float", "dropout on attention weights", default=0.0, min=0.0, max=0.99),
+                "bias": _bias()},
+        fixed={"batch_first": True}, call="self_attention", key_params=("num_heads",)),
+    "TransformerEncoderLayer": LayerSpec(
+        "attention", "self-attention + feed-forward block with residuals and LayerNorm", shapes.attention,
+        nn.TransformerEncoderLayer, inferred=lambda ins: {"d_model": _first_feature(ins)},
+        params={"nhead": ParamSpec("int", "attention heads (must divide d_model)", initial=4, min=1, max=256),
+                "dim_feedforward": ParamSpec("int", "hidden size of the feed-forward part", default=2048,
+                                             min=1, max=MAX_SIZE),
+                "dropout": ParamSpec("float", "dropout inside the block", default=0.1, min=0.0, max=0.99),
+                "activation": ParamSpec("choice", "feed-forward activation", default="relu",
+                                        choices=("relu", "gelu")),
+                "norm_first": ParamSpec("bool", "LayerNorm before (pre-LN) instead of after", default=False)},
+        fixed={"batch_first": True}, key_params=("nhead", "dim_feedforward")),
+    "PositionalEncoding": LayerSpec(
+        "attention", "add position information to [T, D] (attention alone ignores order)", shapes.positional,
+        layers.PositionalEncoding, inferred=lambda ins: {"d_model": _first_feature(ins)},
+        params={"kind": ParamSpec("choice", "fixed sinusoids or a learned table", default="sinusoidal",
+                                  choices=("sinusoidal", "learned")),
+                "max_len": ParamSpec("int", "longest sequence supported", default=512, min=1, max=100_000)},
+        key_params=("kind",)),
+    "SequencePool": LayerSpec(
+        "recurrent", "reduce [T, F] to [F]: last step, mean or max over time", shapes.sequence_pool,
+        layers.SequencePool, params={"mode": ParamSpec("choice", "how to reduce the time axis",
+                                                       default="last", choices=("last", "mean", "max"))},
+        key_params=("mode",)),
+    "Add": LayerSpec("merge", "element-wise sum of its inputs (residual / skip connection)", shapes.add,
+                     layers.Add, inputs="many"),
+    "Concat": LayerSpec(
+        "merge", "join its inputs along an axis", shapes.concat, layers.Concat, inputs="many",
+        params={"dim": ParamSpec("int", "axis to join along (without the batch axis)", default=-1,
+                                 min=-8, max=8)}, key_params=("dim",)),
+    "ReLU": _activation("ReLU", "max(0, x): the default choice for hidden layers"),
+    "LeakyReLU": _activation("LeakyReLU", "x for x > 0, slope·x otherwise: no dead units",
+                             {"negative_slope": ParamSpec("float", "slope for x < 0", default=0.01,
+                                                          min=0.0, max=1.0)}, ("negative_slope",)),
+    "Sigmoid": _activation("Sigmoid", "1/(1+e⁻ˣ): squashes to (0, 1); saturates, so gradients vanish in deep stacks"),
+    "Tanh": _activation("Tanh", "squashes to (-1, 1), zero-centred; saturates like Sigmoid"),
+    "GELU": _activation("GELU", "smooth ReLU used in Transformers",
+                        {"approximate": ParamSpec("choice", "exact or tanh approximation", default="none",
+                                                  choices=("none", "tanh"))}),
+    "SiLU": _activation("SiLU", "x·sigmoid(x) (Swish)"),
+    "ELU": _activation("ELU", "x for x > 0, α(eˣ−1) otherwise",
+                       {"alpha": ParamSpec("float", "value approached for very negative x", default=1.0,
+                                           min=0.0, max=100.0)}),
+    "Softmax": LayerSpec(
+        "activation", "turn scores into probabilities along dim (leave it out before CrossEntropyLoss)",
+        shapes.softmax, nn.Softmax,
+        params={"dim": ParamSpec("int", "axis that sums to 1", default=-1, min=-8, max=8)}),
+}
+
+def palette() -> dict:
+    """The catalogue as plain JSON for palettes and inspectors."""
+    return {name: {"category": s.category, "help": s.help, "inputs": s.inputs,
+                   "key_params": list(s.key_params),
+                   "params": {k: p.to_dict() for k, p in s.params.items()}}
+            for name, s in LAYERS.items()}
+
+
+def constructor_kwargs(spec: LayerSpec, ins, params: dict) -> dict:
+    """Every argument the module class is built with: inferred sizes, then the node's params, then fixed ones."""
+    return {**spec.inferred(ins), **params, **spec.fixed}

@@ -1,0 +1,63 @@
+"""The `python -m builder` command line: check a project file and print its shapes; never a traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .check import check
+from .project import ProjectError, load_project
+from .shapes import fmt
+
+
+def _table(project, report) -> str:
+    rows = [("node", "type", "output shape", "params")]
+    types = {n.id: n.type for n in project.graph.nodes}
+    for nid in report.order:
+        shape = fmt(report.shapes[nid]) if nid in report.shapes else "?"
+        rows.append((nid, types[nid], shape, f"{report.param_counts.get(nid, 0):,}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_check(args) -> int:
+    try:
+        project = load_project(args.file)
+    except ProjectError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    report = check(project)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if not report.ok:
+        for p in report.errors:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"{args.file}: {len(report.errors)} problem(s)", file=sys.stderr)
+        return 1
+    print(_table(project, report))
+    mem = report.memory
+    print(f"\ntotal trainable parameters: {report.total_params:,}")
+    print(f"memory: {mem['params_bytes'] / 2**20:.2f} MiB of weights, "
+          f"{mem['activation_bytes_per_sample'] / 1024:.1f} KiB of activations per sample")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m builder", description="Check and export NeuroCanvas projects.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="print each node's output shape and the parameter count")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_check)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a bug of ours must still read as one line, not a traceback
+        print(f"error: internal problem while running {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 3

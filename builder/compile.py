@@ -1,0 +1,94 @@
+"""Compile a checked graph into a torch.fx.GraphModule: one submodule per node, forward in topological order."""
+from __future__ import annotations
+
+import keyword
+import operator
+import re
+
+import torch
+from torch import fx, nn
+from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
+
+from .catalogue import LAYERS, constructor_kwargs
+from .check import check
+from .project import Graph, Project, load_project
+from .report import Report
+
+
+class GraphError(ValueError):
+    """The graph cannot be built; `.report` holds every problem, each naming its node."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__("; ".join(str(p) for p in report.errors))
+
+
+def attribute_names(node_ids) -> dict[str, str]:
+    """Python attribute names from node ids: `conv-1` -> `conv_1`, unique, never shadowing nn.Module's own."""
+    names, taken = {}, set()
+    for nid in node_ids:
+        base = re.sub(r"\W", "_", nid) or "node"
+        if base[0].isdigit():
+            base = "n_" + base
+        if keyword.iskeyword(base) or hasattr(nn.Module, base) or base in ("x", "self", "torch", "nn"):
+            base += "_"
+        name, k = base, 2
+        while name in taken:
+            name, k = f"{base}_{k}", k + 1
+        taken.add(name)
+        names[nid] = name
+    return names
+
+
+def build_modules(report: Report, graph: Graph) -> dict[str, nn.Module]:
+    """node id -> freshly initialised module (Input excluded)."""
+    by_id = {n.id: n for n in graph.nodes}
+    out = {}
+    for nid in report.order:
+        spec = LAYERS[by_id[nid].type]
+        if spec.cls is None:
+            continue
+        ins = [(report.shapes[s], report.dtypes[s]) for s in report.inputs[nid]]
+        out[nid] = spec.cls(**constructor_kwargs(spec, ins, report.params[nid]))
+    return out
+
+
+def build_model(source, report: Report | None = None) -> fx.GraphModule:
+    """An nn.Module for a project or graph; its forward takes the Input tensor (B, *shape)."""
+    project = source if isinstance(source, (Project, Graph)) else load_project(source)
+    graph = project.graph if isinstance(project, Project) else project
+    report = report or check(graph)
+    if not report.ok:
+        raise GraphError(report)
+    names = attribute_names(report.order)
+    modules = build_modules(report, graph)
+    root = nn.Module()
+    for nid, module in modules.items():
+        root.add_module(names[nid], module)
+
+    fxg = fx.Graph()
+    values = {}
+    for nid in report.order:
+        spec = LAYERS[graph.node(nid).type]
+        if spec.cls is None:
+            values[nid] = fxg.placeholder(names[nid])
+            continue
+        args = tuple(values[s] for s in report.inputs[nid])
+        name = names[nid]
+        if spec.call == "plain":
+            values[nid] = fxg.create_node("call_module", name, args, {}, name=name)
+            continue
+        if spec.call == "self_attention":  # attn(q, k, v) -> (out, weights); self-attention, keep out
+            call = fxg.create_node("call_module", name, args * 3, {"need_weights": False}, name=name + "_all")
+        else:  # RNN/LSTM/GRU -> (sequence, final state); keep the full sequence (B, T, H*dirs)
+            call = fxg.create_node("call_module", name, args, {}, name=name + "_all")
+        values[nid] = fxg.create_node("call_function", operator.getitem, (call, 0), {}, name=name)
+    fxg.output(values[report.output_node])
+    model = fx.GraphModule(root, fxg, class_name="NeuroCanvasModel")
+    extras = {"node_modules": {nid: names[nid] for nid in modules},  # node id -> submodule name
+              "input_dtype": torch.long if report.dtypes[report.input_node] == "long" else torch.float32,
+              "output_node": report.output_node}
+    model.meta[_USER_PRESERVED_ATTRIBUTES_KEY] = extras  # fx restores these on deepcopy
+    for key, value in extras.items():
+        setattr(model, key, value)
+    return model

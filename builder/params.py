@@ -1,0 +1,103 @@
+"""Parameter specifications: what a layer's constructor argument may hold, and its validation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REQUIRED = object()  # sentinel: the parameter has no default and must be given
+
+# Upper bound for any size-like integer (channels, features, hidden sizes, vocabulary).
+MAX_SIZE = 1_000_000
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    kind: str  # "int" | "float" | "bool" | "choice" | "ints" (int or list of ints) | "shape" (list of ints)
+    help: str
+    default: Any = REQUIRED
+    min: float | None = None
+    max: float | None = None
+    choices: tuple = ()
+    initial: Any = None  # value a freshly dropped node gets for a required parameter
+    nullable: bool = False  # None is allowed (e.g. MaxPool stride = kernel_size)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def to_dict(self) -> dict:
+        default = None if self.required else self.default
+        return {"kind": self.kind, "help": self.help, "default": default, "required": self.required,
+                "min": self.min, "max": self.max, "choices": list(self.choices),
+                "initial": self.initial if self.required else default, "nullable": self.nullable}
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_range(spec: ParamSpec, v, what: str) -> str | None:
+    if spec.min is not None and v < spec.min:
+        return f"{what} must be ≥ {_fmt(spec.min)}, got {v}"
+    if spec.max is not None and v > spec.max:
+        return f"{what} must be ≤ {_fmt(spec.max)}, got {v}"
+    return None
+
+
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def validate(spec: ParamSpec, name: str, value) -> tuple[Any, str | None]:
+    """Return (normalised value, error or None). Ints may arrive as 3.0 from JSON editors; lists as tuples."""
+    if value is None:
+        if spec.nullable:
+            return None, None
+        return value, f"{name} must not be empty"
+    if spec.kind == "int":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not _is_int(value):
+            return value, f"{name} must be an integer, got {value!r}"
+        return value, _check_range(spec, value, name)
+    if spec.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value, f"{name} must be a number, got {value!r}"
+        if value != value or value in (float("inf"), float("-inf")):
+            return value, f"{name} must be a finite number, got {value!r}"
+        return float(value), _check_range(spec, value, name)
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            return value, f"{name} must be true or false, got {value!r}"
+        return value, None
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            return value, f"{name} must be one of {', '.join(map(str, spec.choices))}, got {value!r}"
+        return value, None
+    if spec.kind in ("ints", "shape"):
+        items = [value] if spec.kind == "ints" and not isinstance(value, (list, tuple)) else value
+        if not isinstance(items, (list, tuple)) or not items:
+            return value, f"{name} must be a list of integers, got {value!r}"
+        out = []
+        for v in items:
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if not _is_int(v):
+                return value, f"{name} must contain integers, got {value!r}"
+            out.append(v)
+        if spec.kind == "ints":
+            if len(out) > 3:
+                return value, f"{name} takes one integer or one per spatial axis, got {value!r}"
+            for v in out:
+                err = _check_range(spec, v, name)
+                if err:
+                    return value, err
+            return (out[0] if len(out) == 1 else out), None
+        return out, None
+    raise ValueError(f"unknown parameter kind {spec.kind}")  # programming error in the catalogue
+
+
+@dataclass
+class ParamResult:
+    values: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # (field, message)

@@ -1,0 +1,176 @@
+"""The project document (`neurocanvas/1`): load, validate its structure, save; unknown keys survive."""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = "neurocanvas/1"
+MAX_FILE_BYTES = 5_000_000  # a project is a few KB; anything this big is not one
+MAX_NODES = 2000
+
+
+class ProjectError(ValueError):
+    """The input is not a readable project; the message names the file and the field."""
+
+
+@dataclass
+class Node:
+    id: str
+    type: str
+    params: dict = field(default_factory=dict)
+    pos: list | None = None
+    extra: dict = field(default_factory=dict)  # unknown keys, written back on save
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "type": self.type, "params": copy.deepcopy(self.params)}
+        if self.pos is not None:
+            d["pos"] = list(self.pos)
+        return {**d, **copy.deepcopy(self.extra)}
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    target_port: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = {"source": self.source, "target": self.target}
+        if self.target_port is not None:
+            d["target_port"] = self.target_port
+        return {**d, **copy.deepcopy(self.extra)}
+
+
+@dataclass
+class Graph:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def to_dict(self) -> dict:
+        return {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges],
+                **copy.deepcopy(self.extra)}
+
+
+@dataclass
+class Project:
+    graph: Graph
+    name: str = "Untitled"
+    description: str = ""
+    training: dict = field(default_factory=dict)  # raw; trainers parse and validate it
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT, "name": self.name, "description": self.description,
+                "graph": self.graph.to_dict(), "training": copy.deepcopy(self.training),
+                **copy.deepcopy(self.extra)}
+
+
+def _split(d: dict, known: tuple) -> tuple[dict, dict]:
+    return {k: d[k] for k in known if k in d}, {k: copy.deepcopy(v) for k, v in d.items() if k not in known}
+
+
+def _node(i: int, d, where: str) -> Node:
+    if not isinstance(d, dict):
+        raise ProjectError(f"{where}: graph.nodes[{i}] must be an object, got {type(d).__name__}")
+    k, extra = _split(d, ("id", "type", "params", "pos"))
+    nid = k.get("id")
+    if not isinstance(nid, str) or not nid.strip():
+        raise ProjectError(f"{where}: graph.nodes[{i}] needs a non-empty string \"id\", got {nid!r}")
+    if not isinstance(k.get("type"), str):
+        raise ProjectError(f"{where}: node {nid}: \"type\" must be a layer name string, got {k.get('type')!r}")
+    params = k.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise ProjectError(f"{where}: node {nid}: \"params\" must be an object, got {type(params).__name__}")
+    pos = k.get("pos")
+    if pos is not None and not (isinstance(pos, (list, tuple)) and len(pos) == 2
+                                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
+        raise ProjectError(f"{where}: node {nid}: \"pos\" must be [x, y], got {pos!r}")
+    return Node(nid, k["type"], copy.deepcopy(params), list(pos) if pos is not None else None, extra)
+
+
+def _edge(i: int, d, where: str) -> Edge:
+    if not isinstance(d, dict):
+        raise ProjectError(f"{where}: graph.edges[{i}] must be an object, got {type(d).__name__}")
+    k, extra = _split(d, ("source", "target", "target_port"))
+    for key in ("source", "target"):
+        if not isinstance(k.get(key), str):
+            raise ProjectError(f"{where}: graph.edges[{i}] needs a string \"{key}\" (a node id), got {k.get(key)!r}")
+    port = k.get("target_port")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or port < 0):
+        raise ProjectError(f"{where}: graph.edges[{i}] ({k['source']} → {k['target']}): \"target_port\" "
+                           f"must be a non-negative integer, got {port!r}")
+    return Edge(k["source"], k["target"], port, extra)
+
+
+def project_from_dict(data, where: str = "project") -> Project:
+    if not isinstance(data, dict):
+        raise ProjectError(f"{where}: a project is a JSON object, got {type(data).__name__}")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise ProjectError(f"{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}")
+    k, extra = _split(data, ("format", "name", "description", "graph", "training"))
+    graph = k.get("graph")
+    if not isinstance(graph, dict):
+        raise ProjectError(f"{where}: \"graph\" must be an object with \"nodes\" and \"edges\"")
+    g, gextra = _split(graph, ("nodes", "edges"))
+    nodes, edges = g.get("nodes", []), g.get("edges", [])
+    if not isinstance(nodes, list):
+        raise ProjectError(f"{where}: graph.nodes must be a list")
+    if not isinstance(edges, list):
+        raise ProjectError(f"{where}: graph.edges must be a list")
+    if len(nodes) > MAX_NODES:
+        raise ProjectError(f"{where}: {len(nodes)} nodes is more than the limit of {MAX_NODES}")
+    training = k.get("training", {})
+    if not isinstance(training, dict):
+        raise ProjectError(f"{where}: \"training\" must be an object")
+    for key in ("name", "description"):
+        if key in k and not isinstance(k[key], str):
+            raise ProjectError(f"{where}: \"{key}\" must be a string")
+    return Project(
+        graph=Graph([_node(i, n, where) for i, n in enumerate(nodes)],
+                    [_edge(i, e, where) for i, e in enumerate(edges)], gextra),
+        name=k.get("name", "Untitled"), description=k.get("description", ""),
+        training=copy.deepcopy(training), extra=extra)
+
+
+def parse_project(text: str | bytes, where: str = "project") -> Project:
+    if len(text) > MAX_FILE_BYTES:
+        raise ProjectError(f"{where}: {len(text):,} bytes is too large for a project file")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ProjectError(f"{where}: not valid JSON ({e})") from None
+    return project_from_dict(data, where)
+
+
+def load_project(source) -> Project:
+    """A Project from a path, a JSON string's file, a dict, or a Project (returned as is)."""
+    if isinstance(source, Project):
+        return source
+    if isinstance(source, dict):
+        return project_from_dict(source)
+    path = Path(source)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ProjectError(f"{path}: {path.stat().st_size:,} bytes is too large for a project file")
+        text = path.read_bytes()
+    except OSError as e:
+        raise ProjectError(f"{path}: cannot read ({e.strerror})") from None
+    return parse_project(text, str(path))
+
+
+def dumps(project: Project) -> str:
+    return json.dumps(project.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def save_project(project: Project, path) -> None:
+    Path(path).write_text(dumps(load_project(project)), encoding="utf-8")

@@ -1,0 +1,61 @@
+"""What `check` finds: per-node shapes and parameter counts, memory, and problems keyed by node id."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    node: str | None  # the node id it concerns (None: the whole project)
+    message: str  # reads after "<node>: "
+    field: str | None = None  # the parameter or key, when one is at fault
+
+    def __str__(self) -> str:
+        return f"{self.node}: {self.message}" if self.node else self.message
+
+    def to_dict(self) -> dict:
+        return {"node": self.node, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Report:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    shapes: dict[str, tuple] = field(default_factory=dict)  # node id -> output shape (no batch axis)
+    dtypes: dict[str, str] = field(default_factory=dict)  # node id -> "float" | "long"
+    param_counts: dict[str, int] = field(default_factory=dict)  # trainable parameters per node
+    params: dict[str, dict] = field(default_factory=dict)  # node id -> validated params, defaults filled
+    inputs: dict[str, list] = field(default_factory=dict)  # node id -> its input node ids, in port order
+    order: list[str] = field(default_factory=list)  # topological order
+    input_node: str | None = None
+    output_node: str | None = None
+    memory: dict = field(default_factory=lambda: {"params_bytes": 0, "activation_bytes_per_sample": 0})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total_params(self) -> int:
+        return sum(self.param_counts.values())
+
+    def error(self, node, message, field=None):
+        self.errors.append(Problem(node, message, field))
+
+    def warn(self, node, message, field=None):
+        self.warnings.append(Problem(node, message, field))
+
+    def problems_for(self, node_id: str) -> list[Problem]:
+        return [p for p in self.errors if p.node == node_id]
+
+    def memory_for_batch(self, batch_size: int) -> int:
+        """Rough training footprint: weights + grads + Adam's two moments, activations kept for backward."""
+        return 4 * self.memory["params_bytes"] + 2 * batch_size * self.memory["activation_bytes_per_sample"]
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "errors": [p.to_dict() for p in self.errors],
+                "warnings": [p.to_dict() for p in self.warnings],
+                "shapes": {k: list(v) for k, v in self.shapes.items()}, "dtypes": dict(self.dtypes),
+                "param_counts": dict(self.param_counts), "total_params": self.total_params,
+                "memory": dict(self.memory), "order": list(self.order),
+                "input_node": self.input_node, "output_node": self.output_node}

@@ -1,0 +1,204 @@
+"""Shape inference, one function per layer family: (input specs, params) -> output spec.
+
+A spec is (shape, dtype): shape excludes the batch axis, dtype is "float" or "long" (token ids).
+Each function raises ShapeError with a message that reads after "<node id>: ".
+"""
+from __future__ import annotations
+
+import math
+
+Spec = tuple  # (tuple[int, ...], str)
+
+
+class ShapeError(Exception):
+    pass
+
+
+def fmt(shape) -> str:
+    return "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _one(ins, kind, want_dims=None, what=""):
+    (shape, dtype), = ins
+    if dtype != "float":
+        raise ShapeError(f"{kind} needs float input but gets token ids (long): put an Embedding before it")
+    if want_dims is not None and len(shape) != want_dims:
+        raise ShapeError(f"{kind} expects {what}, got {fmt(shape)}")
+    return shape
+
+
+def _pair(v, n):
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
+
+
+def _window(kind, axis, size, k, s, p, d=1):
+    """Output length of a conv/pool window; names the formula when it drops below 1."""
+    out = math.floor((size + 2 * p - d * (k - 1) - 1) / s + 1)
+    if out < 1:
+        dk = f"{d}·({k}-1)" if d != 1 else f"({k}-1)"
+        raise ShapeError(f"{kind} {axis} becomes ({size} + 2·{p} − {dk} − 1)/{s} + 1 = {out} < 1: "
+                         f"the kernel ({k}) is larger than the input ({size}{' + padding' if p else ''})")
+    return out
+
+
+def identity(ins, p, kind):
+    return _one(ins, kind), "float"
+
+
+def any_dtype_identity(ins, p, kind):
+    (shape, dtype), = ins
+    return shape, dtype
+
+
+def linear(ins, p, kind):
+    shape = _one(ins, kind)
+    if not shape:
+        raise ShapeError(f"{kind} expects at least [features], got a scalar")
+    return shape[:-1] + (p["out_features"],), "float"
+
+
+def conv(ins, p, kind):
+    n = 1 if kind.endswith("1d") else 2
+    what = "[C, L]" if n == 1 else "[C, H, W]"
+    shape = _one(ins, kind, n + 1, what)
+    k, s, pad, d = (_pair(p[x], n) for x in ("kernel_size", "stride", "padding", "dilation"))
+    axes = ("length",) if n == 1 else ("height", "width")
+    out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], d[i]) for i in range(n))
+    return (p["out_channels"],) + out, "float"
+
+
+def pool(ins, p, kind):
+    n = 1 if kind.endswith("1d") else 2
+    what = "[C, L]" if n == 1 else "[C, H, W]"
+    shape = _one(ins, kind, n + 1, what)
+    k = _pair(p["kernel_size"], n)
+    s = _pair(p["stride"] if p.get("stride") is not None else p["kernel_size"], n)
+    pad = _pair(p["padding"], n)
+    for i in range(n):
+        if pad[i] > k[i] // 2:
+            raise ShapeError(f"{kind} padding ({pad[i]}) must be at most half the kernel size ({k[i]})")
+    axes = ("length",) if n == 1 else ("height", "width")
+    out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i]) for i in range(n))
+    return (shape[0],) + out, "float"
+
+
+def adaptive_pool(ins, p, kind):
+    shape = _one(ins, kind, 3, "[C, H, W]")
+    return (shape[0],) + _pair(p["output_size"], 2), "float"
+
+
+def batchnorm(ins, p, kind):
+    (shape, dtype), = ins
+    if kind == "BatchNorm2d":
+        _one(ins, kind, 3, "[C, H, W]")
+    elif len(shape) not in (1, 2):
+        raise ShapeError(f"{kind} expects [C] or [C, L], got {fmt(shape)}")
+    return _one(ins, kind), "float"
+
+
+def flatten(ins, p, kind):
+    (shape, dtype), = ins
+    full = (None,) + tuple(shape)  # torch's dims count the batch axis
+    n = len(full)
+    start, end = p["start_dim"] % n, p["end_dim"] % n
+    if start == 0:
+        raise ShapeError("Flatten must keep the batch axis: start_dim must be ≥ 1")
+    if start > end:
+        return tuple(shape), dtype
+    out = full[:start] + (math.prod(full[start:end + 1]),) + full[end + 1:]
+    return tuple(out[1:]), dtype
+
+
+def reshape(ins, p, kind):
+    (shape, dtype), = ins
+    target = list(p["shape"])
+    total = math.prod(shape)
+    if target.count(-1) > 1:
+        raise ShapeError(f"Reshape shape {target} may contain -1 only once")
+    if any(d == 0 or d < -1 for d in target):
+        raise ShapeError(f"Reshape shape {target} must hold positive sizes (or one -1)")
+    if -1 in target:
+        known = math.prod(d for d in target if d != -1)
+        if total % known:
+            raise ShapeError(f"Reshape cannot view {fmt(shape)} ({total} values) as {target}")
+        target[target.index(-1)] = total // known
+    if math.prod(target) != total:
+        raise ShapeError(f"Reshape cannot view {fmt(shape)} ({total} values) as {fmt(target)} "
+                         f"({math.prod(target)} values)")
+    return tuple(target), dtype
+
+
+def embedding(ins, p, kind):
+    (shape, dtype), = ins
+    if dtype != "long":
+        raise ShapeError("Embedding needs token ids: set the Input's dtype to \"long\"")
+    return tuple(shape) + (p["embedding_dim"],), "float"
+
+
+def _sequence(ins, kind):
+    return _one(ins, kind, 2, "a sequence [T, features]")
+
+
+def recurrent(ins, p, kind):
+    t, _ = _sequence(ins, kind)
+    return (t, p["hidden_size"] * (2 if p["bidirectional"] else 1)), "float"
+
+
+def attention(ins, p, kind):
+    t, e = _sequence(ins, kind)
+    heads = p["num_heads"] if "num_heads" in p else p["nhead"]
+    if e % heads:
+        raise ShapeError(f"{kind} needs the embedding size ({e}) divisible by the number of heads ({heads})")
+    return (t, e), "float"
+
+
+def positional(ins, p, kind):
+    t, e = _sequence(ins, kind)
+    if t > p["max_len"]:
+        raise ShapeError(f"PositionalEncoding max_len ({p['max_len']}) is shorter than the sequence ({t})")
+    if p["kind"] == "sinusoidal" and e % 2:
+        raise ShapeError(f"sinusoidal PositionalEncoding needs an even embedding size, got {e}")
+    return (t, e), "float"
+
+
+def sequence_pool(ins, p, kind):
+    t, f = _sequence(ins, kind)
+    return (f,), "float"
+
+
+def add(ins, p, kind):
+    shapes = [s for s, _ in ins]
+    if len(ins) < 2:
+        raise ShapeError(f"Add needs at least two inputs, got {len(ins)}")
+    if any(s != shapes[0] for s in shapes):
+        raise ShapeError("Add needs inputs of the same shape, got " + " + ".join(fmt(s) for s in shapes))
+    return shapes[0], "float" if all(d == "float" for _, d in ins) else "long"
+
+
+def concat(ins, p, kind):
+    shapes = [s for s, _ in ins]
+    if len(ins) < 2:
+        raise ShapeError(f"Concat needs at least two inputs, got {len(ins)}")
+    rank = len(shapes[0])
+    if any(len(s) != rank for s in shapes):
+        raise ShapeError("Concat needs inputs of the same rank, got " + ", ".join(fmt(s) for s in shapes))
+    dim = p["dim"]
+    if not -rank <= dim < rank:
+        raise ShapeError(f"Concat dim {dim} is out of range for {fmt(shapes[0])}")
+    dim %= rank
+    for s in shapes[1:]:
+        if any(a != b for i, (a, b) in enumerate(zip(s, shapes[0])) if i != dim):
+            raise ShapeError(f"Concat along dim {p['dim']} needs the other sizes equal, got "
+                             + ", ".join(fmt(s) for s in shapes))
+    out = list(shapes[0])
+    out[dim] = sum(s[dim] for s in shapes)
+    return tuple(out), ins[0][1]
+
+
+def softmax(ins, p, kind):
+    shape = _one(ins, kind)
+    if not -len(shape) - 1 <= p["dim"] < len(shape) + 1:
+        raise ShapeError(f"Softmax dim {p['dim']} is out of range for {fmt(shape)}")
+    if p["dim"] == 0:
+        raise ShapeError("Softmax over dim 0 mixes the samples of a batch: use dim=-1")
+    return shape, "float"
