@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import math
 
 import networkx as nx
@@ -110,11 +112,17 @@ def _outputs(g: nx.DiGraph, report: Report) -> None:
                         f"(the model's output is {report.output_node})")
 
 
-def _module_params(spec, ins, params) -> int:
-    """Exact trainable count from the real class, built on the meta device (no memory, no init cost)."""
-    with torch.device("meta"):
-        module = spec.cls(**constructor_kwargs(spec, ins, params))
+@functools.lru_cache(maxsize=4096)
+def _count(type_name: str, ins: tuple, params_json: str) -> int:
+    spec = LAYERS[type_name]
+    with torch.device("meta"):  # the real class, built without memory or init cost: the count is exact
+        module = spec.cls(**constructor_kwargs(spec, list(ins), json.loads(params_json)))
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _module_params(type_name, ins, params) -> int:
+    """Trainable parameter count; cached because a canvas edit re-checks every unchanged node."""
+    return _count(type_name, tuple((tuple(s), d) for s, d in ins), json.dumps(params, sort_keys=True))
 
 
 def _shapes(graph: Graph, specs: dict, report: Report) -> None:
@@ -150,7 +158,7 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
                 report.error(nid, f"{node.type} output shape {fmt(out[0])} has an empty axis")
                 continue
             try:
-                report.param_counts[nid] = _module_params(spec, ins, params)
+                report.param_counts[nid] = _module_params(node.type, ins, params)
             except Exception as e:  # torch's own argument checks, e.g. an invalid combination
                 report.error(nid, f"{node.type} cannot be built: {e}")
                 continue
