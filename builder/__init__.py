@@ -2,8 +2,8 @@
 from .catalogue import CATEGORIES, LAYERS, palette
 from .check import check
 from .compile import GraphError, build_model
-from .project import FORMAT, Edge, Graph, Node, Project, ProjectError, load_project, parse_project, save_project
+from .project import FORMAT, Edge, Graph, Node, Project, ProjectError, as_graph, load_project, parse_project, save_project
 from .report import Problem, Report
 
 __all__ = ["CATEGORIES", "LAYERS", "palette", "check", "GraphError", "build_model", "FORMAT", "Edge", "Graph",
-           "Node", "Project", "ProjectError", "load_project", "parse_project", "save_project", "Problem", "Report"]
+           "Node", "Project", "ProjectError", "as_graph", "load_project", "parse_project", "save_project", "Problem", "Report"]

@@ -136,7 +136,7 @@ LAYERS: dict[str, LayerSpec] = {
         params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
                 "elementwise_affine": ParamSpec("bool", "learn a scale and shift", default=True)}),
     "Dropout": LayerSpec(
-        "normalisation", "zero a random fraction p of values while training", shapes.any_dtype_identity,
+        "normalisation", "zero a random fraction p of values while training", shapes.identity,
         nn.Dropout, params={"p": ParamSpec("float", "probability of dropping a value", default=0.5,
                                            min=0.0, max=1.0)}, key_params=("p",)),
     "Flatten": LayerSpec(

@@ -11,7 +11,7 @@ import torch
 
 from .catalogue import LAYERS, constructor_kwargs
 from .params import validate
-from .project import Graph, Project, ProjectError, load_project
+from .project import Graph, ProjectError, as_graph
 from .report import Report
 from .shapes import ShapeError, fmt
 
@@ -209,11 +209,10 @@ def check(source) -> Report:
     """Check a project (path, dict, Project or Graph) and infer every shape; problems are in the report."""
     report = Report()
     try:
-        project = source if isinstance(source, (Project, Graph)) else load_project(source)
+        graph = as_graph(source)
     except ProjectError as e:
         report.error(None, str(e))
         return report
-    graph = project.graph if isinstance(project, Project) else project
 
     specs, seen = {}, set()
     for n in graph.nodes:

@@ -11,7 +11,7 @@ from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
 
 from .catalogue import LAYERS, constructor_kwargs
 from .check import check
-from .project import Graph, Project, load_project
+from .project import Graph, as_graph
 from .report import Report
 
 
@@ -55,8 +55,7 @@ def build_modules(report: Report, graph: Graph) -> dict[str, nn.Module]:
 
 def build_model(source, report: Report | None = None) -> fx.GraphModule:
     """An nn.Module for a project or graph; its forward takes the Input tensor (B, *shape)."""
-    project = source if isinstance(source, (Project, Graph)) else load_project(source)
-    graph = project.graph if isinstance(project, Project) else project
+    graph = as_graph(source)
     report = report or check(graph)
     if not report.ok:
         raise GraphError(report)

@@ -152,8 +152,14 @@ def parse_project(text: str | bytes, where: str = "project") -> Project:
     return project_from_dict(data, where)
 
 
+def graph_from_dict(data: dict, where: str = "graph") -> Graph:
+    """A bare `{"nodes": [...], "edges": [...]}` graph, as the canvas and `build_model(graph)` use it."""
+    wrapped = {"format": FORMAT, "graph": data}
+    return project_from_dict(wrapped, where).graph
+
+
 def load_project(source) -> Project:
-    """A Project from a path, a JSON string's file, a dict, or a Project (returned as is)."""
+    """A Project from a path, a dict, or a Project (returned as is)."""
     if isinstance(source, Project):
         return source
     if isinstance(source, dict):
@@ -166,6 +172,15 @@ def load_project(source) -> Project:
     except OSError as e:
         raise ProjectError(f"{path}: cannot read ({e.strerror})") from None
     return parse_project(text, str(path))
+
+
+def as_graph(source) -> Graph:
+    """The graph of a project (path, dict, Project) or a bare graph (dict with nodes/edges, or Graph)."""
+    if isinstance(source, Graph):
+        return source
+    if isinstance(source, dict) and "format" not in source and "nodes" in source:
+        return graph_from_dict(source)
+    return load_project(source).graph
 
 
 def dumps(project: Project) -> str:

@@ -45,11 +45,6 @@ def identity(ins, p, kind):
     return _one(ins, kind), "float"
 
 
-def any_dtype_identity(ins, p, kind):
-    (shape, dtype), = ins
-    return shape, dtype
-
-
 def linear(ins, p, kind):
     shape = _one(ins, kind)
     if not shape:
