@@ -23,14 +23,20 @@ class GraphError(ValueError):
         super().__init__("; ".join(str(p) for p in report.errors))
 
 
+# Names a node's submodule must not take: GraphModule's methods/properties (`code`, `graph`, `recompile`),
+# its instance attributes (`training`, `meta`, `_modules`) and the extras build_model sets on the model.
+_RESERVED = (set(dir(fx.GraphModule)) | set(vars(fx.GraphModule(nn.Module(), fx.Graph())))
+             | {"x", "self", "torch", "nn", "node_modules", "input_dtype", "output_node"})
+
+
 def attribute_names(node_ids) -> dict[str, str]:
-    """Python attribute names from node ids: `conv-1` -> `conv_1`, unique, never shadowing nn.Module's own."""
+    """Python attribute names from node ids: `conv-1` -> `conv_1`, unique, never shadowing GraphModule's own."""
     names, taken = {}, set()
     for nid in node_ids:
         base = re.sub(r"\W", "_", nid) or "node"
         if base[0].isdigit():
             base = "n_" + base
-        if keyword.iskeyword(base) or hasattr(nn.Module, base) or base in ("x", "self", "torch", "nn"):
+        if keyword.iskeyword(base) or base in _RESERVED:
             base += "_"
         name, k = base, 2
         while name in taken:
