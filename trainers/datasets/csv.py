@@ -1,0 +1,61 @@
+"""A user's CSV: pick the target column; numbers stay, categories become one-hot; gaps are errors."""
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..errors import TrainingError
+from .base import Dataset
+
+MAX_CLASSES = 20  # an integer target with at most this many distinct values is read as class labels
+
+
+def read_frame(path: str | None = None, text: str | None = None) -> tuple[pd.DataFrame, str]:
+    if text is not None:
+        return pd.read_csv(io.StringIO(text)), "uploaded CSV"
+    if not path:
+        raise TrainingError("training.dataset_options: the csv data set needs 'path' (or 'text') and 'target'")
+    if not Path(path).is_file():
+        raise TrainingError(f"{path}: no such CSV file")
+    try:
+        return pd.read_csv(path), str(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise TrainingError(f"{path}: not a readable CSV ({exc})") from None
+
+
+def infer_task(target: pd.Series) -> str:
+    if target.dtype == object or str(target.dtype) in ("category", "bool", "string"):
+        return "classification"
+    if pd.api.types.is_integer_dtype(target) and target.nunique() <= MAX_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def load_csv(path: str | None = None, target: str | None = None, text: str | None = None,
+             task: str | None = None) -> Dataset:
+    frame, where = read_frame(path, text)
+    if target not in frame.columns:
+        raise TrainingError(f"{where}: target column {target!r} not found; columns: {', '.join(map(str, frame.columns))}")
+    missing = frame.isna().sum()
+    missing = missing[missing > 0]
+    if len(missing):
+        listing = ", ".join(f"'{c}' ({n})" for c, n in missing.items())
+        raise TrainingError(f"{where}: missing values in {listing}; fill or remove them before training")
+    task = task or infer_task(frame[target])
+    features = frame.drop(columns=[target])
+    if features.shape[1] == 0:
+        raise TrainingError(f"{where}: no feature columns besides the target {target!r}")
+    categorical = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    features = pd.get_dummies(features, columns=categorical, dtype=np.float32)
+    x = torch.as_tensor(features.to_numpy(dtype=np.float32))
+    names = [str(c) for c in features.columns]
+    if task == "classification":
+        codes, classes = pd.factorize(frame[target], sort=True)
+        y = torch.as_tensor(codes.astype(np.int64))
+        return Dataset("csv", "tabular", task, x, y, len(classes), [str(c) for c in classes], names, standardise=True)
+    if not pd.api.types.is_numeric_dtype(frame[target]):
+        raise TrainingError(f"{where}: target column {target!r} is not numeric, so it cannot be a regression target")
+    y = torch.as_tensor(frame[target].to_numpy(dtype=np.float32)).unsqueeze(1)
+    return Dataset("csv", "tabular", task, x, y, feature_names=names, standardise=True, standardise_target=True)

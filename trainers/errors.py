@@ -1,0 +1,15 @@
+"""The one error type trainers raise for bad settings or data, with 'did you mean' help."""
+import difflib
+
+
+class TrainingError(ValueError):
+    """A problem a person can fix (bad setting, data set or shape); the message names the field."""
+
+
+def unknown(kind: str, name, choices, field: str | None = None) -> TrainingError:
+    """'unknown loss 'MSE' (training.loss); did you mean 'MSELoss'? choices: ...'."""
+    choices = sorted(choices)
+    where = f" ({field})" if field else ""
+    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.4)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return TrainingError(f"unknown {kind} '{name}'{where}{hint} choices: {', '.join(choices)}")

@@ -1,0 +1,43 @@
+"""Optimizers keyed by their torch class name, built from the project's `optimizer` dict."""
+import inspect
+
+import torch
+
+from .errors import TrainingError, unknown
+
+OPTIMIZERS = {
+    "SGD": torch.optim.SGD,
+    "Adam": torch.optim.Adam,
+    "AdamW": torch.optim.AdamW,
+    "RMSprop": torch.optim.RMSprop,
+    "Adagrad": torch.optim.Adagrad,
+}
+_INTERNAL = {"self", "params", "foreach", "differentiable", "fused", "capturable", "maximize"}
+
+
+def optimizer_arguments(name: str) -> list[str]:
+    """The constructor arguments a project may set for optimizer `name` (lr, momentum, betas...)."""
+    sig = inspect.signature(OPTIMIZERS[name].__init__)
+    return [p for p in sig.parameters if p not in _INTERNAL]
+
+
+def check_optimizer(spec: dict) -> None:
+    """Raise TrainingError naming training.optimizer.<field> for an unknown type or argument."""
+    name = spec.get("type")
+    if name not in OPTIMIZERS:
+        raise unknown("optimizer", name, OPTIMIZERS, "training.optimizer.type")
+    allowed = optimizer_arguments(name)
+    for key, value in spec.items():
+        if key == "type":
+            continue
+        if key not in allowed:
+            raise TrainingError(f"training.optimizer.{key}: {name} has no argument '{key}' "
+                                f"(its arguments: {', '.join(allowed)})")
+        if key == "lr" and not (isinstance(value, (int, float)) and value > 0):
+            raise TrainingError(f"training.optimizer.lr: expected a positive number, got {value!r}")
+
+
+def make_optimizer(spec: dict, params) -> torch.optim.Optimizer:
+    check_optimizer(spec)
+    kwargs = {k: (tuple(v) if k == "betas" else v) for k, v in spec.items() if k != "type"}
+    return OPTIMIZERS[spec["type"]](params, **kwargs)

@@ -1,0 +1,105 @@
+"""Probes: every N steps (N adapts so they cost < 5% of running time) look inside every node of the model."""
+import math
+import time
+
+import torch
+
+from ..metrics import Curve
+from . import attention, gradients, pictures, predictions
+from .stats import Capture, activation_stats, first_tensor
+
+PROBE_BATCH = 64       # the same validation samples are probed every time
+TARGET_COST = 0.04     # aim below the 5% budget
+MIN_INTERVAL_S = 0.25  # the UI redraws about once a second: more probes than ~4/s show nothing new
+
+
+class Prober:
+    """Takes probe snapshots (plain data) of a model during training; `due(step)` says when."""
+
+    def __init__(self, network, data, info: dict, image_shape, options: dict | None = None):
+        options = options or {}
+        self.enabled = options.get("enabled", True)
+        fixed = options.get("every", "auto")
+        self.auto = fixed == "auto"
+        self.every = 10 if self.auto else int(fixed)
+        self.network, self.data, self.info, self.image_shape = network, data, info, image_shape
+        use_val = len(data.x_val) > 0
+        self.x = (data.x_val if use_val else data.x_train)[:PROBE_BATCH]
+        self.y = (data.y_val if use_val else data.y_train)[:PROBE_BATCH]
+        labels = data.labels_val if use_val else data.labels_train
+        self.labels = labels[:PROBE_BATCH] if labels is not None else self.y
+        self.autoencoder = info["task"] == "regression" and tuple(data.y_train.shape) == tuple(data.x_train.shape)
+        self.two_d = data.x_train.is_floating_point() and data.x_train[0].numel() == 2
+        self.weighted = [nid for nid, m in network.nodes.items() if any(p.requires_grad for p in m.parameters())]
+        fields = [f"g:{n}" for n in self.weighted] + [f"w:{n}" for n in self.weighted]
+        self.history = Curve(fields, cap=300, recent=50)
+        self.last_step, self.spent_s, self.mean_cost_s = None, 0.0, None
+
+    def due(self, step: int) -> bool:
+        return self.enabled and (self.last_step is None or step - self.last_step >= self.every)
+
+    def adapt(self, step_s: float) -> None:
+        """Pick N so that probe time / (N steps + probe) stays under TARGET_COST."""
+        if self.auto and self.mean_cost_s is not None and step_s > 0:
+            by_cost = self.mean_cost_s * (1 - TARGET_COST) / (TARGET_COST * step_s)
+            self.every = max(5, math.ceil(by_cost), math.ceil(MIN_INTERVAL_S / step_s))
+
+    def run(self, model, step: int, autocast, running_s: float) -> dict:
+        """One probe at `step`; returns the `probes` dict of the snapshot (docs/snapshot.md)."""
+        t0 = time.perf_counter()
+        was = model.training
+        model.eval()  # dropout off, batch norm on running stats: what the model would predict now
+        try:
+            result = self._probe(model, step, autocast)
+        finally:
+            model.train(was)
+        cost = time.perf_counter() - t0
+        self.spent_s += cost
+        self.mean_cost_s = cost if self.mean_cost_s is None else 0.8 * self.mean_cost_s + 0.2 * cost
+        self.last_step = step
+        result["every"] = self.every
+        result["cost_fraction"] = self.spent_s / running_s if running_s > 0 else 0.0
+        return result
+
+    @torch.no_grad()
+    def _probe(self, model, step, autocast) -> dict:
+        net, data, info = self.network, self.data, self.info
+        capture, attn = Capture(net.nodes), attention.AttentionCapture(net.nodes)
+        try:
+            with autocast():
+                out = first_tensor(model(self.x))
+            tokens = self.x[0].cpu().tolist() if self.x.dtype == torch.long else None
+            attention_weights = attn.weights(tokens)
+        finally:
+            capture.remove()
+            attn.remove()
+        acts = {net.input_node: activation_stats(self.x)}
+        for nid, value in capture.outputs.items():
+            acts[nid] = activation_stats(value, net.nodes[nid])
+        norms = gradients.node_norms({n: net.nodes[n] for n in self.weighted})
+        point = {}
+        for nid in self.weighted:
+            g = norms[nid]["grad_norm"]
+            point[f"g:{nid}"], point[f"w:{nid}"] = (math.nan if g is None else g), norms[nid]["weight_norm"]
+        if self.weighted:
+            self.history.append(step, point)
+        hist = self.history.to_dict()
+        classify = info["task"] == "classification"
+        result = {
+            "step": step, "order": list(net.order), "types": dict(net.types), "activations": acts,
+            "gradients": norms,
+            "gradient_history": {"step": hist["step"],
+                                 "grad_norm": {n: hist[f"g:{n}"] for n in self.weighted},
+                                 "weight_norm": {n: hist[f"w:{n}"] for n in self.weighted}},
+            "boundary": (predictions.boundary(model, data.x_train, data.labels_train if data.labels_train is not None
+                                              else data.y_train, info["task"], tuple(data.x_train.shape[1:]), autocast)
+                         if self.two_d else None),
+            "confusion": (predictions.confusion(model, data.x_val, data.labels_val if data.labels_val is not None
+                                                else data.y_val, info["n_classes"], info["class_names"], autocast)
+                          if classify and len(data.x_val) else None),
+            "samples": predictions.samples(self.x, self.y, self.labels, out, info, self.image_shape, self.autoencoder),
+            "feature_maps": pictures.feature_maps(capture.outputs),
+            "hidden_states": pictures.hidden_states(capture.outputs, net.nodes),
+            "attention": attention_weights,
+        }
+        return result
