@@ -10,6 +10,7 @@ def unknown(kind: str, name, choices, field: str | None = None) -> TrainingError
     """'unknown loss 'MSE' (training.loss); did you mean 'MSELoss'? choices: ...'."""
     choices = sorted(choices)
     where = f" ({field})" if field else ""
-    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.4)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    lower = {c.lower(): c for c in choices}  # "adamw" should find "AdamW" before "Adam"
+    close = difflib.get_close_matches(str(name).lower(), list(lower), n=1, cutoff=0.4)
+    hint = f"; did you mean '{lower[close[0]]}'?" if close else ""
     return TrainingError(f"unknown {kind} '{name}'{where}{hint} choices: {', '.join(choices)}")

@@ -26,8 +26,8 @@ def read_frame(path: str | None = None, text: str | None = None) -> tuple[pd.Dat
 
 
 def infer_task(target: pd.Series) -> str:
-    if target.dtype == object or str(target.dtype) in ("category", "bool", "string"):
-        return "classification"
+    if pd.api.types.is_bool_dtype(target) or not pd.api.types.is_numeric_dtype(target):
+        return "classification"  # words, categories, booleans
     if pd.api.types.is_integer_dtype(target) and target.nunique() <= MAX_CLASSES:
         return "classification"
     return "regression"
@@ -49,7 +49,7 @@ def load_csv(path: str | None = None, target: str | None = None, text: str | Non
         raise TrainingError(f"{where}: no feature columns besides the target {target!r}")
     categorical = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     features = pd.get_dummies(features, columns=categorical, dtype=np.float32)
-    x = torch.as_tensor(features.to_numpy(dtype=np.float32))
+    x = torch.from_numpy(features.to_numpy(dtype=np.float32, copy=True))
     names = [str(c) for c in features.columns]
     if task == "classification":
         codes, classes = pd.factorize(frame[target], sort=True)
@@ -57,5 +57,5 @@ def load_csv(path: str | None = None, target: str | None = None, text: str | Non
         return Dataset("csv", "tabular", task, x, y, len(classes), [str(c) for c in classes], names, standardise=True)
     if not pd.api.types.is_numeric_dtype(frame[target]):
         raise TrainingError(f"{where}: target column {target!r} is not numeric, so it cannot be a regression target")
-    y = torch.as_tensor(frame[target].to_numpy(dtype=np.float32)).unsqueeze(1)
+    y = torch.from_numpy(frame[target].to_numpy(dtype=np.float32, copy=True)).unsqueeze(1)
     return Dataset("csv", "tabular", task, x, y, feature_names=names, standardise=True, standardise_target=True)

@@ -57,6 +57,8 @@ class Prober:
         self.spent_s += cost
         self.mean_cost_s = cost if self.mean_cost_s is None else 0.8 * self.mean_cost_s + 0.2 * cost
         self.last_step = step
+        if not self._finite:  # a diverged model: keep the snapshot valid JSON (NaN/inf -> None)
+            result = _json_safe(result)
         result["every"] = self.every
         result["cost_fraction"] = self.spent_s / running_s if running_s > 0 else 0.0
         return result
@@ -68,6 +70,7 @@ class Prober:
         try:
             with autocast():
                 out = first_tensor(model(self.x))
+            self._finite = bool(torch.isfinite(out).all())
             tokens = self.x[0].cpu().tolist() if self.x.dtype == torch.long else None
             attention_weights = attn.weights(tokens)
         finally:
@@ -80,7 +83,8 @@ class Prober:
         point = {}
         for nid in self.weighted:
             g = norms[nid]["grad_norm"]
-            point[f"g:{nid}"], point[f"w:{nid}"] = (math.nan if g is None else g), norms[nid]["weight_norm"]
+            w = norms[nid]["weight_norm"]
+            point[f"g:{nid}"], point[f"w:{nid}"] = (math.nan if g is None else g), (math.nan if w is None else w)
         if self.weighted:
             self.history.append(step, point)
         hist = self.history.to_dict()
@@ -103,3 +107,13 @@ class Prober:
             "attention": attention_weights,
         }
         return result
+
+
+def _json_safe(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value

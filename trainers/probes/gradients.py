@@ -1,6 +1,8 @@
 """Per-node gradient and weight norms: where gradients vanish or explode."""
 import torch
 
+from ..metrics import plain
+
 
 def node_norms(nodes: dict) -> dict:
     """{node_id: {"grad_norm", "weight_norm"}} for nodes with trainable parameters (L2 over all of them)."""
@@ -13,5 +15,5 @@ def node_norms(nodes: dict) -> dict:
         grads = [p.grad for p in params if p.grad is not None]
         grad = (torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
                 if grads else None)
-        out[nid] = {"grad_norm": None if grad is None else float(grad), "weight_norm": float(weight)}
+        out[nid] = {"grad_norm": None if grad is None else plain(grad), "weight_norm": plain(weight)}
     return out

@@ -2,6 +2,8 @@
 import torch
 from torch import nn
 
+from ..metrics import plain
+
 HIST_BINS = 30
 DEAD_TYPES = (nn.ReLU, nn.ReLU6)  # units that output exactly 0 for every input are "dead"
 
@@ -36,14 +38,18 @@ class Capture:
 def activation_stats(x: torch.Tensor, module: nn.Module | None = None) -> dict:
     """mean/std/min/max, a histogram over the batch's own range, and the dead-unit share for ReLUs."""
     v = x.detach().float()
-    lo, hi = float(v.min()), float(v.max())
+    finite = v[torch.isfinite(v)]  # a diverging model may hold inf/NaN: describe the finite part
+    if finite.numel() == 0:
+        return {"shape": list(v.shape[1:]), "mean": None, "std": None, "min": None, "max": None,
+                "dead_fraction": None, "hist": {"edges": [], "counts": []}}
+    lo, hi = float(finite.min()), float(finite.max())
     if hi - lo < 1e-12:  # constant output: a visible single bar rather than an empty range
         lo, hi = lo - 0.5, hi + 0.5
-    counts = torch.histc(v, bins=HIST_BINS, min=lo, max=hi)
+    counts = torch.histc(finite, bins=HIST_BINS, min=lo, max=hi)
     step = (hi - lo) / HIST_BINS
     dead = None
     if isinstance(module, DEAD_TYPES) and v.dim() > 1:
         dead = float((~(v > 0).any(0)).float().mean())  # units never positive over the batch
-    return {"shape": list(v.shape[1:]), "mean": float(v.mean()), "std": float(v.std()) if v.numel() > 1 else 0.0,
-            "min": float(v.min()), "max": float(v.max()), "dead_fraction": dead,
+    return {"shape": list(v.shape[1:]), "mean": plain(v.mean()), "std": plain(v.std()) if v.numel() > 1 else 0.0,
+            "min": plain(v.min()), "max": plain(v.max()), "dead_fraction": dead,
             "hist": {"edges": [lo + i * step for i in range(HIST_BINS + 1)], "counts": [int(c) for c in counts]}}
