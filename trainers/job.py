@@ -209,7 +209,7 @@ class _Hooks(Callback):
         job, step = self.job, logs["step"]
         running = self.running_s()
         probes = None
-        if job.prober.due(step) or logs["nonfinite"]:
+        if job.prober.due(step, running) or logs["nonfinite"]:
             probes = job.prober.run(logs["model"], step, logs["autocast"], running)
             running = self.running_s()
             job.prober.adapt((running - job.prober.spent_s) / step)

@@ -35,8 +35,14 @@ class Prober:
         self.history = Curve(fields, cap=300, recent=50)
         self.last_step, self.spent_s, self.mean_cost_s = None, 0.0, None
 
-    def due(self, step: int) -> bool:
-        return self.enabled and (self.last_step is None or step - self.last_step >= self.every)
+    def due(self, step: int, running_s: float) -> bool:
+        """The first probe at once; then every N steps, and only while the time budget allows."""
+        if not self.enabled:
+            return False
+        if self.last_step is None:
+            return True
+        within = not self.auto or self.spent_s + self.mean_cost_s <= TARGET_COST * (running_s + self.mean_cost_s)
+        return step - self.last_step >= self.every and within
 
     def adapt(self, step_s: float) -> None:
         """Pick N so that probe time / (N steps + probe) stays under TARGET_COST."""
