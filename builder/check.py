@@ -8,6 +8,7 @@ import math
 
 import networkx as nx
 import torch
+from torch.overrides import TorchFunctionMode
 
 from .catalogue import LAYERS, constructor_kwargs
 from .params import validate
@@ -112,22 +113,39 @@ def _outputs(g: nx.DiGraph, report: Report) -> None:
                         f"(the model's output is {report.output_node})")
 
 
+class _SkipInit(TorchFunctionMode):
+    """Skip weight initialisers while counting on the meta device: only shapes matter there, and meta
+    normal_ (Embedding, learned tables) imports torch._dynamo on first use, ~5 s on a classroom server."""
+
+    SKIPPED = frozenset({"normal_", "uniform_", "trunc_normal_", "xavier_uniform_", "xavier_normal_",
+                         "kaiming_uniform_", "kaiming_normal_", "orthogonal_"})
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if getattr(func, "__name__", None) in self.SKIPPED:
+            return args[0] if args else kwargs["tensor"]
+        return func(*args, **kwargs)
+
+
 @functools.lru_cache(maxsize=4096)
-def _count(type_name: str, ins: tuple, params_json: str) -> int:
+def _count(type_name: str, ins: tuple, params_json: str) -> tuple[int, int]:
     spec = LAYERS[type_name]
-    with torch.device("meta"):  # the real class, built without memory or init cost: the count is exact
+    with torch.device("meta"), _SkipInit():  # the real class, built without memory or init cost: the count is exact
         module = spec.cls(**constructor_kwargs(spec, list(ins), json.loads(params_json)))
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+    return (sum(p.numel() for p in module.parameters() if p.requires_grad),
+            sum(b.numel() for b in module.buffers()))
 
 
-def _module_params(type_name, ins, params) -> int:
-    """Trainable parameter count; cached because a canvas edit re-checks every unchanged node."""
+def _module_params(type_name, ins, params) -> tuple[int, int]:
+    """(trainable parameters, buffer values); cached because a canvas edit re-checks every unchanged node."""
     return _count(type_name, tuple((tuple(s), d) for s, d in ins), json.dumps(params, sort_keys=True))
 
 
 def _shapes(graph: Graph, specs: dict, report: Report) -> None:
-    by_id = {n.id: n for n in graph.nodes}
-    act_values = 0
+    by_id = {}
+    for n in graph.nodes:
+        by_id.setdefault(n.id, n)  # with a duplicated id the first node counts, as in the catalogue check
+    act_values = buffer_values = 0
     for nid in report.order:
         node, spec, params = by_id[nid], specs.get(nid), report.params.get(nid)
         srcs = report.inputs[nid]
@@ -158,13 +176,20 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
                 report.error(nid, f"{node.type} output shape {fmt(out[0])} has an empty axis")
                 continue
             try:
-                report.param_counts[nid] = _module_params(node.type, ins, params)
+                count, buffers = _module_params(node.type, ins, params)
             except Exception as e:  # torch's own argument checks, e.g. an invalid combination
                 report.error(nid, f"{node.type} cannot be built: {e}")
                 continue
+            if buffers > MAX_PARAMS:  # e.g. a sinusoidal table of max_len × d_model: allocated, not trained
+                report.error(nid, f"{node.type} would hold {buffers:,} fixed values ({4 * buffers / 2**30:.1f} GiB), "
+                                  f"above the limit of {MAX_PARAMS:,}")
+                continue
+            report.param_counts[nid] = count
+            buffer_values += buffers
         report.shapes[nid], report.dtypes[nid] = tuple(out[0]), out[1]
         act_values += math.prod(out[0])
-    report.memory = {"params_bytes": 4 * report.total_params, "activation_bytes_per_sample": 4 * act_values}
+    report.memory = {"params_bytes": 4 * report.total_params, "activation_bytes_per_sample": 4 * act_values,
+                     "buffers_bytes": 4 * buffer_values}
 
 
 def _stated_sizes_disagree(node, spec, ins, report: Report) -> bool:

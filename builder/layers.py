@@ -75,11 +75,12 @@ class PositionalEncoding(nn.Module):
             self.pe = nn.Parameter(torch.zeros(max_len, d_model))
             nn.init.normal_(self.pe, std=0.02)
         else:
-            pos = torch.arange(max_len).unsqueeze(1)  # (L, 1)
-            freq = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
             pe = torch.zeros(max_len, d_model)
-            pe[:, 0::2] = torch.sin(pos * freq)
-            pe[:, 1::2] = torch.cos(pos * freq)[:, : d_model // 2]
+            if not pe.is_meta:  # on the meta device (parameter counting) only the shape matters
+                pos = torch.arange(max_len).unsqueeze(1)  # (L, 1)
+                freq = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
+                pe[:, 0::2] = torch.sin(pos * freq)
+                pe[:, 1::2] = torch.cos(pos * freq)[:, : d_model // 2]
             self.register_buffer("pe", pe, persistent=False)
 
     def forward(self, x):  # (B, T, D)
