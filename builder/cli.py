@@ -1,4 +1,4 @@
-"""The `python -m builder` command line: check a project file and print its shapes; never a traceback."""
+"""The `python -m builder` command line: check or export a project file; never a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -43,12 +43,27 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .export_cli import run_export  # torch.onnx and the exporters load only when exporting
+    return run_export(args)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m builder", description="Check and export NeuroCanvas projects.")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="print each node's output shape and the parameter count")
     p.add_argument("file")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("export", help="write a standalone PyTorch script, a weights file or ONNX")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("pytorch", "onnx", "weights"), default="pytorch")
+    p.add_argument("-o", "--output", help="output file (default: named after the project)")
+    p.add_argument("--weights", help="trained weights (.pt state_dict) to put in the onnx/weights export")
+    p.add_argument("--no-training", dest="training", action="store_false",
+                   help="pytorch: only the model class, without the data set and training loop")
+    p.add_argument("--exporter", choices=("torchscript", "dynamo"), default="torchscript",
+                   help="onnx: torch.onnx's tracer (fast) or the torch.export-based exporter")
+    p.set_defaults(func=cmd_export)
     return ap
 
 

@@ -1,0 +1,199 @@
+"""Export a project as a readable, standalone PyTorch script: one nn.Module class named after the project.
+
+The class needs no constructor arguments; its attribute names are build_model's (from the node ids), so
+the same state_dict loads into both. Custom layers are copied from builder/layers.py, only those used.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import re
+
+from . import layers
+from .catalogue import LAYERS, constructor_kwargs
+from .check import check
+from .compile import GraphError, attribute_names
+from .project import Graph, Project, load_project
+from .report import Report
+
+# torch's RNN classes take (*args, **kwargs), so their defaults cannot be read from the signature.
+_RNN_DEFAULTS = {"num_layers": 1, "nonlinearity": "tanh", "bias": True, "batch_first": False, "dropout": 0.0,
+                 "bidirectional": False, "proj_size": 0}
+
+
+def text(value, limit: int = 200) -> str:
+    """Free text (names, ids) made safe for a comment or docstring: one line, no quotes that end it."""
+    s = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", str(value)).replace("\\", "/").replace('"""', "'''")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def class_name(project_name: str) -> str:
+    """'SimpleNet on digits' -> 'SimpleNetOnDigits' (a valid identifier that no inlined class uses)."""
+    words = re.findall(r"[A-Za-z0-9]+", project_name or "")
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    if not name or name[0].isdigit():
+        name = "Model" + name
+    if name in vars(layers) or name == "Tensor" or not name.isidentifier():
+        name += "Model"
+    return name
+
+
+def literal(value) -> str:
+    """Python source for a constructor argument: lists become tuples, strings use double quotes."""
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, str):
+        return '"' + value + '"' if re.fullmatch(r"[\w .,:+-]*", value) else repr(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'
+    return repr(value)
+
+
+def shape_comment(shape, dtype: str = "float") -> str:
+    dims = ", ".join(["B"] + [str(d) for d in shape])
+    return f"({dims})" + (" token ids" if dtype == "long" else "")
+
+
+def _defaults(cls) -> dict:
+    if cls.__name__ in ("RNN", "LSTM", "GRU"):
+        return _RNN_DEFAULTS
+    params = inspect.signature(cls.__init__).parameters.values()
+    return {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
+
+
+def constructor_call(spec, kwargs: dict) -> str:
+    """`nn.Linear(in_features=64, out_features=128)`: every argument that differs from the class default."""
+    defaults = _defaults(spec.cls)
+    shown = {k: v for k, v in kwargs.items()
+             if k not in defaults or type(defaults[k]) is not type(v) or defaults[k] != v}
+    args = ", ".join(f"{k}={literal(v)}" for k, v in shown.items())
+    prefix = "" if spec.cls.__module__ == layers.__name__ else "nn."
+    return f"{prefix}{spec.cls.__name__}({args})"
+
+
+def _resolve(source) -> tuple[Graph, str, str, Report]:
+    project = source if isinstance(source, (Project, Graph)) else load_project(source)
+    graph = project.graph if isinstance(project, Project) else project
+    name = project.name if isinstance(project, Project) else "NeuroCanvas model"
+    description = project.description if isinstance(project, Project) else ""
+    report = check(graph)
+    if not report.ok:
+        raise GraphError(report)
+    return graph, name, description, report
+
+
+def custom_classes(graph: Graph) -> list[type]:
+    """Our own layer classes the graph uses, in builder/layers.py order."""
+    used = {LAYERS[n.type].cls for n in graph.nodes}
+    return [c for c in vars(layers).values() if isinstance(c, type) and c in used]
+
+
+def _forward_lines(graph: Graph, report: Report, names: dict) -> tuple[str, list[str]]:
+    """The forward's argument name and body. A value used only by the next line is called `x`."""
+    order = report.order
+    consumers = {nid: set() for nid in order}
+    for nid in order:
+        for src in report.inputs[nid]:
+            consumers[src].add(nid)
+    var = {}
+    for i, nid in enumerate(order):
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        var[nid] = "x" if consumers[nid] == {nxt} or not consumers[nid] else names[nid]
+    body = []
+    for nid in order[1:]:
+        spec, attr = LAYERS[graph.node(nid).type], names[nid]
+        args = ", ".join(var[s] for s in report.inputs[nid])
+        if spec.call == "self_attention":  # query = key = value; keep the output, drop the weights
+            call = f"self.{attr}({args}, {args}, {args}, need_weights=False)[0]"
+        elif spec.call == "first":  # (sequence, final state): keep the sequence (B, T, H*dirs)
+            call = f"self.{attr}({args})[0]"
+        else:
+            call = f"self.{attr}({args})"
+        body.append(f"{var[nid]} = {call}  # {shape_comment(report.shapes[nid], report.dtypes[nid])}")
+    body.append(f"return {var[report.output_node]}")
+    return var[report.input_node], body
+
+
+def import_block(modules) -> str:
+    """`import math` / `import numpy as np` lines (standard library first), then torch."""
+    stdlib = sorted(m for m in set(modules) if m in ("math", "io", "json"))
+    other = [f"import {m}" for m in sorted(set(modules) - set(stdlib))] + ["import torch", "from torch import nn"]
+    return "\n".join([f"import {m}" for m in stdlib] + ([""] if stdlib else []) + other) + "\n"
+
+
+def module_source(source, cls: str | None = None, imports=()) -> str:
+    """Imports, the custom layer classes used, and the model class: importable on its own."""
+    graph, name, description, report = _resolve(source)
+    cls = cls or class_name(name)
+    names = attribute_names(report.order)
+    customs = custom_classes(graph)
+    pieces = [inspect.getsource(c).rstrip() for c in customs]
+    imports = set(imports) | ({"math"} if any("math." in p for p in pieces) else set())
+
+    inp, out = report.input_node, report.output_node
+    doc = [f'    """{text(name)}: {shape_comment(report.shapes[inp], report.dtypes[inp])} -> '
+           f'{shape_comment(report.shapes[out])}, {report.total_params:,} trainable parameters.']
+    if description:
+        doc.append(f"\n    {text(description, 400)}")
+    doc.append('    """\n')
+    init = ["    def __init__(self):", "        super().__init__()"]
+    for nid in report.order[1:]:
+        spec = LAYERS[graph.node(nid).type]
+        ins = [(report.shapes[s], report.dtypes[s]) for s in report.inputs[nid]]
+        call = constructor_call(spec, constructor_kwargs(spec, ins, report.params[nid]))
+        notes = [f"node {text(nid, 60)!r}"] if names[nid] != nid else []
+        if report.param_counts.get(nid):
+            notes.append(f"{report.param_counts[nid]:,} parameters")
+        init.append(f"        self.{names[nid]} = {call}" + (f"  # {', '.join(notes)}" if notes else ""))
+    arg, body = _forward_lines(graph, report, names)
+    fwd = [f"    def forward(self, {arg}):  # {shape_comment(report.shapes[inp], report.dtypes[inp])}"]
+    fwd += [f"        {line}" for line in body]
+    model = "\n".join([f"class {cls}(nn.Module):", *doc, *init, "", *fwd])
+    return import_block(imports) + "".join(f"\n\n{p}\n" for p in pieces) + f"\n\n{model}\n"
+
+
+def export_script(source, training: bool = False) -> str:
+    """The whole script: module docstring, the model class and a `main()`.
+
+    training=False: main() builds the model, optionally loads a state_dict and runs a random batch.
+    training=True: main() also loads the project's data set and trains with its loss and optimizer.
+    """
+    project = source if isinstance(source, (Project, Graph)) else load_project(source)
+    graph, name, _, report = _resolve(project)
+    cls = class_name(name)
+    if training:
+        from .export_train import training_source  # only scripts with a loop need the data set code
+        settings = project.training if isinstance(project, Project) else {}
+        main, imports, usage = training_source(settings, report, cls)
+    else:
+        main, imports, usage = _inference_main(report, cls), (), f"python {_snake(cls)}.py [weights.pt]"
+    body = module_source(project, cls, imports)
+    doc = (f'"""{text(name)} — exported from NeuroCanvas as plain PyTorch.\n\n'
+           f"Run: {usage}\nWeights saved by NeuroCanvas (a state_dict) load with "
+           f"model.load_state_dict(torch.load(path, weights_only=True)).\n\"\"\"\n")
+    return doc + body + "\n\n" + main + '\n\n\nif __name__ == "__main__":\n    main()\n'
+
+
+def _snake(cls: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
+
+
+def _inference_main(report: Report, cls: str) -> str:
+    shape = tuple(report.shapes[report.input_node])
+    if report.dtypes[report.input_node] == "long":
+        make = f"torch.zeros(4, {', '.join(map(str, shape))}, dtype=torch.long)  # token ids"
+    else:
+        make = f"torch.randn(4, {', '.join(map(str, shape))})"
+    return (f"def main(argv=None):\n"
+            f"    import sys\n"
+            f"    argv = sys.argv[1:] if argv is None else argv\n"
+            f"    model = {cls}()\n"
+            f"    if argv:  # a state_dict file, e.g. the weights downloaded from NeuroCanvas\n"
+            f"        model.load_state_dict(torch.load(argv[0], weights_only=True))\n"
+            f"    model.eval()\n"
+            f"    x = {make}\n"
+            f"    with torch.no_grad():\n"
+            f"        y = model(x)\n"
+            f"    n = sum(p.numel() for p in model.parameters() if p.requires_grad)\n"
+            f'    print(f"{cls}: {{n:,}} parameters; input {{tuple(x.shape)}} -> output {{tuple(y.shape)}}")')

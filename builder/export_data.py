@@ -1,0 +1,155 @@
+"""Self-contained source for each built-in data set, emitted into exported training scripts.
+
+Each entry regenerates exactly the tensors trainers/datasets builds (same code, same seeds; a test
+compares them) using only torch, numpy and scikit-learn. Keys are the saved data set names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DataCode:
+    task: str  # "classification" | "regression"
+    body: str  # the function body; returns x, y
+    options: dict = field(default_factory=dict)  # argument -> default (trainers' defaults)
+    imports: tuple = ()  # module-level imports the body needs
+    standardise: bool = False  # standardise x with train-split statistics
+    standardise_target: bool = False
+    ordered: bool = False  # chronological split (forecasting)
+    needs: str = ""  # a package beyond torch, numpy and scikit-learn, named in the script's docstring
+
+
+def _sk_table(loader: str, scale: str = "") -> str:
+    return (f"    from sklearn.datasets import {loader}\n"
+            f"    bunch = {loader}()\n"
+            f"    x = torch.as_tensor(np.asarray(bunch.data, dtype=np.float32)){scale}\n"
+            f"    y = torch.as_tensor(np.asarray(bunch.target, dtype=np.int64))\n"
+            f"    return x, y\n")
+
+
+def _points(make: str, scale: str = "") -> str:
+    return (f"    from sklearn import datasets\n"
+            f"    x, y = datasets.{make}\n"
+            f"    return torch.as_tensor(x{scale}, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)\n")
+
+
+_WINDOWS = ("    s = torch.as_tensor(np.asarray(s, dtype=np.float32))\n"
+            "    x = s.unfold(0, window, 1)[:-1].unsqueeze(-1).contiguous()  # (N, window, 1)\n"
+            "    y = s[window:].unsqueeze(1)  # (N, 1): the value right after each window\n")
+
+
+def _tokens(target: str, length: int = 8, vocab: int = 10) -> DataCode:
+    body = ("    g = torch.Generator().manual_seed(seed)\n"
+            "    x = torch.randint(0, vocab, (n_samples, length), generator=g)  # (N, T) token ids\n"
+            f"    return x, {target}\n")
+    return DataCode("classification", body, {"n_samples": 4000, "length": length, "vocab": vocab, "seed": 0})
+
+
+DATA_CODE: dict[str, DataCode] = {
+    "digits": DataCode("classification", _sk_table("load_digits", " / 16.0  # pixels are 0..16"),
+                       imports=("numpy as np",)),
+    "iris": DataCode("classification", _sk_table("load_iris"), imports=("numpy as np",), standardise=True),
+    "wine": DataCode("classification", _sk_table("load_wine"), imports=("numpy as np",), standardise=True),
+    "breast_cancer": DataCode("classification", _sk_table("load_breast_cancer"), imports=("numpy as np",),
+                              standardise=True),
+    "diabetes": DataCode(
+        "regression",
+        "    from sklearn.datasets import load_diabetes\n"
+        "    bunch = load_diabetes()\n"
+        "    x = torch.as_tensor(np.asarray(bunch.data, dtype=np.float32))\n"
+        "    y = torch.as_tensor(np.asarray(bunch.target, dtype=np.float32)).unsqueeze(1)  # (N, 1)\n"
+        "    return x, y\n", imports=("numpy as np",), standardise=True, standardise_target=True),
+    "moons": DataCode("classification", _points("make_moons(n_samples, noise=noise, random_state=seed)"),
+                      {"n_samples": 1000, "noise": 0.1, "seed": 0}),
+    "circles": DataCode("classification",
+                        _points("make_circles(n_samples, noise=noise, factor=factor, random_state=seed)"),
+                        {"n_samples": 1000, "noise": 0.05, "factor": 0.5, "seed": 0}),
+    "gaussians": DataCode(
+        "classification", _points("make_blobs(n_samples, centers=classes, cluster_std=noise, center_box=(-5, 5), "
+                                  "random_state=seed)", " / 3.0"),
+        {"n_samples": 1000, "noise": 1.0, "classes": 3, "seed": 0}),
+    "xor": DataCode(
+        "classification",
+        "    rng = np.random.default_rng(seed)\n"
+        "    x = rng.uniform(-1, 1, size=(n_samples, 2))\n"
+        "    x += np.sign(x) * 0.05  # a small gap at the axes\n"
+        "    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)\n"
+        "    x = x + rng.normal(0, noise, x.shape)\n"
+        "    return torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)\n",
+        {"n_samples": 1000, "noise": 0.05, "seed": 0}, imports=("numpy as np",)),
+    "spiral": DataCode(
+        "classification",
+        "    rng = np.random.default_rng(seed)\n"
+        "    per = n_samples // classes\n"
+        "    xs, ys = [], []\n"
+        "    for c in range(classes):  # one arm per class\n"
+        "        r = np.linspace(0.05, 1.0, per)\n"
+        "        t = r * turns * 2 * math.pi + c * 2 * math.pi / classes\n"
+        "        pts = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)\n"
+        "        xs.append(pts + rng.normal(0, noise, pts.shape))\n"
+        "        ys.append(np.full(per, c))\n"
+        "    x, y = np.concatenate(xs), np.concatenate(ys)\n"
+        "    return torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)\n",
+        {"n_samples": 1000, "noise": 0.05, "classes": 2, "turns": 1.5, "seed": 0}, imports=("math", "numpy as np")),
+    "sine": DataCode(
+        "regression",
+        "    rng = np.random.default_rng(seed)\n"
+        "    t = np.arange(n_points) * 0.1\n"
+        "    s = np.sin(t) + 0.5 * np.sin(2.7 * t) + rng.normal(0, noise, n_points)\n" + _WINDOWS +
+        "    return x, y\n",
+        {"n_points": 2000, "window": 20, "noise": 0.05, "seed": 0}, imports=("numpy as np",), ordered=True),
+    "stocks": DataCode(
+        "regression",
+        "    import plotly.data\n"
+        "    frame = plotly.data.stocks()  # 105 weekly closes of six tech stocks\n"
+        "    symbols = list(symbols or [c for c in frame.columns if c != \"date\"])\n"
+        "    xs, ys = [], []\n"
+        "    for name in symbols:\n"
+        "        s = frame[name].to_numpy()\n"
+        "        s = torch.as_tensor(np.asarray(s, dtype=np.float32))\n"
+        "        xs.append(s.unfold(0, window, 1)[:-1].unsqueeze(-1))\n"
+        "        ys.append(s[window:].unsqueeze(1))\n"
+        "    x = torch.stack(xs, 1).reshape(-1, window, 1)  # interleaved by time\n"
+        "    y = torch.stack(ys, 1).reshape(-1, 1)\n"
+        "    return x, y\n",
+        {"window": 10, "symbols": None}, imports=("numpy as np",), ordered=True, needs="plotly"),
+    "adding": DataCode(
+        "regression",
+        "    g = torch.Generator().manual_seed(seed)\n"
+        "    values = torch.rand(n_samples, length, generator=g)\n"
+        "    first = torch.randint(0, length // 2, (n_samples,), generator=g)\n"
+        "    second = torch.randint(length // 2, length, (n_samples,), generator=g)\n"
+        "    marks = torch.zeros(n_samples, length)\n"
+        "    rows = torch.arange(n_samples)\n"
+        "    marks[rows, first] = 1.0\n"
+        "    marks[rows, second] = 1.0\n"
+        "    y = (values * marks).sum(1, keepdim=True)  # (N, 1): the sum of the two marked values\n"
+        "    return torch.stack([values, marks], -1), y  # x (N, length, 2)\n",
+        {"n_samples": 4000, "length": 50, "seed": 0}),
+    "reverse": _tokens("x.flip(1)"),
+    "sort": _tokens("x.sort(1).values"),
+    "copy": _tokens("x.clone()"),
+    "recall": _tokens("x[:, 0].clone()  # remember the first token", length=30, vocab=8),
+}
+
+
+def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
+    """`def load_data(...)` for data set `name`, the call with the project's options, and its entry.
+
+    Raises ValueError naming training.dataset / training.dataset_options when it cannot be emitted.
+    """
+    if name not in DATA_CODE:
+        known = ", ".join(DATA_CODE)
+        raise ValueError(f"training.dataset: the data set '{name}' cannot be written into a script "
+                         f"(it depends on files of this server); scripts can load: {known}")
+    code = DATA_CODE[name]
+    options = {k: v for k, v in options.items() if k != "autoencode"}
+    for key in options:
+        if key not in code.options:
+            raise ValueError(f"training.dataset_options.{key}: '{name}' has no option '{key}' "
+                             f"(options: {', '.join(code.options) or 'none'})")
+    signature = ", ".join(f"{k}={v!r}" for k, v in code.options.items())
+    source = f"def load_data({signature}):\n    \"\"\"The '{name}' data set: x, y tensors.\"\"\"\n{code.body}"
+    call = "load_data(" + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")"
+    return source, call, code

@@ -1,0 +1,52 @@
+"""Small projects of every family for the export, bundle and share tests (each trains an epoch in ~1 s)."""
+from conftest import make_project
+
+
+def _train(dataset, loss="CrossEntropyLoss", optimizer=None, **more):
+    return {"dataset": dataset, "loss": loss, "optimizer": optimizer or {"type": "Adam", "lr": 0.01},
+            "batch_size": 32, "epochs": 3, "val_fraction": 0.2, "seed": 1, **more}
+
+
+GRAPHS = {
+    "mlp": make_project(
+        [("in", "Input", {"shape": [64]}), ("fc-1", "Linear", {"out_features": 32}), ("act", "ReLU"),
+         ("drop", "Dropout", {"p": 0.2}), ("out", "Linear", {"out_features": 10})],
+        training=_train("digits", optimizer={"type": "SGD", "lr": 0.05, "momentum": 0.9},
+                        schedule={"type": "step", "step_size": 1, "gamma": 0.5}, grad_clip=1.0),
+        name="Digits MLP"),
+    "cnn": make_project(
+        [("in", "Input", {"shape": [1, 8, 8]}), ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 3,
+                                                                       "padding": 1}),
+         ("bn", "BatchNorm2d"), ("relu", "ReLU"), ("pool", "MaxPool2d", {"kernel_size": 2}),
+         ("conv2", "Conv2d", {"out_channels": 6, "kernel_size": [2, 2]}), ("gap", "AdaptiveAvgPool2d",
+                                                                            {"output_size": 1}),
+         ("flat", "Flatten"), ("out", "Linear", {"out_features": 10})],
+        training=_train("digits", schedule={"type": "cosine"}), name="Tiny CNN"),
+    "residual": make_project(
+        [("in", "Input", {"shape": [2]}), ("stem", "Linear", {"out_features": 16}), ("a", "Tanh"),
+         ("branch", "Linear", {"out_features": 16}), ("b", "GELU", {"approximate": "tanh"}),
+         ("sum", "Add"), ("norm", "LayerNorm"), ("head", "Linear", {"out_features": 2})],
+        [("in", "stem"), ("stem", "a"), ("a", "branch"), ("branch", "b"), ("b", "sum"), ("a", "sum"),
+         ("sum", "norm"), ("norm", "head")],
+        training=_train("moons", dataset_options={"n_samples": 200, "noise": 0.2}), name="residual net"),
+    "concat": make_project(
+        [("in", "Input", {"shape": [4]}), ("left", "Linear", {"out_features": 8}),
+         ("right", "Linear", {"out_features": 5, "bias": False}), ("cat", "Concat"), ("act", "SiLU"),
+         ("out", "Linear", {"out_features": 3})],
+        [("in", "left"), ("in", "right"), ("right", "cat", 0), ("left", "cat", 1), ("cat", "act"), ("act", "out")],
+        training=_train("iris", schedule={"type": "one-cycle"}), name="Iris concat"),
+    "recurrent": make_project(
+        [("in", "Input", {"shape": [10, 1]}), ("lstm", "LSTM", {"hidden_size": 8, "num_layers": 2}),
+         ("gru", "GRU", {"hidden_size": 6, "bidirectional": True}), ("pool", "SequencePool", {"mode": "mean"}),
+         ("out", "Linear", {"out_features": 1})],
+        training=_train("sine", loss="MSELoss", dataset_options={"n_points": 300, "window": 10}),
+        name="Sine LSTM-GRU"),
+    "transformer": make_project(
+        [("in", "Input", {"shape": [6], "dtype": "long"}),
+         ("embed", "Embedding", {"num_embeddings": 10, "embedding_dim": 16}),
+         ("pos", "PositionalEncoding", {"kind": "learned", "max_len": 32}),
+         ("block", "TransformerEncoderLayer", {"nhead": 2, "dim_feedforward": 32, "dropout": 0.0}),
+         ("attn", "MultiheadAttention", {"num_heads": 2}), ("out", "Linear", {"out_features": 10})],
+        training=_train("reverse", dataset_options={"n_samples": 200, "length": 6}),
+        name="Reverse transformer"),
+}
