@@ -1,0 +1,154 @@
+"""The page around the canvas under AppTest: first visit, inspector, errors, code, presets, lessons, persistence."""
+import copy
+import json
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import make_project
+from ui.project_io import parse_upload
+
+pytestmark = pytest.mark.slow  # each AppTest run imports and draws the whole page
+
+
+@pytest.fixture(scope="module", autouse=True)
+def data_dir(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
+    yield
+    mp.undo()
+
+
+def app(ws=None, tab=None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    if ws:
+        at.query_params["ws"] = ws
+    if tab:
+        at.session_state["main_tab"] = tab
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def inject(at, project, **keys) -> AppTest:
+    at.session_state["project"] = copy.deepcopy(project)
+    for k, v in keys.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def test_first_visit_opens_simplenet_with_a_hint_and_a_workspace_in_the_url():
+    at = app()
+    assert at.session_state["project"]["name"] == "SimpleNet on digits"
+    assert any("press **Train**" in t for t in texts(at.info))
+    ws = at.query_params["ws"]
+    assert isinstance(ws, str) and len(ws) >= 6
+    assert at.get("bidi_component"), "the canvas is on the page"
+    assert not at.button(key="btn_train").disabled
+    # the summary agrees with PyTorch's own count for 64 -> 128 -> 64 -> 10
+    expected = sum(p.numel() for p in torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.Linear(128, 64),
+                                                          torch.nn.Linear(64, 10)).parameters())
+    assert at.metric[0].value == f"{expected:,}"
+
+
+def test_an_invalid_graph_lists_errors_by_node_and_disables_train_with_the_reason():
+    at = app()
+    bad = make_project([("in", "Input", {"shape": [1, 8, 8]}), ("conv", "Conv2d", {"out_channels": 4, "kernel_size": 3}),
+                        ("fc", "Linear", {"out_features": 10}), ("lonely", "ReLU")],
+                       edges=[("in", "conv"), ("conv", "fc")], training={"dataset": "digits"})
+    inject(at, bad)
+    errors = " ".join(texts(at.error))
+    assert "lonely" in errors
+    assert at.button(key="btn_train").disabled
+    assert any("Fix the graph first" in w and "lonely" in w for w in texts(at.warning))
+    inject(at, bad, main_tab="Code")
+    assert any("No code while the graph has problems" in w for w in texts(at.warning))
+
+
+def test_inspector_edits_a_parameter_and_the_shapes_and_count_follow(seed_mlp):
+    at = inject(app(), seed_mlp, selected_node="fc1")
+    box = next(n for n in at.number_input if n.label == "out_features")
+    assert box.value == 128
+    box.set_value(32).run()
+    assert at.session_state["project"]["graph"]["nodes"][1]["params"]["out_features"] == 32
+    assert any("output **[32]**" in m for m in texts(at.markdown))
+    expected = sum(p.numel() for p in torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.Linear(32, 64),
+                                                          torch.nn.Linear(64, 10)).parameters())
+    assert at.metric[0].value == f"{expected:,}"
+    at.session_state["main_tab"] = "Code"
+    at.run()
+    assert "nn.Linear(in_features=64, out_features=32, bias=True)" in at.code[0].value
+
+
+def test_bad_typed_input_is_reported_by_field_and_changes_nothing(project):
+    conv = project([("in", "Input", {"shape": [1, 8, 8]}), ("conv", "Conv2d", {"out_channels": 4, "kernel_size": 3})])
+    at = inject(app(), conv, selected_node="conv")
+    box = next(t for t in at.text_input if t.label == "kernel_size")
+    box.set_value("3, x").run()
+    assert any("conv.kernel_size" in e for e in texts(at.error))
+    assert at.session_state["project"]["graph"]["nodes"][1]["params"]["kernel_size"] == 3
+    next(t for t in at.text_input if t.label == "kernel_size").set_value("5, 3").run()
+    assert at.session_state["project"]["graph"]["nodes"][1]["params"]["kernel_size"] == [5, 3]
+    assert any("output **[4, 4, 6]**" in m for m in texts(at.markdown))
+
+
+def test_rename_and_delete_keep_the_edges_consistent(seed_mlp):
+    at = inject(app(), seed_mlp, selected_node="fc2")
+    next(t for t in at.text_input if t.label == "id").set_value("hidden")
+    at.button[[b.label for b in at.button].index("Rename")].click().run()
+    graph = at.session_state["project"]["graph"]
+    assert "hidden" in [n["id"] for n in graph["nodes"]] and at.session_state["selected_node"] == "hidden"
+    assert {"source": "relu1", "target": "hidden"} in graph["edges"]
+    at.button(key="delete:hidden").click().run()
+    graph = at.session_state["project"]["graph"]
+    assert "hidden" not in [n["id"] for n in graph["nodes"]]
+    assert all("hidden" not in (e["source"], e["target"]) for e in graph["edges"])
+    assert at.button(key="btn_train").disabled  # relu2 lost its input
+
+
+def test_presets_load_in_one_click_and_a_blank_project_starts_with_an_input(seed_mlp):
+    at = inject(app(), make_project([("in", "Input", {"shape": [2]})]))
+    at.button(key="preset:simplenet_digits").click().run()
+    assert at.session_state["project"]["name"] == "SimpleNet on digits"
+    at.button(key="new_project").click().run()
+    assert [n["type"] for n in at.session_state["project"]["graph"]["nodes"]] == ["Input"]
+
+
+def test_the_lesson_tab_speaks_english_or_chinese(seed_mlp):
+    lesson = {"order": 1, "target": {"metric": "val_accuracy", "op": ">=", "value": 0.93},
+              "en": {"title": "Feed-forward", "summary": "s", "body": "Watch the **loss** fall."},
+              "zh": {"title": "前馈网络", "summary": "s", "body": "观察**损失**下降。"}}
+    at = inject(app(tab="Lesson"), {**seed_mlp, "lesson": lesson})
+    assert "Watch the **loss** fall." in texts(at.markdown)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert "观察**损失**下降。" in texts(at.markdown) and at.subheader[0].value == "前馈网络"
+
+
+def test_a_refreshed_page_finds_the_edited_project(seed_mlp):
+    first = app()
+    ws = first.query_params["ws"]
+    edited = copy.deepcopy(seed_mlp)
+    edited["name"] = "mine"
+    inject(first, edited)
+    again = app(ws=ws)
+    assert again.session_state["project"]["name"] == "mine"
+    assert again.session_state["project"]["graph"] == edited["graph"]
+
+
+def test_uploads_are_checked_and_name_the_file(seed_mlp):
+    assert parse_upload("ok.json", json.dumps(seed_mlp).encode()) == seed_mlp
+    with pytest.raises(ValueError, match="bad.json: not valid JSON: .* line 1"):
+        parse_upload("bad.json", b"{nope")
+    with pytest.raises(ValueError, match="pic.json: not a text file"):
+        parse_upload("pic.json", b"\xff\xd8\xff")
+    broken = {**seed_mlp, "graph": {"nodes": [{"id": "a"}], "edges": []}}
+    with pytest.raises(ValueError, match="x.json: "):
+        parse_upload("x.json", json.dumps(broken).encode())

@@ -1,0 +1,143 @@
+"""Training from the page under AppTest: curves grow while polling, pause/step/resume/stop, failures, reattach."""
+import copy
+import json
+import time
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from ui.runs import REGISTRY
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def data_dir(tmp_path_factory):
+    torch.set_num_threads(1)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
+    yield
+    mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def stop_runs():
+    yield
+    REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
+
+
+def app(project=None, ws=None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    if ws:
+        at.query_params["ws"] = ws
+    at.run()
+    if project is not None:
+        at.session_state["project"] = copy.deepcopy(project)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def loss_points(at) -> int:
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for spec in charts:
+        for trace in spec["data"]:
+            if trace.get("name") == "train loss (per step)":
+                return len(trace["x"])
+    return 0
+
+
+def poll(at, cond, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if cond(at):
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def run_of(at):
+    return REGISTRY.get(at.session_state["workspace"], at.session_state["run_id"])
+
+
+@pytest.fixture
+def long_mlp(seed_mlp):
+    seed_mlp["training"]["epochs"] = 500  # long enough to still run while the test looks at it
+    return seed_mlp
+
+
+def test_train_draws_a_growing_curve_and_pause_step_resume_stop_work(long_mlp):
+    at = app(long_mlp)
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: loss_points(a) >= 3)
+    first = loss_points(at)
+    assert poll(at, lambda a: loss_points(a) > first), "the curve grows while polling"
+    assert at.button(key="btn_train").disabled and not at.button(key="btn_pause").disabled
+    assert "samples/s" in at.get("progress")[0].proto.text
+
+    at.button(key="btn_pause").click().run()
+    run = run_of(at)
+    assert run.status == "paused" and not at.button(key="btn_step").disabled
+    step = run.snapshot()["progress"]["step"]
+    at.button(key="btn_step").click().run()
+    assert run.snapshot()["progress"]["step"] == step + 1 and run.status == "paused"
+    at.button(key="btn_resume").click().run()
+    assert run.status == "running"
+    at.button(key="btn_stop").click().run()
+    assert run.status == "stopped" and not at.button(key="btn_train").disabled
+    assert poll(at, lambda a: run.final is not None)  # saved by the registry once it ended
+
+
+def test_activation_panel_fills_after_the_first_probe(long_mlp):
+    at = app(long_mlp)
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: any(json.loads(c.proto.spec)["data"] and
+                                  json.loads(c.proto.spec)["data"][0].get("type") == "bar"
+                                  for c in a.get("plotly_chart")))
+    assert any(m.value.startswith("Probed at step") for m in at.caption)
+
+
+def test_a_nan_run_pauses_with_its_message(long_mlp):
+    long_mlp["training"]["optimizer"] = {"type": "SGD", "lr": 1e12}
+    at = app(long_mlp)
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: any("NaN" in w.value or "inf" in w.value for w in a.warning))
+    assert run_of(at).status == "paused"
+
+
+def test_a_run_that_cannot_start_shows_why(long_mlp):
+    long_mlp["graph"]["nodes"][0]["params"]["shape"] = [2]  # digits give 64 values per sample
+    at = app(long_mlp)
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: any("Training failed" in e.value and "'in'" in e.value for e in a.error))
+
+
+def test_a_refreshed_page_reattaches_to_the_running_training(long_mlp):
+    first = app(long_mlp)
+    first.button(key="btn_train").click().run()
+    ws, run_id = first.query_params["ws"], first.session_state["run_id"]
+    assert poll(first, lambda a: loss_points(a) >= 2)
+    REGISTRY.orphan(ws)  # the old tab went away
+    again = app(ws=ws)
+    assert again.session_state["run_id"] == run_id
+    assert run_of(again).status == "running" and again.button(key="btn_train").disabled
+    assert poll(again, lambda a: loss_points(a) >= 2)
+
+
+def test_a_second_run_overlays_the_first_with_the_differing_settings(seed_mlp):
+    seed_mlp["training"]["epochs"] = 2
+    at = app(seed_mlp)
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: run_of(a).final is not None)
+    at.session_state["project"]["training"]["optimizer"]["lr"] = 0.01
+    at.session_state["project_generation"] += 1  # as a preset load would: widgets re-read the settings
+    at.run()
+    at.button(key="btn_train").click().run()
+    assert poll(at, lambda a: run_of(a).final is not None and loss_points(a) > 0)
+    names = [t.get("name", "") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
+    assert any(n.startswith("run 1") for n in names)
+    table = at.dataframe[0].value
+    assert "optimizer.lr" in table.columns and sorted(table["optimizer.lr"]) == [0.001, 0.01]

@@ -1,0 +1,1 @@
+"""Streamlit views of NeuroCanvas: canvas wrapper, inspector, training panel, live dashboard, plots."""

@@ -1,0 +1,45 @@
+"""The preset gallery: one card per lesson (title, one line, target), loaded in one click."""
+from __future__ import annotations
+
+import streamlit as st
+
+from presets import list_presets, load_preset
+
+from . import state
+
+COLUMNS = 4
+
+
+def target_text(target: dict | None) -> str:
+    if not target:
+        return ""
+    value = target.get("value")
+    shown = f"{value:.0%}" if isinstance(value, float) and value <= 1 and "acc" in target.get("metric", "") else value
+    return f"🎯 {target.get('metric', '').replace('_', ' ')} {target.get('op', '')} {shown}"
+
+
+def load(name: str) -> None:
+    try:
+        project = load_preset(name)
+    except Exception as exc:
+        state.flash("error", f"preset {name}: {exc}")
+        return
+    state.set_project(project)
+    state.flash("success", f"Loaded “{project.get('name', name)}”. Press Train to see it learn.")
+
+
+def show() -> None:
+    lang = st.session_state[state.LANG]
+    try:
+        infos = list_presets()
+    except Exception as exc:
+        st.error(f"The presets folder could not be read: {exc}")
+        return
+    cols = st.columns(COLUMNS)
+    for i, info in enumerate(infos):
+        with cols[i % COLUMNS].container(border=True, key=f"card_{info.name}"):
+            st.markdown(f"**{info.title(lang)}**")
+            st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
+            if info.target:
+                st.caption(target_text(info.target))
+            st.button("Open", key=f"preset:{info.name}", on_click=load, args=(info.name,), width="stretch")

@@ -1,0 +1,89 @@
+"""Training settings widgets: data set (with a preview), loss, optimizer, lr, schedule, batch, epochs, device."""
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from trainers import DATASETS, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset, pick_device
+
+from . import state
+from .preview import preview
+
+BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
+DEVICES = ["auto", "cpu", "cuda", "mps"]
+
+
+def _key(name: str) -> str:
+    return f"t:{st.session_state[state.GEN]}:{name}"
+
+
+def _pick(label, options, current, name, **kw):
+    options = list(options)
+    if current not in options:
+        options = [current] + options
+    return st.selectbox(label, options, index=options.index(current), key=_key(name), **kw)
+
+
+def show() -> None:
+    t = state.training()
+    cols = st.columns([2, 3])
+    with cols[0]:
+        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist"], t.get("dataset", "digits"),
+                             "dataset", help="built-in sets need no network; MNIST needs a local copy")
+        try:
+            st.caption(describe(t["dataset"]))
+        except Exception:
+            st.caption(t["dataset"])
+        t["loss"] = _pick("Loss", LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
+                          help="CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values")
+        opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
+        c = st.columns(2)
+        names = list(OPTIMIZERS)
+        opt["type"] = c[0].selectbox("Optimizer", names, key=_key("opt"),
+                                     index=names.index(opt["type"]) if opt.get("type") in names else names.index("Adam"))
+        opt["lr"] = c[1].number_input("Learning rate", value=float(opt.get("lr", 0.001)), min_value=1e-6,
+                                      max_value=10.0, format="%g", step=0.0005, key=_key("lr"),
+                                      help="step size of the optimizer; too high and the loss explodes")
+        t["optimizer"] = opt
+        sched = dict(t.get("schedule") or {"type": "none"})
+        chosen = _pick("Schedule", SCHEDULES, sched.get("type", "none"), "sched",
+                       help="how the learning rate changes during training")
+        t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
+        c = st.columns(3)
+        t["batch_size"] = int(c[0].number_input("Batch", value=int(t.get("batch_size", 64)), min_value=1,
+                                                max_value=65536, step=8, key=_key("batch")))
+        t["epochs"] = int(c[1].number_input("Epochs", value=int(t.get("epochs", 10)), min_value=1, max_value=10000,
+                                            key=_key("epochs")))
+        t["seed"] = int(c[2].number_input("Seed", value=int(t.get("seed", 0)), min_value=0, key=_key("seed"),
+                                          help="same seed, same curve"))
+        t["device"] = _pick("Device", DEVICES, t.get("device", "auto"), "device",
+                            help="auto uses a CUDA GPU when there is one")
+        st.caption(device_line(t["device"]))
+    with cols[1]:
+        _preview(t["dataset"], t.get("dataset_options") or {})
+
+
+def device_line(choice: str) -> str:
+    try:
+        dev = pick_device(choice)
+    except Exception as exc:
+        return f"⚠ {exc}"
+    if dev.type == "cuda":
+        return f"Training on the GPU: {torch.cuda.get_device_name(0)}"
+    return "Training on the CPU" + (" (no GPU found)" if not torch.cuda.is_available() else "")
+
+
+def _preview(name: str, options: dict) -> None:
+    try:
+        data = load_dataset(name, **options)
+    except Exception as exc:  # e.g. MNIST without a local copy: name the set and the reason
+        st.info(f"Data set '{name}' cannot be previewed: {exc}")
+        return
+    st.markdown(f"**{name}** · {len(data):,} samples · input {list(data.input_shape)} · "
+                + (f"{data.n_classes} classes" if data.n_classes else "regression"))
+    kind, what = preview(data)
+    if kind == "figure":
+        st.plotly_chart(what, width="stretch", key=f"preview:{name}", config={"displayModeBar": False},
+                        theme=None)
+    else:
+        st.dataframe(what, hide_index=True, width="stretch", height=260)

@@ -1,0 +1,76 @@
+"""The workspace of this browser session: its id in the URL, its project and runs from the store, orphan marks."""
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from . import state
+from .runs import REGISTRY, Run
+from .store import Store, valid_ws
+
+FIRST_PRESET = "simplenet_digits"
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """One SQLite store per server process (NEUROCANVAS_DATA decides where); finished runs are saved to it."""
+    db = Store()
+    REGISTRY.on_finish = lambda run: db.save_run(run.ws, run.id, run.label, run.created, run.project, run.final)
+    return db
+
+
+def _orphan(ws: str) -> None:
+    REGISTRY.orphan(ws)  # must not block: it runs when the browser session disconnects
+
+
+@st.cache_resource(scope="session", on_release=_orphan, show_spinner=False)
+def _watch(ws: str) -> str:
+    """Exists while this browser session is connected; its release marks the workspace's runs orphaned."""
+    return ws
+
+
+def first_project() -> dict:
+    from presets import load_preset
+    try:
+        return load_preset(FIRST_PRESET)
+    except Exception:  # presets missing: start from the smallest valid graph rather than fail
+        return {"format": "neurocanvas/1", "name": "New project", "description": "",
+                "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}],
+                          "edges": []},
+                "training": {"dataset": "digits"}}
+
+
+def attach() -> str:
+    """Make sure the session has a workspace: from ?ws=, or a new one written into the URL."""
+    state.init_defaults()
+    ws = st.query_params.get("ws")
+    if not valid_ws(ws):
+        ws = st.session_state.get(state.WS) if valid_ws(st.session_state.get(state.WS)) else uuid.uuid4().hex[:12]
+        st.query_params["ws"] = ws
+    db = store()
+    if st.session_state.get(state.WS) != ws or state.PROJECT not in st.session_state:
+        saved = db.load_project(ws)
+        st.session_state[state.WS] = ws
+        st.session_state[state.PROJECT] = saved or first_project()
+        st.session_state[state.HINT] = saved is None
+        st.session_state[state.SAVED_HASH] = state.digest(saved) if saved else None
+        for row in db.load_runs(ws):  # finished runs of an earlier server process
+            REGISTRY.adopt(ws, Run(id=row["id"], ws=ws, label=row["label"], project=row["project"],
+                                   created=row["created"], final=row["snapshot"], saved=True))
+        current = REGISTRY.current(ws)
+        st.session_state[state.RUN] = current.id if current else None
+    _watch(ws)
+    REGISTRY.touch(ws)
+    return ws
+
+
+def save() -> None:
+    """Write the project to the store when it changed since the last write."""
+    digest = state.digest(state.project())
+    if digest != st.session_state.get(state.SAVED_HASH):
+        try:
+            store().save_project(st.session_state[state.WS], state.project())
+            st.session_state[state.SAVED_HASH] = digest
+        except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
+            st.warning(f"Could not save the workspace to {store().path}: {exc}")
