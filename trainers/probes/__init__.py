@@ -10,7 +10,7 @@ from .stats import Capture, activation_stats, first_tensor
 
 PROBE_BATCH = 64       # the same validation samples are probed every time
 TARGET_COST = 0.04     # aim below the 5% budget
-MIN_INTERVAL_S = 0.25  # the UI redraws about once a second: more probes than ~4/s show nothing new
+MIN_INTERVAL_S = 0.5  # the UI redraws about once a second: more probes than ~2/s show nothing new
 
 
 class Prober:
