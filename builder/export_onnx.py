@@ -63,7 +63,7 @@ def _quiet():
 
 def _export(module: nn.Module, inputs: tuple, exporter: str, opset: int | None) -> bytes:
     names = [f"input{i}" if len(inputs) > 1 else "input" for i in range(len(inputs))]
-    with _quiet(), torch.no_grad():
+    with _quiet():  # not no_grad: it would send TransformerEncoderLayer down its fused fast path (no ONNX)
         if exporter == "dynamo":
             batch = torch.export.Dim("batch", min=1)
             program = torch.onnx.export(module, inputs, dynamo=True, input_names=names, output_names=["output"],

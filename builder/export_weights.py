@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 from pathlib import Path
 
 import torch
@@ -52,10 +53,13 @@ def read_state_dict(source, where: str = "weights") -> dict:
         raise WeightsError(f"{where}: larger than the {MAX_WEIGHTS_BYTES >> 20} MiB limit for weights")
     try:
         state = torch.load(io.BytesIO(source), map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as e:  # weights_only refused a global: a code-running pickle payload
-        first = str(e).strip().splitlines()[-1] if str(e).strip() else ""
-        raise WeightsError(f"{where}: refused: the file holds Python objects, not just tensors, and is not "
-                           f"loaded (weights_only=True){': ' + first[:200] if first else ''}") from None
+    except pickle.UnpicklingError as e:
+        found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
+        if found:  # weights_only refused to import a callable: a code-running pickle payload
+            raise WeightsError(f"{where}: refused: the file holds Python objects ({found.group(1)[:80]}), not just "
+                               f"tensors, and is not loaded (weights_only=True)") from None
+        raise WeightsError(f"{where}: not a readable PyTorch weights file (a plain state_dict saved with "
+                           f"torch.save is expected)") from None
     except Exception as e:  # truncated or not a torch file at all
         raise WeightsError(f"{where}: not a readable PyTorch weights file ({type(e).__name__}: "
                            f"{str(e).splitlines()[0][:200] if str(e) else 'no detail'})") from None
