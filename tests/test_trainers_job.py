@@ -137,3 +137,20 @@ def test_snapshot_stays_bounded_after_100k_steps():
     assert curve["step"][-200:] == list(range(99_801, 100_001))  # the recent steps are exact
     assert len(json.dumps(curve)) < 60_000
     assert record.progress["samples_per_s"] == pytest.approx(320_000, rel=0.01)
+
+
+def test_stopping_a_nan_paused_run_keeps_the_reason():
+    job = TrainingJob.from_module(NaNAt(3), {**LONG, "epochs": 2})
+    job.start()
+    assert wait_until(lambda: job.status == "paused")
+    assert job.stop() and job.status == "stopped"
+    assert job.message.startswith("loss became NaN at step 3")
+
+
+def test_early_stopping_ends_the_run_with_a_reason():
+    job = TrainingJob.from_module(mlp(), {**LONG, "epochs": 50, "early_stopping": 2,
+                                          "optimizer": {"type": "SGD", "lr": 1e-12}})
+    job.start()
+    assert job.join(20) and job.status == "finished"
+    assert job.message == "early stopping: val_loss did not improve for 2 epochs"
+    assert job.snapshot()["progress"]["epoch"] == 3

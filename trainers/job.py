@@ -175,7 +175,8 @@ class TrainingJob:
             with self._lock:
                 stopped = self._want == "stop"
                 self._status = "stopped" if stopped else "finished"
-                self._message = "stopped" if stopped else logs.get("stop")
+                # a stop keeps the reason it was paused for (e.g. the NaN message) when there was one
+                self._message = (self._message or "stopped") if stopped else logs.get("stop")
         except Exception as exc:  # noqa: BLE001 - the UI must see every failure as text
             with self._lock:
                 self._status, self._error = "failed", _describe(exc)

@@ -15,9 +15,7 @@ def fit(project, progress=None, every_s: float = 1.0, **overrides) -> dict:
     last = time.monotonic()
     while not job.join(0.05):
         if job.status == "paused":  # only a non-finite loss pauses a run nobody is watching
-            message = job.message
             job.stop()
-            job._message = message
             break
         if progress is not None and time.monotonic() - last >= every_s:
             progress(job.snapshot())
