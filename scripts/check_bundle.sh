@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Rebuild the canvas bundle from its pinned sources (npm ci + esbuild) in a temporary directory and
+# fail if the result differs from the committed ui/canvas_component/dist (CI runs this).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+src="$repo/ui/canvas_component"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cp -r "$src/package.json" "$src/package-lock.json" "$src/build.mjs" "$src/src" "$tmp/"
+(
+  cd "$tmp"
+  npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+  node build.mjs "$tmp/dist"
+)
+
+if diff -r -q "$src/dist" "$tmp/dist"; then
+  echo "check_bundle: ui/canvas_component/dist matches its sources"
+else
+  echo "check_bundle: the committed bundle differs from a fresh build of ui/canvas_component/src." >&2
+  echo "Rebuild it: (cd ui/canvas_component && npm ci && npm run build), then commit dist/." >&2
+  exit 1
+fi

@@ -1,0 +1,252 @@
+// The graph editor: React Flow canvas, palette, toolbar, undo history, and the debounced sync to Python.
+import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Background, Controls, MarkerType, MiniMap, Panel, ReactFlow,
+  applyEdgeChanges, applyNodeChanges, useReactFlow,
+} from "@xyflow/react";
+import LayerNode, { CanvasContext } from "./LayerNode.jsx";
+import Palette, { DRAG_MIME } from "./Palette.jsx";
+import {
+  colourOf, connect, defaultParams, fromFlow, newNodeId, renumberPorts, toFlow, wouldCycle,
+} from "./graph.js";
+
+const NODE_TYPES = { layer: LayerNode };
+const SELECT_DELAY_MS = 150; // selection clicks and drags in progress: at most one rerun per 150 ms
+const EDIT_DELAY_MS = 30; // a finished edit (drop, connect, delete, drag end, undo) goes out at once
+const HISTORY_LIMIT = 200;
+const FIT = { padding: 0.12, maxZoom: 1.1 };
+const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+
+const typesOf = (nodes) => new Map(nodes.map((n) => [n.id, n.data.type]));
+const placement = (nodes) => JSON.stringify(nodes.map((n) => [n.id, n.position.x, n.position.y]));
+
+// Toolbar buttons never take focus, so Delete and Ctrl+Z keep reaching the canvas after a click.
+function ToolButton({ name, children, ...props }) {
+  return (
+    <button type="button" data-testid={`nc-${name}`} onMouseDown={(e) => e.preventDefault()} {...props}>
+      {children}
+    </button>
+  );
+}
+
+export default function Editor({ data, send }) {
+  const { height = 600 } = data;
+  // Every rerun delivers fresh objects; keep the old ones while the content is the same, so a rerun
+  // that changed nothing re-renders nothing.
+  const paletteJson = JSON.stringify(data.palette || {});
+  const annotationsJson = JSON.stringify(data.annotations || {});
+  const palette = useMemo(() => JSON.parse(paletteJson), [paletteJson]);
+  const annotations = useMemo(() => JSON.parse(annotationsJson), [annotationsJson]);
+  const flow = useReactFlow();
+  const [state, setState] = useState(() => toFlow(data.graph, palette, null));
+  const [hist, setHist] = useState({ index: 0, length: 1 });
+  const r = useRef(null); // mutable editor memory that must not trigger renders
+  if (r.current === null) {
+    r.current = {
+      instance: Math.random().toString(36).slice(2, 10), seq: 0, timer: null, due: 0, action: null,
+      pending: null, dragging: false, selected: null, revision: data.revision,
+      history: [JSON.stringify(fromFlow(state.nodes, state.edges, palette))], index: 0,
+    };
+  }
+  const m = r.current;
+  Object.assign(m, { state, palette, send });
+  const rootRef = useRef(null);
+
+  const flush = useCallback(() => {
+    m.timer = null;
+    if (m.dragging) { scheduleRef.current(SELECT_DELAY_MS); return; }
+    m.seq += 1;
+    m.send({
+      id: `${m.instance}:${m.seq}`, revision: m.revision, selected: m.selected, action: m.action,
+      graph: fromFlow(m.state.nodes, m.state.edges, m.palette),
+    });
+    m.action = null;
+  }, [m]);
+
+  // Sends the whole current state after `delay` ms, unless a send is already due sooner.
+  const scheduleSync = useCallback((delay = EDIT_DELAY_MS) => {
+    const due = performance.now() + delay;
+    if (m.timer !== null && m.due <= due) return;
+    clearTimeout(m.timer);
+    m.due = due;
+    m.timer = setTimeout(flush, delay);
+  }, [m, flush]);
+  const scheduleRef = useRef(scheduleSync);
+  scheduleRef.current = scheduleSync;
+
+  // Handlers mark the state as changed; the effect below records it once React has applied it.
+  const markChanged = useCallback((mode = "sync") => {
+    m.pending = mode;
+    setState((s) => ({ ...s }));
+  }, [m]);
+
+  useEffect(() => {
+    if (!m.pending) return;
+    const mode = m.pending;
+    m.pending = null;
+    const snap = JSON.stringify(fromFlow(state.nodes, state.edges, palette));
+    if (snap === m.history[m.index]) return;
+    m.history = [...m.history.slice(Math.max(0, m.index + 2 - HISTORY_LIMIT), m.index + 1), snap];
+    m.index = m.history.length - 1;
+    setHist({ index: m.index, length: m.history.length });
+    if (mode !== "sync") return;
+    scheduleSync();
+    // Deleting the focused node drops focus to <body>; take it back so the next key still works.
+    // (React Flow removes the node's DOM a render later, hence the timeout.)
+    setTimeout(() => {
+      if (document.activeElement === document.body) rootRef.current?.focus({ preventScroll: true });
+    }, 30);
+  }, [state, palette, m, scheduleSync]);
+
+  // Python replaced the graph (revision bump): adopt it, drop any unsent edit, keep the selection.
+  useEffect(() => {
+    if (data.revision === m.revision) return;
+    m.revision = data.revision;
+    clearTimeout(m.timer);
+    m.timer = null;
+    m.action = null;
+    const next = toFlow(data.graph, palette, m.selected);
+    if (!next.nodes.some((n) => n.id === m.selected)) m.selected = null;
+    const moved = placement(next.nodes) !== placement(m.state.nodes);
+    setState(next);
+    markChanged("quiet");
+    if (moved) setTimeout(() => flow.fitView(FIT), 50);
+  }, [data.revision, data.graph, palette, m, flow, markChanged]);
+
+  // The pane can still be resizing when React Flow first fits; fit again once it has settled.
+  useEffect(() => {
+    const t = setTimeout(() => flow.fitView(FIT), 120);
+    return () => clearTimeout(t);
+  }, [flow]);
+
+  const travel = useCallback((step) => {
+    const index = m.index + step;
+    if (index < 0 || index >= m.history.length) return;
+    m.index = index;
+    setHist({ index, length: m.history.length });
+    setState(toFlow(JSON.parse(m.history[index]), m.palette, m.selected));
+    scheduleSync();
+  }, [m, scheduleSync]);
+
+  const onNodesChange = useCallback((changes) => {
+    setState((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) }));
+    if (changes.some((c) => c.type === "remove")) markChanged();
+  }, [markChanged]);
+
+  const onEdgesChange = useCallback((changes) => {
+    const removed = changes.some((c) => c.type === "remove");
+    setState((s) => {
+      const edges = applyEdgeChanges(changes, s.edges);
+      return { ...s, edges: removed ? renumberPorts(edges, m.palette, typesOf(s.nodes)) : edges };
+    });
+    if (removed) markChanged();
+  }, [m, markChanged]);
+
+  const onConnect = useCallback((c) => {
+    setState((s) => ({ ...s, edges: connect(s.edges, c, m.palette, typesOf(s.nodes)) }));
+    markChanged();
+  }, [m, markChanged]);
+
+  const isValidConnection = useCallback((c) => String(c.targetHandle || "").startsWith("in")
+    && !wouldCycle(m.state.edges, c.source, c.target), [m]);
+
+  const onSelectionChange = useCallback(({ nodes }) => {
+    const id = nodes.length ? nodes[nodes.length - 1].id : null;
+    if (id === m.selected) return;
+    m.selected = id;
+    scheduleSync(SELECT_DELAY_MS);
+  }, [m, scheduleSync]);
+
+  const dragStart = useCallback(() => { m.dragging = true; }, [m]);
+  const dragStop = useCallback(() => { m.dragging = false; markChanged(); }, [m, markChanged]);
+
+  const addNode = useCallback((type, at) => {
+    setState((s) => {
+      const id = newNodeId(type, new Set(s.nodes.map((n) => n.id)));
+      const node = {
+        id, type: "layer", selected: true, position: { x: at.x - 90, y: at.y - 30 },
+        data: { type, params: defaultParams(m.palette[type]), raw: {} },
+      };
+      return { ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] };
+    });
+    markChanged();
+  }, [m, markChanged]);
+
+  const onDragOver = useCallback((e) => { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }, []);
+  const onDrop = useCallback((e) => {
+    const type = e.dataTransfer.getData(DRAG_MIME);
+    if (!type || !m.palette[type]) return;
+    e.preventDefault();
+    addNode(type, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  }, [m, flow, addNode]);
+  const addAtCentre = useCallback((type) => {
+    const box = rootRef.current.querySelector(".react-flow").getBoundingClientRect();
+    addNode(type, flow.screenToFlowPosition({ x: box.x + box.width / 2, y: box.y + box.height / 2 }));
+  }, [flow, addNode]);
+
+  const onKeyDown = useCallback((e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.target.closest?.("input, textarea, select")) return;
+    const key = e.key.toLowerCase();
+    if (key === "z") travel(e.shiftKey ? 1 : -1);
+    else if (key === "y") travel(1);
+    else return;
+    e.preventDefault();
+  }, [travel]);
+  // Clicks on the pane do not move keyboard focus by themselves; Delete and Ctrl+Z need it here.
+  const takeFocus = useCallback((e) => {
+    if (!e.target.closest?.("input, textarea, select")) rootRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  const autoLayout = useCallback(() => { m.action = "auto_layout"; scheduleSync(0); }, [m, scheduleSync]);
+
+  const inCounts = useMemo(() => {
+    const counts = new Map();
+    for (const e of state.edges) counts.set(e.target, (counts.get(e.target) || 0) + 1);
+    return counts;
+  }, [state.edges]);
+  const context = useMemo(() => ({ palette, annotations, inCounts }), [palette, annotations, inCounts]);
+  const edges = useMemo(() => state.edges.map((e) => {
+    const label = annotations._edges?.[`${e.source}->${e.target}`];
+    return label ? { ...e, label, className: "nc-edge" } : { ...e, className: "nc-edge" };
+  }), [state.edges, annotations]);
+  const nodeColour = useCallback((n) => colourOf(m.palette[n.data.type]), [m]);
+
+  return (
+    <CanvasContext.Provider value={context}>
+      <div className="nc-root" ref={rootRef} tabIndex={0} style={{ height }} data-testid="nc-root"
+           onKeyDown={onKeyDown} onPointerDownCapture={takeFocus}>
+        <Palette palette={palette} onAdd={addAtCentre} />
+        <div className="nc-flow">
+          <ReactFlow nodes={state.nodes} edges={edges} nodeTypes={NODE_TYPES}
+                     onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
+                     onConnect={onConnect} isValidConnection={isValidConnection}
+                     onSelectionChange={onSelectionChange}
+                     onNodeDragStart={dragStart} onNodeDragStop={dragStop}
+                     onSelectionDragStart={dragStart} onSelectionDragStop={dragStop}
+                     onDrop={onDrop} onDragOver={onDragOver}
+                     deleteKeyCode={["Delete", "Backspace"]} minZoom={0.05} maxZoom={2.5}
+                     fitView fitViewOptions={FIT} defaultEdgeOptions={EDGE_DEFAULTS}>
+            <Background gap={24} size={1.5} color="#cbd5e1" />
+            <MiniMap pannable zoomable nodeColor={nodeColour} nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />
+            <Controls showInteractive={false} />
+            <Panel position="top-right" className="nc-toolbar">
+              <ToolButton name="undo" disabled={hist.index === 0} onClick={() => travel(-1)}
+                          title="Undo (Ctrl+Z)">↶ Undo</ToolButton>
+              <ToolButton name="redo" disabled={hist.index >= hist.length - 1} onClick={() => travel(1)}
+                          title="Redo (Ctrl+Shift+Z)">↷ Redo</ToolButton>
+              <ToolButton name="fit" onClick={() => flow.fitView(FIT)} title="Show the whole network">
+                ⤢ Fit</ToolButton>
+              <ToolButton name="layout" onClick={autoLayout} title="Arrange the layers top to bottom">
+                ⇅ Auto-layout</ToolButton>
+            </Panel>
+            {state.nodes.length === 0 && (
+              <Panel position="top-center" className="nc-hint">
+                Drag a layer from the palette onto the canvas, then connect its handles.
+              </Panel>
+            )}
+          </ReactFlow>
+        </div>
+      </div>
+    </CanvasContext.Provider>
+  );
+}

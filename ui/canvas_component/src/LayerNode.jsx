@@ -1,0 +1,64 @@
+// The face of one layer on the canvas: id, type, key parameters, output shape, parameter count, error.
+import React, { createContext, memo, useContext, useEffect } from "react";
+import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { colourOf, hasInput, isMulti } from "./graph.js";
+
+// { palette, annotations, inCounts: Map(node id -> incoming edges) }, shared by every node face.
+export const CanvasContext = createContext({ palette: {}, annotations: {}, inCounts: new Map() });
+
+// The parameters a student most wants to read on the node, in the order they matter.
+const KEY_PARAMS = [
+  "shape", "out_features", "out_channels", "kernel_size", "stride", "hidden_size", "num_layers",
+  "bidirectional", "nhead", "num_embeddings", "embedding_dim", "dim_feedforward", "output_size",
+  "p", "dim", "mode", "kind", "negative_slope", "dtype",
+];
+
+const fmt = (v) => {
+  if (Array.isArray(v)) return `[${v.join(", ")}]`;
+  if (typeof v === "number" && !Number.isInteger(v)) return String(Number(v.toPrecision(4)));
+  return String(v);
+};
+
+function keyParams(params) {
+  const shown = KEY_PARAMS.filter((k) => params[k] !== undefined && params[k] !== null);
+  const picked = shown.length ? shown : Object.keys(params).filter((k) => params[k] !== null);
+  return picked.slice(0, 3).map((k) => [k, fmt(params[k])]);
+}
+
+function LayerNode({ id, data, selected }) {
+  const { palette, annotations, inCounts } = useContext(CanvasContext);
+  const spec = palette[data.type];
+  const ann = annotations[id] || {};
+  const error = ann.error || (spec ? null : `unknown layer type ${data.type}`);
+  const inputs = !hasInput(data.type, spec) ? 0 : isMulti(spec) ? (inCounts.get(id) || 0) + 1 : 1;
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => updateNodeInternals(id), [id, inputs, updateNodeInternals]);
+
+  const classes = ["nc-node", error ? "nc-error" : "", selected ? "nc-selected" : ""].join(" ");
+  return (
+    <div className={classes} style={{ "--cat": colourOf(spec) }} title={error || spec?.help || ""}
+         data-testid="nc-node" data-node-type={data.type}>
+      {Array.from({ length: inputs }, (_, i) => (
+        <Handle key={i} id={`in${i}`} type="target" position={Position.Top}
+                className="nc-handle" style={{ left: `${((i + 1) * 100) / (inputs + 1)}%` }}>
+          {inputs > 1 && <span className="nc-port">{i}</span>}
+        </Handle>
+      ))}
+      <div className="nc-head">
+        <span className="nc-id">{id}</span>
+        <span className="nc-type">{data.type}</span>
+      </div>
+      {keyParams(data.params).map(([k, v]) => (
+        <div className="nc-param" key={k}><span>{k}</span><b>{v}</b></div>
+      ))}
+      <div className="nc-foot">
+        <span className="nc-shape" data-testid="nc-shape">{ann.shape ? `→ ${ann.shape}` : ""}</span>
+        <span className="nc-count">{ann.params ? `${ann.params.toLocaleString("en-US")} params` : ""}</span>
+      </div>
+      {error && <div className="nc-msg" data-testid="nc-error">{error}</div>}
+      <Handle id="out" type="source" position={Position.Bottom} className="nc-handle" />
+    </div>
+  );
+}
+
+export default memo(LayerNode);
