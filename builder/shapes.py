@@ -27,8 +27,13 @@ def _one(ins, kind, want_dims=None, what=""):
     return shape
 
 
-def _pair(v, n):
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
+def _pair(v, n, kind="", name=""):
+    if not isinstance(v, (list, tuple)):
+        return (v,) * n
+    if len(v) != n:  # torch rejects e.g. a [3, 3] kernel on Conv1d at forward time; say it here
+        axes = "one integer" if n == 1 else f"one integer or {n} (one per spatial axis)"
+        raise ShapeError(f"{kind} {name} takes {axes}, got {list(v)}")
+    return tuple(v)
 
 
 def _window(kind, axis, size, k, s, p, d=1):
@@ -56,7 +61,7 @@ def conv(ins, p, kind):
     n = 1 if kind.endswith("1d") else 2
     what = "[C, L]" if n == 1 else "[C, H, W]"
     shape = _one(ins, kind, n + 1, what)
-    k, s, pad, d = (_pair(p[x], n) for x in ("kernel_size", "stride", "padding", "dilation"))
+    k, s, pad, d = (_pair(p[x], n, kind, x) for x in ("kernel_size", "stride", "padding", "dilation"))
     axes = ("length",) if n == 1 else ("height", "width")
     out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], d[i]) for i in range(n))
     return (p["out_channels"],) + out, "float"
@@ -66,9 +71,9 @@ def pool(ins, p, kind):
     n = 1 if kind.endswith("1d") else 2
     what = "[C, L]" if n == 1 else "[C, H, W]"
     shape = _one(ins, kind, n + 1, what)
-    k = _pair(p["kernel_size"], n)
-    s = _pair(p["stride"] if p.get("stride") is not None else p["kernel_size"], n)
-    pad = _pair(p["padding"], n)
+    k = _pair(p["kernel_size"], n, kind, "kernel_size")
+    s = _pair(p["stride"] if p.get("stride") is not None else p["kernel_size"], n, kind, "stride")
+    pad = _pair(p["padding"], n, kind, "padding")
     for i in range(n):
         if pad[i] > k[i] // 2:
             raise ShapeError(f"{kind} padding ({pad[i]}) must be at most half the kernel size ({k[i]})")
@@ -79,7 +84,7 @@ def pool(ins, p, kind):
 
 def adaptive_pool(ins, p, kind):
     shape = _one(ins, kind, 3, "[C, H, W]")
-    return (shape[0],) + _pair(p["output_size"], 2), "float"
+    return (shape[0],) + _pair(p["output_size"], 2, kind, "output_size"), "float"
 
 
 def batchnorm(ins, p, kind):
@@ -95,11 +100,15 @@ def flatten(ins, p, kind):
     (shape, dtype), = ins
     full = (None,) + tuple(shape)  # torch's dims count the batch axis
     n = len(full)
+    for name in ("start_dim", "end_dim"):
+        if not -n <= p[name] < n:
+            raise ShapeError(f"Flatten {name} {p[name]} is out of range for {fmt(shape)}: with the batch axis "
+                             f"it has dims 0..{n - 1} (or {-n}..-1)")
     start, end = p["start_dim"] % n, p["end_dim"] % n
     if start == 0:
         raise ShapeError("Flatten must keep the batch axis: start_dim must be ≥ 1")
     if start > end:
-        return tuple(shape), dtype
+        raise ShapeError(f"Flatten start_dim {p['start_dim']} comes after end_dim {p['end_dim']} for {fmt(shape)}")
     out = full[:start] + (math.prod(full[start:end + 1]),) + full[end + 1:]
     return tuple(out[1:]), dtype
 
