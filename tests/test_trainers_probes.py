@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import trainer_projects as P
-from trainers import TrainingJob
+from trainers import TrainingError, TrainingJob
 
 torch.set_num_threads(1)
 
@@ -114,3 +114,10 @@ def test_probe_interval_adapts_to_keep_cost_under_five_percent():
     assert probes["every"] >= 5
     fixed, _ = trained(P.seed_mlp(epochs=1, probes={"every": 3}))
     assert fixed.prober.every == 3
+
+
+def test_a_too_small_embedding_is_named_before_training():
+    project = P.reverse_transformer()
+    project["graph"]["nodes"][1]["params"]["num_embeddings"] = 6
+    with pytest.raises(TrainingError, match="n0_embedding: num_embeddings is 6.*token ids 0..9"):
+        TrainingJob(project)

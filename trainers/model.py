@@ -69,3 +69,13 @@ def output_shape(network: Network, x: torch.Tensor) -> tuple:
     if not isinstance(out, torch.Tensor):
         raise TrainingError(f"output node '{network.output_node}' must give one tensor, got {type(out).__name__}")
     return tuple(out.shape[1:])
+
+
+def check_vocabulary(network: Network, vocab: int | None, dataset: str) -> None:
+    """Token ids must fit every Embedding that reads them; otherwise torch fails with 'index out of range'."""
+    if not vocab:
+        return
+    for nid, module in network.nodes.items():
+        if isinstance(module, nn.Embedding) and module.num_embeddings < vocab:
+            raise TrainingError(f"{nid}: num_embeddings is {module.num_embeddings}, but data set '{dataset}' uses "
+                                f"token ids 0..{vocab - 1} (set num_embeddings to at least {vocab})")

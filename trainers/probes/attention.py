@@ -38,6 +38,6 @@ class AttentionCapture:
                 attn = module
             x = x[:, :MAX_TOKENS]
             _, w = attn(x, x, x, need_weights=True, average_attn_weights=False)  # (1, heads, T, T)
-            out[nid] = {"weights": torch.round(w[0].double() * 1e4).div(1e4).tolist(),
+            out[nid] = {"weights": torch.round(w[0].cpu().double() * 1e4).div(1e4).tolist(),
                         "tokens": tokens[:MAX_TOKENS] if tokens is not None else None}
         return out

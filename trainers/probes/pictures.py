@@ -6,7 +6,7 @@ MAX_CHANNELS, MAX_UNITS, MAX_STEPS = 8, 16, 64
 
 
 def _rounded(t: torch.Tensor):
-    return torch.round(t.double() * 1e4).div(1e4).tolist()  # 4 decimals keep the snapshot small
+    return torch.round(t.detach().cpu().double() * 1e4).div(1e4).tolist()  # 4 decimals keep the snapshot small
 
 
 def feature_maps(outputs: dict) -> dict:

@@ -15,7 +15,7 @@ def _probabilities(out: torch.Tensor) -> torch.Tensor:
 
 
 def _round(values, digits=4):
-    return torch.round(values.double() * 10 ** digits).div(10 ** digits).tolist()
+    return torch.round(values.detach().cpu().double() * 10 ** digits).div(10 ** digits).tolist()
 
 
 @torch.no_grad()
