@@ -154,3 +154,22 @@ def test_early_stopping_ends_the_run_with_a_reason():
     assert job.join(20) and job.status == "finished"
     assert job.message == "early stopping: val_loss did not improve for 2 epochs"
     assert job.snapshot()["progress"]["epoch"] == 3
+
+
+def test_snapshots_taken_while_training_are_consistent():
+    job = TrainingJob.from_module(mlp(), {**LONG, "epochs": 40})
+    job.start()
+    revisions = []
+    try:
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            snap = job.snapshot()
+            revisions.append(snap["revision"])
+            steps = snap["steps"]
+            assert len(steps["step"]) == len(steps["loss"]) == len(steps["lr"])
+            assert not steps["step"] or steps["step"][-1] == snap["progress"]["step"]
+            assert len(set(map(len, snap["epochs"].values()))) <= 1  # every per-epoch list has the same length
+            time.sleep(0.005)
+    finally:
+        job.stop()
+    assert revisions == sorted(revisions) and revisions[-1] > revisions[0]

@@ -81,3 +81,16 @@ def test_targets_follow_loss_and_output_shape():
         adapt_target(torch.arange(10), "CrossEntropyLoss", (5,), 10, "out")
     with pytest.raises(TrainingError, match="needs class labels"):
         adapt_target(torch.ones(3, 1), "CrossEntropyLoss", (1,), None, "out")
+
+
+def test_device_choice_and_thread_count():
+    from trainers.device import cpu_threads, pick_device
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    if not torch.cuda.is_available():
+        assert pick_device("auto").type in ("cpu", "mps")
+        with pytest.raises(TrainingError, match="training.device: 'cuda' was asked for"):
+            pick_device("cuda")
+    else:
+        assert pick_device("auto").type == expected
+    assert pick_device("cpu").type == "cpu"
+    assert (cpu_threads(1), cpu_threads(2), cpu_threads(4), cpu_threads(64)) == (1, 1, 2, 8)
