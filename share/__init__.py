@@ -1,0 +1,7 @@
+"""Take a run home: share links, run bundles (.zip) and short links to saved runs (no UI code)."""
+from .bundle import Bundle, BundleError, build_bundle, read_bundle
+from .links import LinkError, decode_project, encode_project, project_from_query, share_url
+from .store import RunNotFound, load_run, run_url, save_run
+
+__all__ = ["Bundle", "BundleError", "build_bundle", "read_bundle", "LinkError", "decode_project",
+           "encode_project", "project_from_query", "share_url", "RunNotFound", "load_run", "run_url", "save_run"]
