@@ -55,3 +55,16 @@ def test_run_url():
         "https://nc.example.org/?ws=abc123&run=Ab_-012345"
     with pytest.raises(RunNotFound):
         run_url("https://nc.example.org/", "../x")
+
+
+def test_open_query_for_runs_projects_and_errors(tmp_path):
+    from share.links import encode_project
+    from share.opening import open_query
+    run_id = save_run(GRAPHS["mlp"], build_model(load_project(GRAPHS["mlp"])), SNAPSHOT, root=tmp_path)
+    opened = open_query({"ws": "abc123", "run": run_id}, root=tmp_path)
+    assert opened.kind == "run" and opened.run.state_dict is not None and opened.project.name == "Digits MLP"
+    opened = open_query({"project": [encode_project(GRAPHS["cnn"])]})
+    assert opened.kind == "project" and opened.project.name == "Tiny CNN" and opened.error is None
+    assert "cannot be opened: the share link is truncated" in open_query({"project": "1abcdefghi"}).error
+    assert "no saved run" in open_query({"run": "AAAAAAAAAA"}, root=tmp_path).error
+    assert open_query({"ws": "abc123"}) is None

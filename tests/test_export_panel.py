@@ -1,0 +1,67 @@
+"""The export panel in AppTest: downloads appear, the share link holds the project, bundles open or are refused."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from export_graphs import GRAPHS
+
+APP = '''
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+import torch
+from builder import build_model, load_project
+from ui import export_panel
+
+project = {project!r}
+
+class Job:
+    status = "finished"
+    def state_dict(self):
+        torch.manual_seed(0)
+        return build_model(load_project(project)).state_dict()
+
+class Run:
+    job, done, project = Job(), True, project
+    def snapshot(self):
+        return {{"status": "finished", "epochs": {{"epoch": [1], "train_loss": [0.5]}}}}
+
+export_panel.show(project, Run() if {with_run} else None)
+'''
+
+
+def _app(project, with_run):
+    from pathlib import Path
+    root = str(Path(__file__).resolve().parents[1])
+    return AppTest.from_string(APP.format(root=root, project=project, with_run=with_run), default_timeout=60)
+
+
+def test_panel_without_a_run_offers_code_and_a_link():
+    at = _app(GRAPHS["mlp"], False).run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Project (.json)", "PyTorch script (.py)"]
+    link = at.text_input(key="export_link").value
+    assert "?project=1" in link
+    from share.links import project_from_query
+    assert project_from_query({"project": link.split("project=", 1)[1]}).name == "Digits MLP"
+
+
+def test_panel_with_a_finished_run_offers_weights_bundle_and_short_link(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCANVAS_DATA", str(tmp_path))
+    at = _app(GRAPHS["mlp"], True).run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Trained weights (.pt)" in labels and any(lb.startswith("Run bundle") for lb in labels)
+    at.button(key="export_onnx_prepare").click().run()
+    assert "ONNX (.onnx)" in [b.label for b in at.get("download_button")]
+    at.button(key="export_save_run").click().run()
+    url = at.text_input(key="export_run_link").value
+    assert "?run=" in url and len(list((tmp_path / "shared").glob("*.zip"))) == 1
+
+
+def test_invalid_graph_still_offers_the_project_file(project):
+    bad = project([("in", "Input", {"shape": [4]}), ("c", "Conv2d", {"out_channels": 2, "kernel_size": 3})])
+    at = _app(bad, False).run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["Project (.json)"]
+    assert any("c: Conv2d expects" in c.value for c in at.caption)
