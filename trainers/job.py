@@ -37,6 +37,8 @@ class TrainingJob:
         self.dataset = load_dataset(s.dataset, **s.dataset_options)
         shape = network.input_shape or self.dataset.input_shape
         data = split(self.dataset, shape, s.val_fraction, s.seed, self.device, network.input_node, network.input_dtype)
+        if not any(p.requires_grad for p in network.model.parameters()):
+            raise TrainingError("the model has no trainable parameters: add a layer with weights (e.g. Linear)")
         if self.dataset.dtype == "long":
             networks.check_vocabulary(network, self.dataset.n_classes, self.dataset.name)
         self._model = network.model.to(self.device)
