@@ -239,12 +239,12 @@ def check(source) -> Report:
         report.error(None, str(e))
         return report
 
-    specs, seen = {}, set()
+    specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
     for n in graph.nodes:
         if n.id in seen:
             report.error(n.id, "this id is used by two nodes: ids must be unique")
             continue
-        seen.add(n.id)
+        seen[n.id] = None
         spec = LAYERS.get(n.type)
         if spec is None:
             report.error(n.id, f"unknown layer type \"{n.type}\"{suggest(n.type, LAYERS)}", "type")
