@@ -16,6 +16,7 @@ from .compile import GraphError, attribute_names
 from .project import Graph, Project, load_project
 from .report import Report
 
+STDLIB = ("math", "io", "json", "gzip", "struct", "pathlib")
 # torch's RNN classes take (*args, **kwargs), so their defaults cannot be read from the signature.
 _RNN_DEFAULTS = {"num_layers": 1, "nonlinearity": "tanh", "bias": True, "batch_first": False, "dropout": 0.0,
                  "bidirectional": False, "proj_size": 0}
@@ -116,10 +117,12 @@ def _forward_lines(graph: Graph, report: Report, names: dict) -> tuple[str, list
 
 
 def import_block(modules) -> str:
-    """`import math` / `import numpy as np` lines (standard library first), then torch."""
-    stdlib = sorted(m for m in set(modules) if m in ("math", "io", "json"))
-    other = [f"import {m}" for m in sorted(set(modules) - set(stdlib))] + ["import torch", "from torch import nn"]
-    return "\n".join([f"import {m}" for m in stdlib] + ([""] if stdlib else []) + other) + "\n"
+    """Import lines (standard library first, then numpy/pandas and torch); `from x import y` kept as given."""
+    line = lambda m: m if m.startswith("from ") else f"import {m}"  # noqa: E731
+    stdlib = sorted(line(m) for m in set(modules) if m.split(" ")[1 if m.startswith("from ") else 0] in STDLIB)
+    other = sorted(line(m) for m in set(modules) if line(m) not in stdlib)
+    other += ["import torch", "from torch import nn"]
+    return "\n".join(sorted(stdlib, key=lambda t: t.startswith("from ")) + ([""] if stdlib else []) + other) + "\n"
 
 
 def module_source(source, cls: str | None = None, imports=()) -> str:

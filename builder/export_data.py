@@ -18,6 +18,7 @@ class DataCode:
     standardise_target: bool = False
     ordered: bool = False  # chronological split (forecasting)
     needs: str = ""  # a package beyond torch, numpy and scikit-learn, named in the script's docstring
+    helper: str = ""  # a module-level function the body calls (emitted before load_data)
 
 
 def _sk_table(loader: str, scale: str = "") -> str:
@@ -44,6 +45,58 @@ def _tokens(target: str, length: int = 8, vocab: int = 10) -> DataCode:
             "    x = torch.randint(0, vocab, (n_samples, length), generator=g)  # (N, T) token ids\n"
             f"    return x, {target}\n")
     return DataCode("classification", body, {"n_samples": 4000, "length": length, "vocab": vocab, "seed": 0})
+
+
+def _idx(name: str, mirror: str) -> DataCode:
+    body = (f"    folder = Path(root or \"data\") / \"{name}\"  # holds the two IDX files (or .gz)\n"
+            "    files = {\"images\": \"train-images-idx3-ubyte\", \"labels\": \"train-labels-idx1-ubyte\"}\n"
+            "    found = {}\n"
+            "    for key, stem in files.items():\n"
+            "        found[key] = next((p for p in (folder / stem, folder / f\"{stem}.gz\") if p.is_file()), None)\n"
+            "        if found[key] is None and download:\n"
+            "            import urllib.request\n"
+            "            folder.mkdir(parents=True, exist_ok=True)\n"
+            f"            urllib.request.urlretrieve(\"{mirror}\" + stem + \".gz\", folder / f\"{{stem}}.gz\")\n"
+            "            found[key] = folder / f\"{stem}.gz\"\n"
+            "        if found[key] is None:\n"
+            "            raise SystemExit(f\"put {stem} (or {stem}.gz) into {folder}, or call load_data(download=True)\")\n"
+            "    images, labels = read_idx(found[\"images\"]), read_idx(found[\"labels\"])\n"
+            "    if n_samples:\n"
+            "        images, labels = images[:n_samples], labels[:n_samples]\n"
+            "    x = torch.as_tensor(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)\n"
+            "    return x, torch.as_tensor(labels.astype(np.int64))\n")
+    return DataCode("classification", body, {"root": None, "download": False, "n_samples": None},
+                    imports=("gzip", "struct", "numpy as np", "from pathlib import Path"), helper=READ_IDX)
+
+
+READ_IDX = '''def read_idx(path):
+    """One IDX file (plain or .gz): 2 zero bytes, a dtype code, the rank, big-endian int32 sizes."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dtypes = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+    zero, code, rank = struct.unpack(">HBB", data[:4])
+    if zero != 0 or code not in dtypes:
+        raise SystemExit(f"{path}: not an IDX file")
+    dims = struct.unpack(f">{rank}i", data[4:4 + 4 * rank])
+    return np.frombuffer(data, dtype=dtypes[code], offset=4 + 4 * rank).reshape(dims)
+'''
+
+CSV_BODY = (
+    "    frame = pd.read_csv(io.StringIO(text) if text is not None else path)\n"
+    "    if task is None:  # integer targets with few values, or text, are class labels\n"
+    "        t = frame[target]\n"
+    "        few = pd.api.types.is_integer_dtype(t) and t.nunique() <= 20\n"
+    "        numeric = pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)\n"
+    "        task = \"classification\" if few or not numeric else \"regression\"\n"
+    "    features = frame.drop(columns=[target])\n"
+    "    categorical = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]\n"
+    "    features = pd.get_dummies(features, columns=categorical, dtype=np.float32)  # categories -> one-hot\n"
+    "    x = torch.as_tensor(features.to_numpy(dtype=np.float32))\n"
+    "    if task == \"classification\":\n"
+    "        codes, classes = pd.factorize(frame[target], sort=True)\n"
+    "        return x, torch.as_tensor(codes.astype(np.int64))\n"
+    "    return x, torch.from_numpy(frame[target].to_numpy(dtype=np.float32, copy=True)).unsqueeze(1)\n")
 
 
 DATA_CODE: dict[str, DataCode] = {
@@ -131,7 +184,13 @@ DATA_CODE: dict[str, DataCode] = {
     "sort": _tokens("x.sort(1).values"),
     "copy": _tokens("x.clone()"),
     "recall": _tokens("x[:, 0].clone()  # remember the first token", length=30, vocab=8),
+    "csv": DataCode("classification", CSV_BODY, {"path": None, "target": None, "text": None, "task": None},
+                    imports=("io", "numpy as np", "pandas as pd"), standardise=True, standardise_target=True,
+                    needs="pandas"),
+    "mnist": _idx("mnist", "https://ossci-datasets.s3.amazonaws.com/mnist/"),
+    "fashion_mnist": _idx("fashion_mnist", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
 }
+MAX_EMBEDDED_CSV = 1_000_000  # an uploaded CSV's text goes into the script up to this size
 
 
 def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
@@ -141,8 +200,8 @@ def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
     """
     if name not in DATA_CODE:
         known = ", ".join(DATA_CODE)
-        raise ValueError(f"training.dataset: the data set '{name}' cannot be written into a script "
-                         f"(it depends on files of this server); scripts can load: {known}")
+        raise ValueError(f"training.dataset: the data set '{name}' cannot be written into a script; "
+                         f"scripts can load: {known}")
     code = DATA_CODE[name]
     options = {k: v for k, v in options.items() if k != "autoencode"}
     for key in options:
@@ -151,5 +210,28 @@ def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
                              f"(options: {', '.join(code.options) or 'none'})")
     signature = ", ".join(f"{k}={v!r}" for k, v in code.options.items())
     source = f"def load_data({signature}):\n    \"\"\"The '{name}' data set: x, y tensors.\"\"\"\n{code.body}"
-    call = "load_data(" + ", ".join(f"{k}={v!r}" for k, v in options.items()) + ")"
-    return source, call, code
+    head = code.helper + "\n\n" if code.helper else ""
+    if name == "csv":
+        head, options = _csv(options, head)
+    args = [k + "=" + (v if k == "text" and v == "CSV_TEXT" else repr(v)) for k, v in options.items()]
+    return head + source, f"load_data({', '.join(args)})", code
+
+
+def _csv(options: dict, head: str) -> tuple[str, dict]:
+    """An uploaded CSV's text goes into the script; a file path becomes its name next to the script."""
+    options = dict(options)
+    if not options.get("target"):
+        raise ValueError("training.dataset_options.target: the csv data set needs the target column")
+    if options.get("text") is not None:
+        text = str(options["text"])
+        if len(text) > MAX_EMBEDDED_CSV:
+            raise ValueError(f"training.dataset_options.text: the uploaded CSV ({len(text):,} characters) is too "
+                             f"large to put in a script (limit {MAX_EMBEDDED_CSV:,})")
+        head += f"CSV_TEXT = {text!r}  # the uploaded CSV\n\n\n"
+        options["text"] = "CSV_TEXT"
+        options.pop("path", None)
+    elif options.get("path"):
+        options["path"] = str(options["path"]).replace("\\", "/").rsplit("/", 1)[-1]  # put the file next to the script
+    else:
+        raise ValueError("training.dataset_options: the csv data set needs 'path' or 'text'")
+    return head, options

@@ -77,8 +77,10 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
     """(the script's main() with its helpers, imports they need, the usage line)."""
     s = _settings(training)
     options = dict(s["dataset_options"]) if isinstance(s["dataset_options"], dict) else {}
+    if s["dataset"] == "csv" and not options.get("task"):  # decided by the loss, as the script cannot see the file
+        options["task"] = "classification" if s["loss"] in CLASS_INDEX_LOSSES else "regression"
     load, call, code = data_function(s["dataset"], options)
-    task = "regression" if options.get("autoencode") else code.task
+    task = "regression" if options.get("autoencode") else options.get("task") or code.task
     inp, out = report.input_node, report.output_node
     in_shape, out_shape = tuple(report.shapes[inp]), tuple(report.shapes[out])
     class_ids = s["loss"] in CLASS_INDEX_LOSSES

@@ -157,7 +157,10 @@ def test_class_name(name, expected):
 
 def test_unexportable_data_set_is_named(project):
     p = project([("in", "Input", {"shape": [3]}), ("out", "Linear", {"out_features": 2})],
-                training={"dataset": "csv", "dataset_options": {"path": "/srv/upload.csv", "target": "y"}})
-    with pytest.raises(ValueError, match="training.dataset: the data set 'csv'"):
+                training={"dataset": "cifar10"})
+    with pytest.raises(ValueError, match="training.dataset: the data set 'cifar10' cannot be written"):
         export_script(p, training=True)
     assert "class Test" in export_script(p, training=False)
+    p["training"] = {"dataset": "csv", "dataset_options": {"target": "y"}}
+    with pytest.raises(ValueError, match="the csv data set needs 'path' or 'text'"):
+        export_script(p, training=True)
