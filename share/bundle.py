@@ -64,6 +64,11 @@ class Bundle:
             model.load_state_dict(self.state_dict)
         return model
 
+    def as_job(self):
+        """A finished, read-only TrainingJob stand-in (state_dict(), snapshot(), status, model)."""
+        from .restored import RestoredJob
+        return RestoredJob(self)
+
     def snapshot(self) -> dict:
         """The parts of a TrainingJob snapshot a bundle restores (docs/snapshot.md keys)."""
         run = self.manifest.get("run") or {}
@@ -104,7 +109,10 @@ def build_bundle(project, model=None, snapshot: dict | None = None, script: bool
     if snapshot.get("steps"):
         members["steps.csv"] = curves_to_csv(snapshot["steps"], "step").encode("utf-8")
     if snapshot.get("probes"):
-        members["probes.json"] = json.dumps(snapshot["probes"], allow_nan=False).encode("utf-8")
+        try:
+            members["probes.json"] = json.dumps(snapshot["probes"], allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError) as e:  # the snapshot contract says plain JSON with None for NaN
+            raise BundleError(f"probes: not plain JSON ({e})") from None
     if script:
         members["model.py"] = _script(project)
     members = {k: v for k, v in members.items() if v is not None}

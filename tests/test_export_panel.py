@@ -65,3 +65,53 @@ def test_invalid_graph_still_offers_the_project_file(project):
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Project (.json)"]
     assert any("c: Conv2d expects" in c.value for c in at.caption)
+
+
+OPEN_APP = '''
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from ui import export_panel, state
+from ui.runs import REGISTRY
+
+state.init_defaults()
+st.session_state.setdefault(state.WS, "wstest0001")
+st.session_state.setdefault(state.PROJECT, {{"format": "neurocanvas/1", "name": "empty",
+                                            "graph": {{"nodes": [], "edges": []}}, "training": {{}}}})
+export_panel.open_from_url()
+run_id = st.session_state.get(state.RUN)
+run = REGISTRY.get("wstest0001", run_id) if run_id else None
+st.text(f"project={{state.project()['name']}}")
+st.text(f"run={{run.status if run else None}} weights={{len(run.job.state_dict()) if run else 0}}")
+st.text(f"flash={{st.session_state.get(state.FLASH)}}")
+'''
+
+
+def _open_app():
+    from pathlib import Path
+    return AppTest.from_string(OPEN_APP.format(root=str(Path(__file__).resolve().parents[1])), default_timeout=60)
+
+
+def test_short_link_opens_the_saved_run(tmp_path, monkeypatch):
+    from builder import build_model, load_project
+    from share.store import save_run
+    monkeypatch.setenv("NEUROCANVAS_DATA", str(tmp_path))
+    run_id = save_run(GRAPHS["cnn"], build_model(load_project(GRAPHS["cnn"])),
+                      {"status": "finished", "epochs": {"epoch": [1], "train_loss": [0.7]}})
+    at = _open_app()
+    at.query_params["run"] = run_id
+    at.run()
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert texts[0] == "project=Tiny CNN"
+    assert texts[1] == "run=finished weights=11"  # 2 convs, BatchNorm (5 tensors), Linear
+    assert "Opened 'Tiny CNN' from a saved run" in texts[2]
+    assert "run" not in at.query_params
+
+
+def test_bad_links_flash_an_error():
+    at = _open_app()
+    at.query_params["project"] = "1thisisnotalink"
+    at.run()
+    assert not at.exception
+    assert "This share link cannot be opened" in at.text[2].value and at.text[0].value == "project=empty"

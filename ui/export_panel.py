@@ -127,21 +127,59 @@ def _upload():
         return None
     st.session_state[BUNDLE], st.session_state[BUNDLE + "_file"] = bundle, file.file_id
     curves = len(bundle.epochs.get("epoch", []))
-    st.success(f"Opened '{bundle.project.name}': {'trained weights, ' if bundle.state_dict else ''}"
-               f"{curves} epoch(s) of curves.")
+    st.toast(f"Opened '{bundle.project.name}': {'trained weights, ' if bundle.state_dict else ''}"
+             f"{curves} epoch(s) of curves.")
     return bundle
+
+
+def restore(bundle, label: str = "bundle") -> None:
+    """Open a bundle or saved run in this workspace: its project becomes the one edited and its finished
+    run (weights, curves, probes; read-only, it cannot be resumed) the one on the dashboard."""
+    import uuid
+
+    from . import state
+    from .runs import REGISTRY, Run
+    project = bundle.project.to_dict()
+    state.set_project(project)
+    ws = st.session_state.get(state.WS)
+    if ws:
+        run = Run(id=uuid.uuid4().hex[:12], ws=ws, label=f"{bundle.project.name} ({label})", project=project,
+                  final=bundle.snapshot(), job=bundle.as_job())
+        REGISTRY.adopt(ws, run)
+        st.session_state[state.RUN] = run.id
+    state.flash("success", f"Opened '{bundle.project.name}' from a {label}: editing it changes your copy only.")
+
+
+def open_from_url() -> None:
+    """Handle ?project=<share link> and ?run=<saved run id> once: open it, then drop the key from the URL."""
+    from share.opening import open_query
+
+    from . import state
+    opened = open_query(st.query_params)
+    if opened is None:
+        return
+    for key in ("project", "run"):
+        st.query_params.pop(key, None)
+    if opened.error:
+        state.flash("error", opened.error)
+    elif opened.run is not None:
+        restore(opened.run, "saved run")
+    else:
+        state.set_project(opened.project.to_dict())
+        state.flash("success", f"Opened the shared project '{opened.project.name}'.")
 
 
 def show(project: dict, run=None, on_restore=None):
     """Draw the panel for the project being edited and the run on the dashboard (a ui.runs.Run or None).
 
-    A newly opened bundle is passed once to on_restore(bundle), if given, and returned (else None).
+    A newly opened bundle is passed once to on_restore(bundle) (default: restore(), into this workspace).
     """
     _downloads(project, run)
     st.divider()
     _links(project, run)
     st.divider()
     bundle = _upload()
-    if bundle is not None and on_restore is not None:
-        on_restore(bundle)
+    if bundle is not None:
+        (on_restore or restore)(bundle)
+        st.rerun()
     return bundle
