@@ -71,7 +71,7 @@ APP = textwrap.dedent("""
 
 
 def test_events_are_returned_once_and_stale_revisions_are_dropped():
-    at = AppTest.from_string(APP).run()
+    at = AppTest.from_string(APP, default_timeout=30).run()
     assert not at.exception and at.session_state.seen == [(None, None)]
     graph = {"nodes": [{"id": "x", "type": "ReLU", "params": {}, "pos": [1, 2]}], "edges": []}
     at.session_state["cv"] = event_state(graph, revision=0, selected="x")

@@ -15,8 +15,10 @@ _SEEN = "_canvas_seen_event:"  # + key: id of the last canvas event already retu
 
 # Geometry of the auto-layout, matched to the node face drawn by the bundle (180 px wide).
 _DX, _DY = 230, 150  # distance between neighbours in a layer / between layers
-_ROWS_PER_COLUMN = 10  # longer chains wrap into side-by-side columns so they fit a wide canvas
-_COLUMN_GAP = 120
+_NODE_W, _NODE_H = 180, 100
+_COLUMN_GAP = 120  # between the columns a long network wraps into
+_ASPECT = 1.6  # width / height of a typical canvas pane: long networks wrap to fill it
+_MIN_ROWS = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,11 +151,12 @@ def auto_layout(graph: dict) -> dict:
         for i, node_id in enumerate(layer):
             slot[node_id] = i - (len(layer) - 1) / 2
 
-    width = max((len(layer) for layer in layers), default=1)
-    column_width = width * _DX + _COLUMN_GAP
+    widest = max((len(layer) for layer in layers), default=1)
+    column_width = (widest - 1) * _DX + _NODE_W + _COLUMN_GAP
+    rows = _rows_per_column(len(layers), column_width)
     pos = {}
     for d, layer in enumerate(layers):
-        column, row = divmod(d, _ROWS_PER_COLUMN) if len(layers) > _ROWS_PER_COLUMN + 2 else (0, d)
+        column, row = divmod(d, rows)
         for node_id in layer:
             pos[node_id] = [round(column * column_width + slot[node_id] * _DX), row * _DY]
 
@@ -161,3 +164,16 @@ def auto_layout(graph: dict) -> dict:
     for node in out.get("nodes", []):
         node["pos"] = pos[node["id"]]
     return out
+
+
+def _rows_per_column(n_layers: int, column_width: int) -> int:
+    """Layers per column that let "fit view" draw the nodes largest on a pane of _ASPECT."""
+    def zoom(columns: int) -> float:
+        rows = -(-n_layers // columns)
+        width = columns * column_width - _COLUMN_GAP
+        height = (rows - 1) * _DY + _NODE_H
+        return min(_ASPECT / width, 1 / height)
+
+    most = max(1, n_layers // _MIN_ROWS)
+    best = max(range(1, most + 1), key=lambda c: (zoom(c), -c))
+    return -(-n_layers // best)

@@ -172,6 +172,19 @@ class CanvasDriver:
     def node_ids(self) -> list[str]:
         return self.root.locator(".react-flow__node").evaluate_all("els => els.map(e => e.dataset.id)")
 
+    def settle(self, quiet_ms: int = 150, timeout: float = 10.0) -> None:
+        """Wait until the viewport stops moving (a fit view follows a Python push by a few frames)."""
+        viewport = self.root.locator(".react-flow__viewport")
+        last, since = None, time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() < deadline:
+            now = viewport.get_attribute("style")
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet_ms / 1000:
+                return
+            self.page.wait_for_timeout(30)
+
     def center(self, locator) -> tuple[float, float]:
         box = locator.bounding_box()
         return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -179,6 +192,7 @@ class CanvasDriver:
     def drop(self, layer_type: str, x: float, y: float) -> None:
         """Drag a palette item onto the canvas at (x, y), relative to the pane's top-left corner."""
         item = self.root.locator(f'[data-testid="nc-palette-item"][data-type="{layer_type}"]')
+        self.settle()
         item.drag_to(self.pane, target_position={"x": x, "y": y})
 
     def drag(self, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -191,13 +205,16 @@ class CanvasDriver:
     def connect(self, source: str, target: str, port: int = 0) -> None:
         out = self.node(source).locator('.react-flow__handle[data-handleid="out"]')
         into = self.node(target).locator(f'.react-flow__handle[data-handleid="in{port}"]')
+        self.settle()
         self.drag(self.center(out), self.center(into))
 
     def move(self, node_id: str, dx: float, dy: float) -> None:
+        self.settle()
         x, y = self.center(self.node(node_id).locator(".nc-head"))
         self.drag((x, y), (x + dx, y + dy))
 
     def select(self, node_id: str) -> None:
+        self.settle()
         self.node(node_id).locator(".nc-head").click()
 
     def delete(self, node_id: str) -> None:

@@ -14,9 +14,17 @@ const NODE_TYPES = { layer: LayerNode };
 const SELECT_DELAY_MS = 150; // selection clicks and drags in progress: at most one rerun per 150 ms
 const EDIT_DELAY_MS = 30; // a finished edit (drop, connect, delete, drag end, undo) goes out at once
 const HISTORY_LIMIT = 200;
-const FIT = { padding: 0.12, maxZoom: 1.1 };
-const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+const MINIMAP_MIN_NODES = 12; // a small network fits on screen; there the minimap only hides nodes
+// Room at the top for the toolbar; capped zoom so a tiny graph is not blown up.
+const FIT = { padding: { top: "64px", bottom: "24px", left: "32px", right: "32px" }, maxZoom: 1.1 };
+const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#64748b" } };
 
+// A replaced graph keeps the measured sizes of nodes it shares with the old one: React Flow hides
+// unmeasured nodes for a frame (a flicker) and leaves them out of "fit view".
+const keepMeasured = (next, prev) => {
+  const sizes = new Map(prev.nodes.map((n) => [n.id, n.measured]));
+  return { ...next, nodes: next.nodes.map((n) => (sizes.get(n.id) ? { ...n, measured: sizes.get(n.id) } : n)) };
+};
 const typesOf = (nodes) => new Map(nodes.map((n) => [n.id, n.data.type]));
 const placement = (nodes) => JSON.stringify(nodes.map((n) => [n.id, n.position.x, n.position.y]));
 
@@ -105,7 +113,7 @@ export default function Editor({ data, send }) {
     clearTimeout(m.timer);
     m.timer = null;
     m.action = null;
-    const next = toFlow(data.graph, palette, m.selected);
+    const next = keepMeasured(toFlow(data.graph, palette, m.selected), m.state);
     if (!next.nodes.some((n) => n.id === m.selected)) m.selected = null;
     const moved = placement(next.nodes) !== placement(m.state.nodes);
     setState(next);
@@ -124,7 +132,7 @@ export default function Editor({ data, send }) {
     if (index < 0 || index >= m.history.length) return;
     m.index = index;
     setHist({ index, length: m.history.length });
-    setState(toFlow(JSON.parse(m.history[index]), m.palette, m.selected));
+    setState(keepMeasured(toFlow(JSON.parse(m.history[index]), m.palette, m.selected), m.state));
     scheduleSync();
   }, [m, scheduleSync]);
 
@@ -227,7 +235,10 @@ export default function Editor({ data, send }) {
                      deleteKeyCode={["Delete", "Backspace"]} minZoom={0.05} maxZoom={2.5}
                      fitView fitViewOptions={FIT} defaultEdgeOptions={EDGE_DEFAULTS}>
             <Background gap={24} size={1.5} color="#cbd5e1" />
-            <MiniMap pannable zoomable nodeColor={nodeColour} nodeStrokeWidth={3} style={{ width: 150, height: 100 }} />
+            {state.nodes.length >= MINIMAP_MIN_NODES && (
+              <MiniMap pannable zoomable nodeColor={nodeColour} nodeStrokeWidth={3}
+                       style={{ width: 150, height: 100 }} />
+            )}
             <Controls showInteractive={false} />
             <Panel position="top-right" className="nc-toolbar">
               <ToolButton name="undo" disabled={hist.index === 0} onClick={() => travel(-1)}
