@@ -73,6 +73,24 @@ def constructor_call(spec, kwargs: dict) -> str:
     return f"{prefix}{spec.cls.__name__}({args})"
 
 
+def _split_args(args: str) -> list[str]:
+    """Split 'a=1, b=(2, 3), c="x, y"' at top-level commas."""
+    out, depth, quote, start = [], 0, None, 0
+    for i, ch in enumerate(args):
+        if quote:
+            quote = None if ch == quote and args[i - 1] != "\\" else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(args[start:i])
+            start = i + 1
+    return out + [args[start:]]
+
+
 def _resolve(source) -> tuple[Graph, str, str, Report]:
     project = source if isinstance(source, (Project, Graph)) else load_project(source)
     graph = project.graph if isinstance(project, Project) else project
@@ -138,8 +156,9 @@ def module_source(source, cls: str | None = None, imports=()) -> str:
     doc = [f'    """{text(name)}: {shape_comment(report.shapes[inp], report.dtypes[inp])} -> '
            f'{shape_comment(report.shapes[out])}, {report.total_params:,} trainable parameters.']
     if description:
-        doc.append(f"\n    {text(description, 400)}")
-    doc.append('    """\n')
+        doc += ["", f"    {text(description, 400)}", '    """', ""]
+    else:
+        doc = [doc[0] + '"""', ""]
     init = ["    def __init__(self):", "        super().__init__()"]
     for nid in report.order[1:]:
         spec = LAYERS[graph.node(nid).type]
@@ -148,7 +167,13 @@ def module_source(source, cls: str | None = None, imports=()) -> str:
         notes = [f"node {text(nid, 60)!r}"] if names[nid] != nid else []
         if report.param_counts.get(nid):
             notes.append(f"{report.param_counts[nid]:,} parameters")
-        init.append(f"        self.{names[nid]} = {call}" + (f"  # {', '.join(notes)}" if notes else ""))
+        line = f"        self.{names[nid]} = {call}" + (f"  # {', '.join(notes)}" if notes else "")
+        if len(line) > 110:  # one argument per line
+            head, args = call.split("(", 1)
+            parts = [a.strip() for a in _split_args(args[:-1])]
+            line = "\n".join([f"        self.{names[nid]} = {head}(" + (f"  # {', '.join(notes)}" if notes else "")]
+                             + [f"            {a}," for a in parts] + ["        )"])
+        init.append(line)
     arg, body = _forward_lines(graph, report, names)
     fwd = [f"    def forward(self, {arg}):  # {shape_comment(report.shapes[inp], report.dtypes[inp])}"]
     fwd += [f"        {line}" for line in body]

@@ -99,8 +99,9 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
                 "    y_train, y_val = (y_train - mean) / std, (y_val - mean) / std"]
     loss_expr = ("loss_fn(output.reshape(-1, output.shape[-1]), target.reshape(-1))  # (B*T, V) for sequences"
                  if class_ids and len(out_shape) > 1 else "loss_fn(output, target)")
-    accuracy = ("        correct = (output.argmax(-1) == y).float().mean().item()\n"
-                "        return loss, correct\n" if class_ids else "        return loss, None\n")
+    accuracy = ("            correct += (output.argmax(-1) == target).float().mean().item() * len(target)\n"
+                if class_ids else "")
+    result = "total / len(x), correct / len(x)" if class_ids else "total / len(x), None"
     sched = _schedule(s["schedule"] if isinstance(s["schedule"], dict) else {})
     clip = s["grad_clip"]
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
@@ -124,13 +125,16 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
         "def compute_loss(loss_fn, output, target):",
         f"    return {loss_expr}",
         "", "",
-        "def evaluate(model, loss_fn, x, y):",
+        "def evaluate(model, loss_fn, x, y, batch_size=1024):",
         "    \"\"\"Loss (and accuracy for class labels) on a held-out split, without dropout or gradients.\"\"\"",
         "    model.eval()",
+        "    total, correct = 0.0, 0.0",
         "    with torch.no_grad():",
-        "        output = model(x)",
-        "        loss = compute_loss(loss_fn, output, y).item()",
-        accuracy.rstrip("\n"),
+        "        for i in range(0, len(x), batch_size):",
+        "            output, target = model(x[i:i + batch_size]), y[i:i + batch_size]",
+        "            total += compute_loss(loss_fn, output, target).item() * len(target)",
+        *([accuracy.rstrip("\n")] if accuracy else []),
+        f"    return {result}",
         "", "",
         "def main(argv=None):",
         "    import argparse",
