@@ -15,7 +15,7 @@ export const colourOf = (spec) => CATEGORY_COLOURS[spec?.category] || "#334155";
 export const isMulti = (spec) => spec?.inputs === "many";
 export const hasInput = (type, spec) => type !== "Input" && spec?.inputs !== 0;
 
-// "Linear" -> "linear3"; a type ending in a digit gets a separator: "Conv2d" -> "conv2d_1".
+// "Linear" -> "linear3", "Conv2d" -> "conv2d1"; a type ending in a digit gets a separator: "Block2" -> "block2_1".
 export function newNodeId(type, taken) {
   const stem = type.toLowerCase().replace(/[^a-z0-9_]/g, "");
   const sep = /\d$/.test(stem) ? "_" : "";
