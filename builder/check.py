@@ -5,6 +5,7 @@ import difflib
 import functools
 import json
 import math
+import warnings
 
 import networkx as nx
 import torch
@@ -128,16 +129,19 @@ class _SkipInit(TorchFunctionMode):
 
 
 @functools.lru_cache(maxsize=4096)
-def _count(type_name: str, ins: tuple, params_json: str) -> tuple[int, int]:
+def _count(type_name: str, ins: tuple, params_json: str) -> tuple[int, int, tuple]:
     spec = LAYERS[type_name]
-    with torch.device("meta"), _SkipInit():  # the real class, built without memory or init cost: the count is exact
+    # The real class, built without memory or init cost: the count is exact. torch's own warnings (e.g. LSTM
+    # dropout with one layer) become the node's warnings instead of lines on stderr.
+    with warnings.catch_warnings(record=True) as caught, torch.device("meta"), _SkipInit():
+        warnings.simplefilter("always")
         module = spec.cls(**constructor_kwargs(spec, list(ins), json.loads(params_json)))
     return (sum(p.numel() for p in module.parameters() if p.requires_grad),
-            sum(b.numel() for b in module.buffers()))
+            sum(b.numel() for b in module.buffers()), tuple(dict.fromkeys(" ".join(str(w.message).split()) for w in caught)))
 
 
-def _module_params(type_name, ins, params) -> tuple[int, int]:
-    """(trainable parameters, buffer values); cached because a canvas edit re-checks every unchanged node."""
+def _module_params(type_name, ins, params) -> tuple[int, int, tuple]:
+    """(trainable parameters, buffer values, torch's warnings); cached: a canvas edit re-checks unchanged nodes."""
     return _count(type_name, tuple((tuple(s), d) for s, d in ins), json.dumps(params, sort_keys=True))
 
 
@@ -176,7 +180,7 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
                 report.error(nid, f"{node.type} output shape {fmt(out[0])} has an empty axis")
                 continue
             try:
-                count, buffers = _module_params(node.type, ins, params)
+                count, buffers, torch_warnings = _module_params(node.type, ins, params)
             except Exception as e:  # torch's own argument checks, e.g. an invalid combination
                 report.error(nid, f"{node.type} cannot be built: {e}")
                 continue
@@ -186,6 +190,8 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
                 continue
             report.param_counts[nid] = count
             buffer_values += buffers
+            for message in torch_warnings:
+                report.warn(nid, f"{node.type}: {message}")
         report.shapes[nid], report.dtypes[nid] = tuple(out[0]), out[1]
         act_values += math.prod(out[0])
     report.memory = {"params_bytes": 4 * report.total_params, "activation_bytes_per_sample": 4 * act_values,

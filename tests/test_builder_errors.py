@@ -223,6 +223,17 @@ def test_softmax_before_the_loss_is_a_warning_not_an_error():
     assert "CrossEntropyLoss" in report.warnings[0].message
 
 
+def test_torch_warnings_become_node_warnings_not_stderr(capfd):
+    """torch warns (on stderr) about dropout on a one-layer LSTM; check turns it into the node's warning."""
+    project = make_project([("in", "Input", {"shape": [5, 4]}), ("rnn", "LSTM", {"hidden_size": 8, "dropout": 0.5}),
+                            ("p", "SequencePool")])
+    for _ in range(2):  # the second time from the count cache: the warning must still be there
+        report = check(project)
+        assert report.ok and [p.node for p in report.warnings] == ["rnn"]
+        assert "non-zero dropout expects num_layers greater than 1" in report.warnings[0].message
+    assert capfd.readouterr().err == ""
+
+
 @pytest.mark.parametrize("text, words", [
     ("{not json", ["not valid JSON"]),
     ('{"format": "neurocanvas/2", "graph": {"nodes": [], "edges": []}}', ['"format" must be "neurocanvas/1"', "neurocanvas/2"]),
