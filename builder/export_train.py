@@ -128,7 +128,7 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
         "def evaluate(model, loss_fn, x, y, batch_size=1024):",
         "    \"\"\"Loss (and accuracy for class labels) on a held-out split, without dropout or gradients.\"\"\"",
         "    model.eval()",
-        "    total, correct = 0.0, 0.0",
+        "    total, correct = 0.0, 0.0" if class_ids else "    total = 0.0",
         "    with torch.no_grad():",
         "        for i in range(0, len(x), batch_size):",
         "            output, target = model(x[i:i + batch_size]), y[i:i + batch_size]",
@@ -153,8 +153,8 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
         "        model.load_state_dict(torch.load(args.weights, map_location=device, weights_only=True))",
         f"    loss_fn = nn.{s['loss']}()",
         f"    optimizer = {_optimizer(s['optimizer'])}",
-        "    steps_per_epoch = math.ceil(len(x_train) / BATCH_SIZE)",
-        "    total_steps = args.epochs * steps_per_epoch",
+        *(["    steps_per_epoch = math.ceil(len(x_train) / BATCH_SIZE)"] if sched else []),
+        *(["    total_steps = args.epochs * steps_per_epoch"] if sched and "total_steps" in sched else []),
         f"    scheduler = {sched}" if sched else "    scheduler = None  # constant learning rate",
         "    shuffle = torch.Generator().manual_seed(SEED)",
         "    for epoch in range(1, args.epochs + 1):",
@@ -179,7 +179,7 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
         "    torch.save(model.state_dict(), args.save)",
         "    print(f\"saved the trained weights to {args.save}\")",
     ]
-    imports = ("math", "numpy as np") if "np." in load else ("math",)
+    imports = (("math",) if sched else ()) + (("numpy as np",) if "np." in load else ())
     imports += tuple(i for i in code.imports if i not in imports)
     usage = f"python {snake}.py [--epochs N] [--weights start.pt] [--save out.pt]"
     if code.needs:

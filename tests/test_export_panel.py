@@ -1,5 +1,4 @@
 """The export panel in AppTest: downloads appear, the share link holds the project, bundles open or are refused."""
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from export_graphs import GRAPHS
