@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import itertools
 import pathlib
 
 import networkx as nx
@@ -12,6 +13,7 @@ import streamlit as st
 
 _DIST = pathlib.Path(__file__).parent / "canvas_component" / "dist"
 _SEEN = "_canvas_seen_event:"  # + key: id of the last canvas event already returned to the caller
+_test_ids = itertools.count(1)  # event ids made by event_state()
 
 # Geometry of the auto-layout, matched to the node face drawn by the bundle (180 px wide).
 _DX, _DY = 230, 150  # distance between neighbours in a layer / between layers
@@ -81,7 +83,7 @@ def canvas_event(key: str, revision: int) -> CanvasEvent | None:
 
 def event_state(graph: dict, *, revision: int, selected: str | None = None, action: str | None = None) -> dict:
     """The component's session-state value after a user edit, for AppTest: at.session_state[key] = ..."""
-    return {"event": {"id": f"test:{id(graph)}:{selected}:{action}:{revision}", "revision": revision,
+    return {"event": {"id": f"test:{next(_test_ids)}", "revision": revision,
                       "graph": graph, "selected": selected, "action": action}}
 
 
