@@ -28,6 +28,10 @@ def _settings(training: dict) -> dict:
         s["optimizer"] = {"type": s["optimizer"]}
     if isinstance(s["schedule"], str):
         s["schedule"] = {"type": s["schedule"]}
+    for key, kind in (("optimizer", dict), ("schedule", dict), ("dataset_options", dict), ("dataset", str),
+                      ("loss", str)):
+        if not isinstance(s[key], kind):
+            raise ValueError(f"training.{key}: expected {'an object' if kind is dict else 'a name'}, got {s[key]!r}")
     if s["loss"] not in LOSSES:
         raise ValueError(f"training.loss: '{text(s['loss'], 60)}' cannot be exported (losses: {', '.join(LOSSES)})")
     if s["optimizer"].get("type") not in OPTIMIZERS:
@@ -76,7 +80,7 @@ def _schedule(spec: dict) -> str | None:
 def training_source(training: dict, report: Report, cls: str) -> tuple[str, tuple, str]:
     """(the script's main() with its helpers, imports they need, the usage line)."""
     s = _settings(training)
-    options = dict(s["dataset_options"]) if isinstance(s["dataset_options"], dict) else {}
+    options = dict(s["dataset_options"])
     if s["dataset"] == "csv" and not options.get("task"):  # decided by the loss, as the script cannot see the file
         options["task"] = "classification" if s["loss"] in CLASS_INDEX_LOSSES else "regression"
     load, call, code = data_function(s["dataset"], options)
@@ -84,7 +88,13 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
     inp, out = report.input_node, report.output_node
     in_shape, out_shape = tuple(report.shapes[inp]), tuple(report.shapes[out])
     class_ids = s["loss"] in CLASS_INDEX_LOSSES
-    prep = [f"x = x.reshape(len(x), {', '.join(map(str, in_shape))})  # the Input node's shape"]
+    size = 1
+    for d in in_shape:
+        size *= d
+    prep = [f"if x[0].numel() != {size}:",
+            f"    raise SystemExit(f\"the data set gives {{list(x.shape[1:])}} per sample, but the model's Input "
+            f"takes {list(in_shape)} ({size} values)\")",
+            f"x = x.reshape(len(x), {', '.join(map(str, in_shape))})  # the Input node's shape"]
     if options.get("autoencode"):
         prep.append("y = x.clone()  # autoencoder: the target is the input")
     prep += _target_lines(s["loss"], task, out_shape)
@@ -102,7 +112,7 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
     accuracy = ("            correct += (output.argmax(-1) == target).float().mean().item() * len(target)\n"
                 if class_ids else "")
     result = "total / len(x), correct / len(x)" if class_ids else "total / len(x), None"
-    sched = _schedule(s["schedule"] if isinstance(s["schedule"], dict) else {})
+    sched = _schedule(s["schedule"])
     clip = s["grad_clip"]
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
     lines = [

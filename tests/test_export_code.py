@@ -164,3 +164,17 @@ def test_unexportable_data_set_is_named(project):
     p["training"] = {"dataset": "csv", "dataset_options": {"target": "y"}}
     with pytest.raises(ValueError, match="the csv data set needs 'path' or 'text'"):
         export_script(p, training=True)
+
+
+@pytest.mark.parametrize("training, message", [
+    ({"optimizer": [1]}, "training.optimizer: expected an object"),
+    ({"loss": "KLDivLoss"}, "training.loss: 'KLDivLoss' cannot be exported"),
+    ({"optimizer": {"type": "LBFGS"}}, "training.optimizer.type: 'LBFGS' cannot be exported"),
+    ({"schedule": {"type": "warmup"}}, "training.schedule.type: 'warmup' cannot be exported"),
+    ({"dataset": "moons", "loss": "CrossEntropyLoss", "dataset_options": {"autoencode": True}},
+     "CrossEntropyLoss needs class labels"),
+])
+def test_training_settings_that_cannot_be_written_are_named(project, training, message):
+    p = project([("in", "Input", {"shape": [2]}), ("out", "Linear", {"out_features": 2})], training=training)
+    with pytest.raises(ValueError, match=message):
+        export_script(p, training=True)
