@@ -10,6 +10,18 @@ HERE = Path(__file__).parent
 LANGS = ("en", "zh")
 
 
+# How a target's metric reads on a card; values are the last epoch's entry in history["epochs"].
+METRICS = {
+    "val_accuracy": {"en": "validation accuracy", "zh": "验证集准确率"},
+    "train_accuracy": {"en": "training accuracy", "zh": "训练集准确率"},
+    "val_loss": {"en": "validation loss", "zh": "验证集损失"},
+    "train_loss": {"en": "training loss", "zh": "训练集损失"},
+    "val_r2": {"en": "validation R²", "zh": "验证集 R²"},
+    "val_mae": {"en": "validation mean absolute error", "zh": "验证集平均绝对误差"},
+}
+OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b}
+
+
 class PresetError(ValueError):
     pass
 
@@ -88,3 +100,23 @@ def apply_variant(project: dict, variant_id: str) -> dict:
     out["name"] = f"{project.get('name', 'project')} — {label}"
     out["active_variant"] = variant_id
     return out
+
+
+def describe_target(target: dict | None, lang: str = "en") -> str:
+    """One line for a card: "validation accuracy ≥ 0.93" / "验证集准确率 ≥ 0.93"; "" without a target."""
+    if not target:
+        return ""
+    name = METRICS.get(target["metric"], {}).get(lang) or METRICS.get(target["metric"], {}).get("en") \
+        or target["metric"]
+    op = {">=": "≥", "<=": "≤"}.get(target["op"], target["op"])
+    return f"{name} {op} {target['value']:g}"
+
+
+def target_result(target: dict, history: dict) -> tuple[float | None, bool]:
+    """(the metric's last-epoch value, whether it meets the target) for trainers' history or a snapshot."""
+    if target.get("op") not in OPS:
+        raise PresetError(f"target op {target.get('op')!r}: expected one of {', '.join(OPS)}")
+    values = [v for v in (history.get("epochs") or {}).get(target["metric"], []) if v is not None]
+    if not values:
+        return None, False
+    return values[-1], OPS[target["op"]](values[-1], target["value"])
