@@ -124,6 +124,14 @@ def test_move_persists_across_reruns(app, page, press):
 
 
 def test_python_push_is_adopted_every_time(app, page, press):
+    # Record any node that React Flow hides while re-measuring it: that would be a visible flicker.
+    app.root.evaluate("""root => {
+        window.__hidden = [];
+        new MutationObserver((records) => records.forEach((r) => {
+            if (r.target.classList?.contains('react-flow__node') && r.target.style.visibility === 'hidden')
+                window.__hidden.push(r.target.dataset.id);
+        })).observe(root, {subtree: true, attributes: true, attributeFilter: ['style']});
+    }""")
     for k in range(1, 5):
         press("Push graph")
         app.node(f"pushed{k}").wait_for()
@@ -135,6 +143,7 @@ def test_python_push_is_adopted_every_time(app, page, press):
         assert {f"pushed{i}" for i in range(1, k + 1)} <= set(nodes(s))
         assert s["revision"] == k
     assert state(page)["late_events"] == 0  # every edit was taken before the annotations were drawn
+    assert not set(page.evaluate("window.__hidden")) & {"in", "fc1", "act", "out", "sum"}
 
 
 def test_auto_layout_button(app, page, wait_idle):
