@@ -56,9 +56,11 @@ def canonical_json(project) -> bytes:
 
 
 def encode_project(project) -> str:
-    """The link value for a project (dict or Project); raises LinkError when it exceeds MAX_LINK_CHARS."""
-    if isinstance(project, dict):
-        project = project_from_dict(project)  # validates the format; unknown keys survive
+    """The link value for a project (dict, Project or path); LinkError when it exceeds MAX_LINK_CHARS."""
+    try:
+        project = load_project(project)  # validates the format; unknown keys survive
+    except ProjectError as e:
+        raise LinkError(f"the project cannot be put in a link: {e}") from None
     raw = canonical_json(project.to_dict())
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT_1)
     body = binascii.crc32(raw).to_bytes(4, "big") + packer.compress(raw) + packer.flush()
