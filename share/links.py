@@ -38,6 +38,17 @@ ZDICT_1 = (
     '","target":"'
     '"}],"nodes":[{"id":"in","params":{"shape":[64]},"pos":[0,0],"type":"Input"},{"id":"'
     '","params":{},"pos":['
+    '"lesson":{"concept":"'  # the lesson block of presets (bilingual prose)
+    '"en":{"body":"**What it shows.** '
+    '\\n\\n**What to watch.** '
+    '\\n\\n**Try this.**\\n- '
+    '","summary":"'
+    '","title":"'
+    '"zh":{"body":"**演示内容。** '
+    '\\n\\n**观察要点。** '
+    '\\n\\n**动手试试。**\\n- '
+    '"target":{"metric":"val_accuracy","op":">=","value":0.'
+    '"variants":['
 ).encode("utf-8")
 
 
