@@ -106,12 +106,14 @@ def _links(project: dict, run) -> None:
         return
     if st.button("Save this run and get a short link", key="export_save_run"):
         try:
-            st.session_state["export_run_url"] = run_url(base, save_run(trained, _state(run), run.snapshot()))
+            saved = save_run(trained, _state(run), run.snapshot())
+            st.session_state["export_run_url"] = (getattr(run, "id", None), run_url(base, saved))
         except (BundleError, OSError) as e:
             st.error(f"Could not save the run: {e}")
-    if st.session_state.get("export_run_url"):
-        st.text_input("Read-only link to this trained run (others can make a copy)",
-                      st.session_state["export_run_url"], key="export_run_link")
+    saved = st.session_state.get("export_run_url")
+    if saved and saved[0] == getattr(run, "id", None):  # the link of this run, not of one shown earlier
+        st.text_input("Read-only link to this trained run (others can make a copy)", saved[1],
+                      key="export_run_link")
 
 
 def _upload():
