@@ -5,6 +5,7 @@ import difflib
 import functools
 import json
 import math
+import threading
 import warnings
 
 import networkx as nx
@@ -128,12 +129,16 @@ class _SkipInit(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
+_WARNINGS_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=4096)
 def _count(type_name: str, ins: tuple, params_json: str) -> tuple[int, int, tuple]:
     spec = LAYERS[type_name]
     # The real class, built without memory or init cost: the count is exact. torch's own warnings (e.g. LSTM
-    # dropout with one layer) become the node's warnings instead of lines on stderr.
-    with warnings.catch_warnings(record=True) as caught, torch.device("meta"), _SkipInit():
+    # dropout with one layer) become the node's warnings instead of lines on stderr. catch_warnings swaps
+    # process-wide state, so two checking threads (two students) must not interleave here.
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught, torch.device("meta"), _SkipInit():
         warnings.simplefilter("always")
         module = spec.cls(**constructor_kwargs(spec, list(ins), json.loads(params_json)))
     return (sum(p.numel() for p in module.parameters() if p.requires_grad),
