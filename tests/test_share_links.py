@@ -104,3 +104,12 @@ def test_url_helpers(seed_mlp):
     query = dict(pair.split("=", 1) for pair in url.split("?", 1)[1].split("&"))
     assert project_from_query(query).to_dict() == load_project(seed_mlp).to_dict()
     assert project_from_query({"ws": "abc123"}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_=%$ ", max_size=300))
+def test_any_text_fails_only_with_link_errors(value):
+    try:
+        decode_project(value)
+    except LinkError:
+        pass
