@@ -14,6 +14,7 @@ def run(path, *args):
                           text=True, timeout=120, env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch (~10 s on a busy 2-core machine)
 def test_run_ends_with_one_json_line(tmp_path):
     path = tmp_path / "mlp.json"
     path.write_text(json.dumps(P.seed_mlp(epochs=10)))
