@@ -28,10 +28,15 @@ def text(value, limit: int = 200) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "on", "in", "to", "with", "vs", "its", "who", "for", "by"}
+
+
 def class_name(project_name: str) -> str:
-    """'SimpleNet on digits' -> 'SimpleNetOnDigits' (a valid identifier that no inlined class uses)."""
-    words = re.findall(r"[A-Za-z0-9]+", project_name or "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
+    """'SimpleNet on digits' -> 'SimpleNetOnDigits': the title before any ':', at most four words."""
+    words = re.findall(r"[A-Za-z0-9]+", (project_name or "").split(":")[0])
+    if len(words) > 4:
+        words = [w for w in words if w.lower() not in _SMALL_WORDS] or words
+    name = "".join(w[:1].upper() + w[1:] for w in words[:4])
     if not name or name[0].isdigit():
         name = "Model" + name
     if name in vars(layers) or name == "Tensor" or not name.isidentifier():

@@ -147,6 +147,9 @@ def test_names_and_ids_cannot_inject_code(project):
 
 
 @pytest.mark.parametrize("name, expected", [("SimpleNet on digits", "SimpleNetOnDigits"), ("3 layers", "Model3Layers"),
+                                            ("LeNet-style CNN: convolutions see the strokes", "LeNetStyleCNN"),
+                                            ("A small Transformer learns to reverse a sequence",
+                                             "SmallTransformerLearnsReverse"),
                                             ("", "Model"), ("Add", "AddModel"), ("ünï cödé", "NCDModel")])
 def test_class_name(name, expected):
     got = class_name(name)
