@@ -8,7 +8,7 @@ import torch
 
 from .check import check
 from .compile import GraphError, build_model
-from .export_code import class_name, export_script
+from .export_code import class_name, export_script, file_stem
 from .export_onnx import OnnxExportError, export_onnx
 from .export_weights import WeightsError, load_weights, save_weights
 from .project import ProjectError, load_project
@@ -30,8 +30,7 @@ def run_export(args) -> int:
         report = check(project)
         if not report.ok:
             raise GraphError(report)
-        name = class_name(project.name)
-        out = Path(args.output or (name[0].lower() + name[1:] + SUFFIX[args.format]))
+        out = Path(args.output or (file_stem(class_name(project.name)) + SUFFIX[args.format]))
         if args.format == "pytorch":
             if args.weights:
                 print("note: --weights is not used by --format pytorch (the script loads a .pt with "

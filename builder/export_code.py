@@ -200,7 +200,7 @@ def export_script(source, training: bool = False) -> str:
         settings = project.training if isinstance(project, Project) else {}
         main, imports, usage = training_source(settings, report, cls)
     else:
-        main, imports, usage = _inference_main(report, cls), (), f"python {_snake(cls)}.py [weights.pt]"
+        main, imports, usage = _inference_main(report, cls), (), f"python {file_stem(cls)}.py [weights.pt]"
     body = module_source(project, cls, imports)
     doc = (f'"""{text(name)} — exported from NeuroCanvas as plain PyTorch.\n\n'
            f"Run: {usage}\nWeights saved by NeuroCanvas (a state_dict) load with "
@@ -208,7 +208,8 @@ def export_script(source, training: bool = False) -> str:
     return doc + body + "\n\n" + main + '\n\n\nif __name__ == "__main__":\n    main()\n'
 
 
-def _snake(cls: str) -> str:
+def file_stem(cls: str) -> str:
+    """'LeNetStyleCNN' -> 'le_net_style_cnn': the file name of a class's script, weights and ONNX."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
 
 

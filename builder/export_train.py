@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .export_code import literal, text
+from .export_code import file_stem, literal, text
 from .export_data import data_function
 from .report import Report
 
@@ -114,7 +114,7 @@ def training_source(training: dict, report: Report, cls: str) -> tuple[str, tupl
     result = "total / len(x), correct / len(x)" if class_ids else "total / len(x), None"
     sched = _schedule(s["schedule"])
     clip = s["grad_clip"]
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
+    snake = file_stem(cls)
     lines = [
         f"INPUT_SHAPE = {literal(list(in_shape))}",
         f"EPOCHS = {s['epochs']}",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from builder import GraphError, build_model, check, load_project
-from builder.export_code import class_name, export_script
+from builder.export_code import class_name, export_script, file_stem
 from builder.export_onnx import OnnxExportError, export_onnx
 from builder.export_weights import weights_bytes
 from share.bundle import BundleError, build_bundle, read_bundle
@@ -44,8 +44,7 @@ def _digest(project: dict) -> str:
 
 
 def _stem(project: dict) -> str:
-    name = class_name(project.get("name") or "model")
-    return name[0].lower() + name[1:]
+    return file_stem(class_name(project.get("name") or "model"))
 
 
 def _script(project: dict) -> str:
