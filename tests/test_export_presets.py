@@ -25,9 +25,13 @@ def test_preset_script_matches_build_model(name, variant):
     src = export_script(project, training=True)  # the preset's data set can be written into the script
     namespace = {"__name__": "exported"}
     exec(compile(src, f"{name}.py", "exec"), namespace)
+    torch.manual_seed(7)
     exported = namespace[class_name(project.name)]()
+    torch.manual_seed(7)
     model = build_model(project)
+    # same seed, same initial weights: the script builds the layers in the app's order
     assert sorted(exported.state_dict()) == sorted(model.state_dict())
+    assert all(torch.equal(exported.state_dict()[k], v) for k, v in model.state_dict().items())
     assert sum(p.numel() for p in exported.parameters()) == check(project).total_params
     exported.load_state_dict(model.state_dict())
     report = check(project)
