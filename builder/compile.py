@@ -4,13 +4,14 @@ from __future__ import annotations
 import keyword
 import operator
 import re
+import warnings
 
 import torch
 from torch import fx, nn
 from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
 
 from .catalogue import LAYERS, constructor_kwargs
-from .check import check
+from .check import _WARNINGS_LOCK, check
 from .project import Graph, as_graph
 from .report import Report
 
@@ -55,7 +56,11 @@ def build_modules(report: Report, graph: Graph) -> dict[str, nn.Module]:
         if spec.cls is None:
             continue
         ins = [(report.shapes[s], report.dtypes[s]) for s in report.inputs[nid]]
-        out[nid] = spec.cls(**constructor_kwargs(spec, ins, report.params[nid]))
+        # torch's construction warnings (LSTM dropout with one layer) are already the node's warnings in
+        # the report; printed again here they would be stray stderr lines in the CLI and the server log.
+        with _WARNINGS_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            out[nid] = spec.cls(**constructor_kwargs(spec, ins, report.params[nid]))
     return out
 
 
