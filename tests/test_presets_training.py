@@ -100,6 +100,8 @@ def test_transformer_reverses_and_needs_positions():
     history = assert_target("transformer_reverse", "positions")
     weights = history["probes"]["attention"]["enc1"]["weights"]
     assert len(weights) == 4 and len(weights[0]) == 8  # heads × T × T
+    # at least one head reads position 7 - i for output i: weight gathers on the anti-diagonal
+    assert max(sum(head[i][7 - i] for i in range(8)) / 8 for head in weights) >= 0.5
     assert last(run("transformer_reverse", "no_positions"), "val_accuracy") <= 0.5
 
 
