@@ -9,35 +9,39 @@ from ui import (canvas_view, code_tab, controls, dashboard, gallery, inspector, 
                 train_settings, workspace)
 from ui.take_home import show as take_home
 
-st.set_page_config(page_title="NeuroCanvas", page_icon="🧠", layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
 workspace.attach()
 canvas_view.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
 
-st.markdown(f"### 🧠 NeuroCanvas · {state.project().get('name', 'project')}")
-if st.session_state[state.FLASH]:
-    kind, text = st.session_state[state.FLASH]
-    getattr(st, kind)(text)
-    st.session_state[state.FLASH] = None
-if st.session_state[state.HINT]:
-    st.info("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
-            "the canvas, connect it, or click a layer to change it.", icon=":material/lightbulb:")
+st.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name', 'project')}")
+with st.container(key="notices"):  # always present: the canvas below keeps its place (no remount)
+    if st.session_state[state.FLASH]:
+        kind, text = st.session_state[state.FLASH]
+        getattr(st, kind)(text)
+        st.session_state[state.FLASH] = None
+    if st.session_state[state.HINT]:
+        st.info("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
+                "the canvas, connect it, or click a layer to change it.", icon=":material/lightbulb:")
 with st.expander("Lessons & examples", icon=":material/school:"):
     gallery.show()
 
 left, right = st.columns([3, 1], gap="medium")
 with left:
-    canvas_view.draw(height=520)
+    canvas_view.draw(height=560)
 with right:
-    summary.show()
+    with st.container(key="summary"):
+        summary.show()
     with st.container(border=True, key="inspector"):
         inspector.show()
 
 controls.show()
-TABS = ["Train", "Dashboard", "Code", "Lesson", "Take it home"]
-tabs = st.tabs(TABS, key="main_tab", default="Dashboard", on_change="rerun")  # only the open tab is drawn
-with tabs[TABS.index(st.session_state.get("main_tab") or "Dashboard")]:
-    {"Train": train_settings.show, "Dashboard": dashboard.show, "Code": code_tab.show, "Lesson": lesson_tab.show,
-     "Take it home": take_home}[st.session_state.get("main_tab") or "Dashboard"]()
+VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Code": code_tab.show, "Lesson": lesson_tab.show,
+         "Take it home": take_home}
+# A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
+# their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
+view = st.segmented_control("View", list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed")
+with st.container(key="view"):
+    VIEWS[view or "Dashboard"]()
 workspace.save()

@@ -56,6 +56,7 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
     if previous is not None and previous.id != run.id and previous.id not in st.session_state[state.COMPARE]:
         st.session_state[state.COMPARE] = (st.session_state[state.COMPARE] + [previous.id])[-3:]
     st.session_state[state.HINT] = False
+    st.session_state[state.VIEW] = "Dashboard"  # the view control is drawn after the buttons: allowed here
     return run
 
 
@@ -73,6 +74,7 @@ def run_variants() -> None:
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
         ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
     if ids:
+        st.session_state[state.VIEW] = "Dashboard"
         st.session_state[state.RUN] = ids[0]
         st.session_state[state.COMPARE] = ids[1:]
 

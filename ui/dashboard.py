@@ -74,10 +74,10 @@ def show() -> None:
         cols = st.columns(2)
         chart(plots.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
         chart(plots.metric_figure, snap, key="chart_metric", where=cols[1])
+        show_insides(run, snap)
 
     live()
     _compare_picker(run)
-    show_insides(run, period)
 
 
 def _compare_picker(run) -> None:

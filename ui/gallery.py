@@ -6,6 +6,7 @@ import streamlit as st
 from presets import list_presets, load_preset
 
 from . import state
+from .workspace import laid_out
 
 COLUMNS = 4
 
@@ -15,7 +16,7 @@ def target_text(target: dict | None) -> str:
         return ""
     value = target.get("value")
     shown = f"{value:.0%}" if isinstance(value, float) and value <= 1 and "acc" in target.get("metric", "") else value
-    return f"🎯 {target.get('metric', '').replace('_', ' ')} {target.get('op', '')} {shown}"
+    return f"Target: {target.get('metric', '').replace('_', ' ')} {target.get('op', '')} {shown}"
 
 
 def load(name: str) -> None:
@@ -24,7 +25,7 @@ def load(name: str) -> None:
     except Exception as exc:
         state.flash("error", f"preset {name}: {exc}")
         return
-    state.set_project(project)
+    state.set_project(laid_out(project))
     state.flash("success", f"Loaded “{project.get('name', name)}”. Press Train to see it learn.")
 
 
@@ -42,4 +43,4 @@ def show() -> None:
             st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
             if info.target:
                 st.caption(target_text(info.target))
-            st.button("Open", key=f"preset:{info.name}", on_click=load, args=(info.name,), width="stretch")
+            st.button("Open", key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")

@@ -3,37 +3,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import plots, plots_inside as pi, state
+from . import plots, plots_inside as pi
 from .chart import chart
-from .runs import REGISTRY
 
+PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
 LAYER = "insides_layer"  # session key: the layer whose activations over time are drawn
 
 
-def show_insides(run, period: float) -> None:
-    # Probes change every few dozen steps: poll at half the rate of the loss chart.
-    @st.fragment(run_every=max(1.0, 2 * period) if run.status in ("running", "queued") else None)
-    def insides():
-        REGISTRY.touch(st.session_state[state.WS])
-        snap = run.snapshot()
-        probes = snap.get("probes")
-        if not probes:
-            st.caption("Pictures of every layer appear after the first probe (a few steps into training).")
-            return
-        st.caption(f"Probed at step {probes['step']:,} on a fixed validation batch "
-                   f"(every {probes.get('every')} steps, {100 * probes.get('cost_fraction', 0):.1f}% of the time).")
-        tabs = st.tabs(["Activations", "Gradients", "Predictions", "Feature maps", "Hidden states", "Attention"])
-        with tabs[0], st.container(key="panel_activations"):
-            _activations(run, probes)
-        with tabs[1]:
-            chart(plots.gradient_figure, snap, key="chart_grad")
-        with tabs[2]:
-            _predictions(probes)
-        _per_node(tabs[3], probes, "feature_maps", pi.feature_maps_figure, "No layer with [C, H, W] output.")
-        _per_node(tabs[4], probes, "hidden_states", pi.hidden_states_figure, "No RNN, LSTM or GRU layer.")
-        _per_node(tabs[5], probes, "attention", pi.attention_figure, "No attention layer.")
-
-    insides()
+def show_insides(run, snap: dict) -> None:
+    """Drawn inside the dashboard's one polling fragment (two sibling run_every fragments duplicated charts)."""
+    probes = run.shown_probes(snap, PICTURES_S)
+    if not probes:
+        st.caption("Pictures of every layer appear after the first probe (a few steps into training).")
+        return
+    st.caption(f"Probed at step {probes['step']:,} on a fixed validation batch "
+               f"(every {probes.get('every')} steps, {100 * probes.get('cost_fraction', 0):.1f}% of the time).")
+    tabs = st.tabs(["Activations", "Gradients", "Predictions", "Feature maps", "Hidden states", "Attention"])
+    with tabs[0], st.container(key="panel_activations"):
+        _activations(run, probes)
+    with tabs[1]:
+        chart(plots.gradient_figure, {"probes": probes}, key="chart_grad")
+    with tabs[2]:
+        _predictions(probes)
+    _per_node(tabs[3], probes, "feature_maps", pi.feature_maps_figure, "No layer with [C, H, W] output.")
+    _per_node(tabs[4], probes, "hidden_states", pi.hidden_states_figure, "No RNN, LSTM or GRU layer.")
+    _per_node(tabs[5], probes, "attention", pi.attention_figure, "No attention layer.")
 
 
 def _activations(run, probes: dict) -> None:
@@ -45,9 +39,10 @@ def _activations(run, probes: dict) -> None:
         layer = st.selectbox("Layer over time", layers, index=layers.index(current) if current in layers else
                              min(1, len(layers) - 1), key=f"{LAYER}:{run.id}")
         st.session_state[LAYER] = layer
-        chart(pi.activation_over_time, run.probe_history, layer, key="chart_act_time")
+        history = [h for h in run.probe_history if h["step"] <= probes["step"]]
+        chart(pi.activation_over_time, history, layer, key="chart_act_time")
     with cols[1]:
-        chart(pi.dead_units_figure, run.probe_history, key="chart_dead")
+        chart(pi.dead_units_figure, [h for h in run.probe_history if h["step"] <= probes["step"]], key="chart_dead")
 
 
 def _predictions(probes: dict) -> None:

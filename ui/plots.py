@@ -6,76 +6,74 @@ import io
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import SERIES, TRAIN, VAL, empty, style
+from .theme import SERIES, TRAIN, VAL, empty, figure, layout
 
 
 def _has(values) -> bool:
     return any(v is not None for v in values or [])
 
 
+def _mode(epochs: dict) -> str:
+    return "lines+markers" if len(epochs.get("epoch", [])) <= 30 else "lines"  # dots only while they read
+
+
 def loss_figure(snap: dict, overlays: list[dict] | None = None) -> go.Figure:
-    """Per-step training loss, per-epoch train/val loss (x = step), and earlier runs dashed for comparison.
+    """Per-step training loss, per-epoch validation loss (x = step), and earlier runs dashed for comparison.
 
     overlays: [{"label": str, "snapshot": snapshot dict}] drawn under the current run.
     """
-    fig = go.Figure()
+    data = []
     for i, other in enumerate(overlays or []):
-        steps, colour = other["snapshot"].get("steps") or {}, SERIES[(i + 2) % len(SERIES)]
-        fig.add_scatter(x=steps.get("step", []), y=steps.get("loss", []), mode="lines", name=other["label"],
-                        line=dict(color=colour, width=2, dash="dash"), opacity=0.8)
+        steps = other["snapshot"].get("steps") or {}
+        data.append(dict(type="scatter", x=steps.get("step", []), y=steps.get("loss", []), mode="lines",
+                         name=other["label"], opacity=0.8,
+                         line=dict(color=SERIES[(i + 2) % len(SERIES)], width=2, dash="dash")))
     steps = snap.get("steps") or {}
     if not _has(steps.get("loss")) and not overlays:
         return empty("The loss curve appears here once training starts")
-    label = "train loss (per step)"
-    fig.add_scatter(x=steps.get("step", []), y=steps.get("loss", []), mode="lines", name=label,
-                    line=dict(color=TRAIN, width=2.5))
+    data.append(dict(type="scatter", x=steps.get("step", []), y=steps.get("loss", []), mode="lines",
+                     name="train loss (per step)", line=dict(color=TRAIN, width=2.5)))
     epochs, per = snap.get("epochs") or {}, (snap.get("progress") or {}).get("steps_per_epoch") or 0
     if per and _has(epochs.get("val_loss")):
-        x = [e * per for e in epochs.get("epoch", [])]
-        fig.add_scatter(x=x, y=epochs.get("val_loss"), mode="lines+markers", name="validation loss",
-                        line=dict(color=VAL, width=3), marker=dict(size=9))
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(title="loss", rangemode="tozero")
-    return style(fig, "Loss")
+        data.append(dict(type="scatter", x=[e * per for e in epochs.get("epoch", [])], y=epochs.get("val_loss"),
+                         mode=_mode(epochs), name="validation loss", line=dict(color=VAL, width=3),
+                         marker=dict(size=9)))
+    return figure(data, layout("Loss", xaxis=dict(title=dict(text="step")),
+                               yaxis=dict(title=dict(text="loss"), rangemode="tozero")))
 
 
 def metric_figure(snap: dict) -> go.Figure:
     """Accuracy (classification) or R² (regression) per epoch, train vs validation."""
     epochs = snap.get("epochs") or {}
     x = epochs.get("epoch", [])
-    fig = go.Figure()
     if "val_accuracy" in epochs or "train_accuracy" in epochs:
         title, pairs = "Accuracy", [("train_accuracy", "train", TRAIN), ("val_accuracy", "validation", VAL)]
-        fig.update_yaxes(title="accuracy", range=[0, 1.02], tickformat=".0%")
+        yaxis = dict(title=dict(text="accuracy"), range=[0, 1.02], tickformat=".0%")
     else:
         title, pairs = "Validation R²", [("val_r2", "validation R²", VAL)]
-        fig.update_yaxes(title="R²")
-    for key, name, colour in pairs:
-        if _has(epochs.get(key)):
-            fig.add_scatter(x=x, y=epochs[key], mode="lines+markers", name=name,
-                            line=dict(color=colour, width=3), marker=dict(size=9))
-    if not fig.data:
+        yaxis = dict(title=dict(text="R²"))
+    data = [dict(type="scatter", x=x, y=epochs[key], mode=_mode(epochs), name=name,
+                 line=dict(color=colour, width=3), marker=dict(size=9))
+            for key, name, colour in pairs if _has(epochs.get(key))]
+    if not data:
         return empty(f"{title} appears after the first epoch")
-    fig.update_xaxes(title="epoch", dtick=1 if len(x) <= 20 else None)
-    return style(fig, title)
+    xaxis = dict(title=dict(text="epoch"), **({"dtick": 1} if len(x) <= 20 else {}))
+    return figure(data, layout(title, xaxis=xaxis, yaxis=yaxis))
 
 
 def gradient_figure(snap: dict) -> go.Figure:
     """Gradient L2 norm per layer over time on a log scale: vanishing or exploding gradients stand out."""
     probes = snap.get("probes") or {}
     hist = probes.get("gradient_history") or {}
-    order = [n for n in probes.get("order", []) if n in (hist.get("grad_norm") or {})]
-    order += [n for n in (hist.get("grad_norm") or {}) if n not in order]
-    fig = go.Figure()
-    for i, node in enumerate(order):
-        ys = hist["grad_norm"][node]
-        fig.add_scatter(x=hist.get("step", []), y=[y if y and y > 0 else None for y in ys], mode="lines",
-                        name=node, line=dict(color=SERIES[i % len(SERIES)], width=2.5))
-    if not fig.data:
+    norms = hist.get("grad_norm") or {}
+    order = [n for n in probes.get("order", []) if n in norms] + [n for n in norms if n not in probes.get("order", [])]
+    data = [dict(type="scatter", x=hist.get("step", []), y=[y if y and y > 0 else None for y in norms[node]],
+                 mode="lines", name=node, line=dict(color=SERIES[i % len(SERIES)], width=2.5))
+            for i, node in enumerate(order)]
+    if not data:
         return empty("Gradient norms appear after the first probe")
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(title="‖gradient‖", type="log")
-    return style(fig, "Gradient norm per layer (log scale)")
+    return figure(data, layout("Gradient norm per layer (log scale)", xaxis=dict(title=dict(text="step")),
+                               yaxis=dict(title=dict(text="‖gradient‖"), type="log")))
 
 
 def metrics_frames(snap: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

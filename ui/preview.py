@@ -4,47 +4,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .theme import SERIES, style
+from .theme import SERIES, figure, grid, layout
 
 N_IMAGES = 16
 
 
 def image_grid(x: np.ndarray, labels, names=None) -> go.Figure:
-    """x: (N, H, W) images; one row of up to 16 with their labels as titles."""
+    """x: (N, H, W) images; two rows of up to 16 with their labels as titles."""
     n = min(N_IMAGES, len(x))
+    cols = (n + 1) // 2
     titles = [str(names[int(v)]) if names else str(v) for v in labels[:n]]
-    fig = make_subplots(rows=2, cols=(n + 1) // 2, subplot_titles=titles, horizontal_spacing=0.01,
-                        vertical_spacing=0.12)
-    for i in range(n):
-        fig.add_heatmap(z=x[i], colorscale="Greys", showscale=False, row=i // ((n + 1) // 2) + 1,
-                        col=i % ((n + 1) // 2) + 1, hoverinfo="skip")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    return style(fig, height=240)
+    axes, refs, notes = grid(n, cols, titles, hgap=0.01, vgap=0.14, square=True)
+    for name, ax in axes.items():
+        ax.update(visible=False)
+        if name.startswith("yaxis"):
+            ax["autorange"] = "reversed"
+    data = [dict(type="heatmap", z=x[i].tolist(), colorscale="Greys", showscale=False, hoverinfo="skip",
+                 xaxis=refs[i][0], yaxis=refs[i][1]) for i in range(n)]
+    return figure(data, {**layout(height=260, annotations=notes), **axes})
 
 
 def scatter2d(x: np.ndarray, y: np.ndarray) -> go.Figure:
-    fig = go.Figure()
+    data = []
     for i, label in enumerate(np.unique(y)[:12]):
         pts = x[y == label]
-        fig.add_scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {label}",
-                        marker=dict(size=6, color=SERIES[i % len(SERIES)], line=dict(width=0.5, color="white")))
-    fig.update_yaxes(scaleanchor="x")
-    return style(fig, height=320)
+        data.append(dict(type="scatter", x=pts[:, 0].tolist(), y=pts[:, 1].tolist(), mode="markers",
+                         name=f"class {label}", marker=dict(size=6, color=SERIES[i % len(SERIES)],
+                                                             line=dict(width=0.5, color="white"))))
+    return figure(data, layout(height=320, yaxis=dict(scaleanchor="x")))
 
 
 def series_plot(x: np.ndarray, y: np.ndarray) -> go.Figure:
     """x: (N, T, F) windows; draws the first feature of a few windows and the value to predict."""
-    fig = go.Figure()
+    data = []
     for i in range(min(3, len(x))):
-        t = list(range(x.shape[1]))
-        fig.add_scatter(x=t, y=x[i, :, 0], mode="lines", name=f"window {i}", line=dict(color=SERIES[i], width=2.5))
-        fig.add_scatter(x=[x.shape[1]], y=[float(np.ravel(y[i])[0])], mode="markers", showlegend=False,
-                        marker=dict(size=12, symbol="star", color=SERIES[i]))
-    fig.update_xaxes(title="time step (★ = value to predict)")
-    return style(fig, height=280)
+        data.append(dict(type="scatter", x=list(range(x.shape[1])), y=x[i, :, 0].tolist(), mode="lines",
+                         name=f"window {i}", line=dict(color=SERIES[i], width=2.5)))
+        data.append(dict(type="scatter", x=[x.shape[1]], y=[float(np.ravel(y[i])[0])], mode="markers",
+                         showlegend=False, marker=dict(size=12, symbol="star", color=SERIES[i])))
+    return figure(data, layout(height=280, xaxis=dict(title=dict(text="time step (★ = value to predict)"))))
 
 
 def token_rows(x: np.ndarray, y: np.ndarray, n: int = 6) -> pd.DataFrame:

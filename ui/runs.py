@@ -35,6 +35,8 @@ class Run:
     probe_history: list = field(default_factory=list)  # [{"step", "activations"}] oldest first
     start_paused: bool = False
     saved: bool = False
+    shown: dict | None = None           # the probes the dashboard pictures show (see shown_probes)
+    shown_at: float = 0.0
 
     @property
     def settings(self) -> dict:
@@ -62,6 +64,18 @@ class Run:
     @property
     def done(self) -> bool:
         return self.status in TERMINAL
+
+    def shown_probes(self, snap: dict, every: float) -> dict | None:
+        """The probes to draw: the latest, but renewed at most every `every` seconds while training.
+
+        Between renewals the pictures' specs stay identical, so the browser does not redraw a dozen
+        heatmaps at the loss chart's refresh rate (that starved headless Chromium on 2 cores).
+        """
+        probes, now = snap.get("probes"), time.monotonic()
+        fresh = probes is not None and (self.shown is None or probes["step"] != self.shown["step"])
+        if fresh and (now - self.shown_at >= every or snap.get("status") not in ("running", "queued")):
+            self.shown, self.shown_at = probes, now
+        return self.shown
 
     def _remember(self, snap: dict) -> None:
         probes = snap.get("probes")

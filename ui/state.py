@@ -23,6 +23,7 @@ REFRESH = "refresh_s"            # dashboard polling period while training
 HINT = "show_hint"               # the first-visit hint is still shown
 FLASH = "flash"                  # (kind, text) shown once at the top of the page
 UPLOAD_SEEN = "upload_seen"      # file id of the last project upload handled
+VIEW = "main_tab"                # the open view: Train | Dashboard | Code | Lesson | Take it home
 CANVAS = "canvas"                # widget key of the canvas component
 GEN = "project_generation"       # bumped when the whole project is replaced: settings widgets start afresh
 

@@ -30,10 +30,29 @@ def _watch(ws: str) -> str:
     return ws
 
 
+def flows_down(graph: dict) -> bool:
+    """True when every edge goes down the canvas, the way the canvas draws its handles (out below, in above)."""
+    pos = {n.get("id"): n.get("pos") for n in graph.get("nodes", [])}
+    for e in graph.get("edges", []):
+        a, b = pos.get(e.get("source")), pos.get(e.get("target"))
+        if not (isinstance(a, list) and isinstance(b, list) and len(a) == len(b) == 2 and b[1] > a[1]):
+            return False
+    return True
+
+
+def laid_out(project: dict) -> dict:
+    """The project with its graph placed top to bottom when its saved positions run sideways."""
+    from .canvas import auto_layout
+    graph = project.get("graph") or {}
+    if graph.get("edges") and not flows_down(graph):
+        project = {**project, "graph": auto_layout(graph)}
+    return project
+
+
 def first_project() -> dict:
     from presets import load_preset
     try:
-        return load_preset(FIRST_PRESET)
+        return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail
         return {"format": "neurocanvas/1", "name": "New project", "description": "",
                 "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}],

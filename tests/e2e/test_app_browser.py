@@ -1,0 +1,224 @@
+"""The whole app in headless Chromium: edit on the canvas, inspector round trip, train live, refresh, two users."""
+from __future__ import annotations
+
+import pathlib
+import re
+import time
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(streamlit_server, tmp_path_factory):
+    env = {"NEUROCANVAS_DATA": str(tmp_path_factory.mktemp("nc_e2e")), "NEUROCANVAS_REFRESH_S": "0.5",
+           "NEUROCANVAS_MAX_TRAININGS": "2"}
+    return streamlit_server(REPO / "app.py", env=env)
+
+
+@pytest.fixture
+def app_page(page, server, wait_idle):
+    """The app opened on a fresh workspace (the first page load imports torch: allow it time)."""
+    page.goto(server.url)
+    page.locator('[data-testid="stMainBlockContainer"]').wait_for(timeout=120_000)
+    wait_idle(page, timeout=120)
+    page.locator('[data-testid="nc-root"]').wait_for()
+    return page
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").click()
+
+
+def trace_lengths(page, key: str) -> dict:
+    """{trace name: number of points} of the plotly chart with this element key (empty when absent).
+
+    While a fragment redraws, Streamlit can briefly hold the old and the new element: take the fuller one.
+    """
+    found = page.locator(f".st-key-{key} .js-plotly-plot").evaluate_all(
+        "els => els.map(el => (el.data || []).map(t => [t.name || '', (t.x || []).length]))")
+    return dict(max(found, key=lambda traces: sum(n for _, n in traces), default=[]))
+
+
+def loss_points(page) -> int:
+    """The last step drawn on the loss curve (old points merge into buckets, so count steps, not points)."""
+    return max(page.locator(".st-key-chart_loss .js-plotly-plot").evaluate_all(
+        """els => els.map(el => { const t = (el.data || []).find(t => t.name === 'train loss (per step)');
+                                   return t && t.x.length ? t.x[t.x.length - 1] : 0; })"""), default=0)
+
+
+def wait_for(page, cond, timeout=40.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        page.wait_for_timeout(200)
+    out = REPO / "artifacts"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / f"failed-{re.sub(r'[^a-z]+', '-', what)}.png"))
+    raise AssertionError(f"timed out waiting for {what} (screenshot in artifacts/)")
+
+
+def open_tab(page, name: str, wait_idle) -> None:
+    page.locator(".st-key-main_tab button").filter(has_text=re.compile(f"^{name}$")).click()
+    wait_idle(page)
+
+
+def set_number(page, container_key: str | None, label: str, value, wait_idle) -> None:
+    scope = page.locator(f".st-key-{container_key}") if container_key else page
+    box = scope.get_by_label(label, exact=True).and_(page.locator("input"))
+    box.fill(str(value))
+    box.press("Enter")
+    wait_idle(page)
+
+
+def shape_of(canvas_ui, node_id: str) -> str:
+    return canvas_ui.node(node_id).locator('[data-testid="nc-shape"]').inner_text()
+
+
+def test_drag_connect_edit_and_delete_on_the_canvas(app_page, canvas_ui, wait_idle):
+    page = app_page
+    before = set(canvas_ui.node_ids())
+    assert before == {"in", "fc1", "relu1", "fc2", "relu2", "out"}
+    box = canvas_ui.pane.bounding_box()
+    canvas_ui.drop("Linear", box["width"] * 0.18, box["height"] * 0.2)
+    wait_for(page, lambda: len(canvas_ui.node_ids()) == 7, what="the dropped node")
+    wait_idle(page)
+    [new] = set(canvas_ui.node_ids()) - before
+    canvas_ui.node("out").locator('.react-flow__handle[data-handleid="out"]').wait_for(state="visible")
+    canvas_ui.connect("out", new)
+    wait_idle(page)
+    wait_for(page, lambda: "7 layers" in page.locator(".st-key-summary").inner_text(), what="the summary")
+    # dropped without out_features: the summary and the canvas name the node, Train says why it is disabled
+    wait_for(page, lambda: f"{new}: " in page.locator(".st-key-summary").inner_text(), what="the error by node")
+    assert page.locator(".st-key-btn_train button").is_disabled()
+
+    canvas_ui.select(new)
+    wait_idle(page)
+    page.locator(".st-key-inspector").get_by_text(new).first.wait_for()
+    set_number(page, "inspector", "out_features", 7, wait_idle)
+    wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [7]", what="the new shape on the canvas")
+    # 64 -> ... -> 10 -> Linear(7): the summary counts its 10 * 7 + 7 parameters too
+    wait_for(page, lambda: "17,303" in page.locator(".st-key-summary").inner_text(), what="the parameter count")
+
+    canvas_ui.delete(new)
+    wait_idle(page)
+    wait_for(page, lambda: new not in canvas_ui.node_ids(), what="the node to go")
+    page.locator(".st-key-inspector").get_by_text("Select a layer").wait_for()
+
+
+def test_a_preset_loads_in_one_click(app_page, canvas_ui, wait_idle):
+    page = app_page
+    canvas_ui.delete("relu2")
+    wait_idle(page)
+    wait_for(page, lambda: "relu2" not in canvas_ui.node_ids(), what="delete")
+    page.locator(".st-key-btn_train button").wait_for()
+    assert page.locator(".st-key-btn_train button").is_disabled()  # out lost its input: Train says why
+    assert "Fix the graph first" in page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    page.get_by_text("Lessons & examples").click()
+    page.locator(".st-key-preset_simplenet_digits button").click()
+    wait_idle(page)
+    wait_for(page, lambda: "relu2" in canvas_ui.node_ids(), what="the preset graph")
+    assert page.locator(".st-key-btn_train button").is_enabled()
+
+
+def start_long_training(page, wait_idle, epochs=5000, lr=None):
+    open_tab(page, "Train", wait_idle)
+    set_number(page, None, "Epochs", epochs, wait_idle)
+    if lr is not None:
+        set_number(page, None, "Learning rate", lr, wait_idle)
+    open_tab(page, "Dashboard", wait_idle)
+    click(page, "btn_train")
+    wait_for(page, lambda: loss_points(page) >= 2, what="the first points of the loss curve")
+
+
+def test_train_live_pause_resume_and_refresh(app_page, canvas_ui, wait_idle):
+    page = app_page
+    start_long_training(page, wait_idle)
+    first = loss_points(page)
+    wait_for(page, lambda: loss_points(page) > first, what="the curve to grow without a click")
+    wait_for(page, lambda: sum(trace_lengths(page, "chart_hist").values()) > 0, what="activation histograms")
+
+    click(page, "btn_pause")
+    wait_idle(page)
+    page.locator(".st-key-btn_resume button:not([disabled])").wait_for()
+    paused = loss_points(page)
+    page.wait_for_timeout(1500)
+    assert loss_points(page) == paused, "no new points while paused"
+    click(page, "btn_resume")
+    wait_for(page, lambda: loss_points(page) > paused, what="training to continue")
+
+    url = page.url
+    assert "ws=" in url
+    page.reload()
+    page.locator('[data-testid="nc-root"]').wait_for(timeout=60_000)
+    wait_idle(page, timeout=60)
+    assert set(canvas_ui.node_ids()) == {"in", "fc1", "relu1", "fc2", "relu2", "out"}
+    wait_for(page, lambda: loss_points(page) > 0, what="the run on the dashboard after a refresh")
+    again = loss_points(page)
+    assert "running" in page.locator('[data-testid="stProgress"]').inner_text()
+    wait_for(page, lambda: loss_points(page) > again, what="the reattached run to keep drawing")
+    click(page, "btn_stop")
+    wait_idle(page)
+    page.locator(".st-key-btn_train button:not([disabled])").wait_for()
+
+
+def test_two_browser_contexts_train_at_once_without_interfering(browser, server, wait_idle):
+    pages = []
+    for _ in range(2):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx.set_default_timeout(30_000)
+        pg = ctx.new_page()
+        pg.goto(server.url)
+        pg.locator('[data-testid="nc-root"]').wait_for(timeout=120_000)
+        wait_idle(pg, timeout=120)
+        pages.append(pg)
+    try:
+        for pg, lr in zip(pages, (0.001, 0.02)):
+            pg.bring_to_front()
+            start_long_training(pg, wait_idle, lr=lr)
+        for pg in pages:  # one browser: look at each page in front, as its own user would
+            pg.bring_to_front()
+            before = loss_points(pg)
+            wait_for(pg, lambda: loss_points(pg) > before, what="each curve to grow")
+        wss = {re.search(r"ws=([\w-]+)", p.url).group(1) for p in pages}
+        assert len(wss) == 2
+        labels = [p.locator('[data-testid="stProgress"]').inner_text() for p in pages]
+        assert "lr 0.001" in labels[0] and "lr 0.02" in labels[1]
+        assert all("running" in label for label in labels), labels  # both train at the same time
+        pages[0].bring_to_front()
+        click(pages[0], "btn_stop")
+        wait_idle(pages[0])
+        assert "stopped" in pages[0].locator('[data-testid="stProgress"]').inner_text()
+        pages[1].bring_to_front()
+        b1 = loss_points(pages[1])
+        wait_for(pages[1], lambda: loss_points(pages[1]) > b1, what="the other run to go on")
+        click(pages[1], "btn_stop")
+        wait_idle(pages[1])
+    finally:
+        for p in pages:
+            p.context.close()
+
+
+def test_screenshot_of_the_trained_dashboard(app_page, wait_idle):
+    page = app_page
+    open_tab(page, "Train", wait_idle)
+    set_number(page, None, "Epochs", 15, wait_idle)
+    open_tab(page, "Dashboard", wait_idle)
+    click(page, "btn_train")
+    wait_for(page, lambda: trace_lengths(page, "chart_metric").get("validation", 0) >= 15, timeout=90,
+             what="the run to finish")
+    wait_idle(page)
+    page.get_by_role("tab", name="Predictions").click()
+    page.wait_for_timeout(500)
+    page.get_by_role("tab", name="Activations").click()
+    page.locator(".st-key-chart_loss").scroll_into_view_if_needed()
+    page.mouse.wheel(0, -260)
+    page.mouse.move(5, 5)  # no hover toolbar over the legend
+    page.wait_for_timeout(800)
+    out = REPO / "artifacts"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / "dashboard.png"))
+    assert (out / "dashboard.png").stat().st_size > 50_000
