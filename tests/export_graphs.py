@@ -1,5 +1,5 @@
 """Small projects of every family for the export, bundle and share tests (each trains an epoch in ~1 s)."""
-from conftest import make_project
+from graph_factory import make_project
 
 
 def _train(dataset, loss="CrossEntropyLoss", optimizer=None, **more):

@@ -13,7 +13,7 @@ import pytest
 
 from builder import GraphError, build_model, check
 from builder.cli import main as cli_main
-from conftest import make_project
+from graph_factory import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

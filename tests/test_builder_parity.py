@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from builder import build_model, check
-from conftest import make_project
+from graph_factory import make_project
 
 torch.set_num_threads(1)
 B = 3  # batch size for every forward

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import Graph, Project, ProjectError, as_graph, check, load_project, save_project
-from conftest import make_project
+from graph_factory import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "presets").glob("*.json"))

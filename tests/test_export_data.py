@@ -61,7 +61,7 @@ def test_csv_text_and_file(target, tmp_path, monkeypatch):
 def test_csv_task_follows_the_loss():
     from builder.export_train import training_source
     from builder import check
-    from conftest import make_project
+    from graph_factory import make_project
     p = make_project([("in", "Input", {"shape": [5]}), ("out", "Linear", {"out_features": 1})])
     main, _, _ = training_source({"dataset": "csv", "loss": "MSELoss",
                                   "dataset_options": {"text": CSV, "target": "weight"}}, check(p), "M")

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from builder.layout import X_GAP, Y_GAP, auto_layout
-from conftest import make_project
+from graph_factory import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "presets").glob("*.json"))
