@@ -5,13 +5,14 @@ import streamlit as st
 import torch  # noqa: F401
 
 import trainers  # noqa: F401
-from ui import (canvas_view, code_tab, controls, dashboard, gallery, inspector, lesson_tab, sidebar, state, summary,
-                train_settings, workspace)
+from ui import (canvas_view, code_tab, controls, dashboard, gallery, insides, inspector, lesson_tab, sidebar, state,
+                summary, train_settings, workspace)
 from ui.take_home import show as take_home
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
 workspace.attach()
+workspace.open_shared()  # ?project= / ?run= links from "Take it home"
 canvas_view.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
 
@@ -37,8 +38,8 @@ with right:
         inspector.show()
 
 controls.show()
-VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Code": code_tab.show, "Lesson": lesson_tab.show,
-         "Take it home": take_home}
+VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": insides.show, "Code": code_tab.show,
+         "Lesson": lesson_tab.show, "Take it home": take_home}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
 view = st.segmented_control("View", list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed")

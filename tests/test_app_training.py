@@ -94,6 +94,7 @@ def test_train_draws_a_growing_curve_and_pause_step_resume_stop_work(long_mlp):
 def test_activation_panel_fills_after_the_first_probe(long_mlp):
     at = app(long_mlp)
     at.button(key="btn_train").click().run()
+    at.session_state["main_tab"] = "Layers"
     assert poll(at, lambda a: any(json.loads(c.proto.spec)["data"] and
                                   json.loads(c.proto.spec)["data"][0].get("type") == "bar"
                                   for c in a.get("plotly_chart")))

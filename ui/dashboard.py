@@ -6,11 +6,9 @@ import streamlit as st
 from . import plots, state
 from .chart import chart
 from .controls import current_run
-from .insides import show_insides
 from .runs import REGISTRY
 
 LIVE = ("running", "queued")
-SEEN_STATUS = "dash_seen_status"  # session key: status at the last poll, to notice the end of a run
 
 
 def fmt_seconds(s) -> str:
@@ -41,6 +39,21 @@ def status_banner(run, snap: dict) -> None:
         kind(snap["message"], icon=":material/info:")
 
 
+def notice_end(snap: dict) -> None:
+    """When the run stopped being live since the last poll, a full rerun turns polling off and updates buttons."""
+    seen = st.session_state.get(state.SEEN_STATUS)
+    st.session_state[state.SEEN_STATUS] = snap.get("status")
+    if seen in LIVE and snap.get("status") not in LIVE:
+        st.rerun()
+
+
+def progress_line(run, snap: dict) -> None:
+    status_banner(run, snap)
+    if snap.get("progress"):
+        st.progress(min(1.0, float(snap["progress"].get("fraction") or 0.0)),
+                    text=f"**{run.label}** · {snap.get('status')} · {progress_text(snap)}")
+
+
 def overlays(run) -> list[dict]:
     ws = st.session_state[state.WS]
     out = []
@@ -63,18 +76,11 @@ def show() -> None:
     def live():
         REGISTRY.touch(st.session_state[state.WS])
         snap = run.snapshot()
-        seen = st.session_state.get(SEEN_STATUS)
-        st.session_state[SEEN_STATUS] = snap.get("status")
-        if seen in LIVE and snap.get("status") not in LIVE:
-            st.rerun()  # the run ended or paused: a full run turns polling off and updates the buttons
-        status_banner(run, snap)
-        if snap.get("progress"):
-            st.progress(min(1.0, float(snap["progress"].get("fraction") or 0.0)),
-                        text=f"**{run.label}** · {snap.get('status')} · {progress_text(snap)}")
+        notice_end(snap)
+        progress_line(run, snap)
         cols = st.columns(2)
         chart(plots.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
         chart(plots.metric_figure, snap, key="chart_metric", where=cols[1])
-        show_insides(run, snap)
 
     live()
     _compare_picker(run)

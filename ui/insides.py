@@ -5,13 +5,32 @@ import streamlit as st
 
 from . import plots, plots_inside as pi
 from .chart import chart
+from .state import LAYER
 
 PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
-LAYER = "insides_layer"  # session key: the layer whose activations over time are drawn
+
+
+def show() -> None:
+    """The Layers view: its own fragment, polling at the pictures' pace (the curves live in the Dashboard view)."""
+    from .controls import current_run
+    from .dashboard import LIVE, notice_end, progress_line
+    run = current_run()
+    if run is None:
+        st.info("Press **Train**: what happens inside every layer appears here as the network learns.",
+                icon=":material/layers:")
+        return
+
+    @st.fragment(run_every=PICTURES_S if run.status in LIVE else None)
+    def layers():
+        snap = run.snapshot()
+        notice_end(snap)
+        progress_line(run, snap)
+        show_insides(run, snap)
+
+    layers()
 
 
 def show_insides(run, snap: dict) -> None:
-    """Drawn inside the dashboard's one polling fragment (two sibling run_every fragments duplicated charts)."""
     probes = run.shown_probes(snap, PICTURES_S)
     if not probes:
         st.caption("Pictures of every layer appear after the first probe (a few steps into training).")

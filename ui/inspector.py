@@ -6,11 +6,11 @@ import re
 import streamlit as st
 
 from . import state
+from .state import INSPECTOR_ERROR as ERR
 from .derived import analyse, catalogue
 from .params import ParamError, ints_to_text, parse_ints
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
-ERR = "inspector_error"  # session key: the last bad inspector input, shown under the widgets
 
 
 def show() -> None:

@@ -50,14 +50,14 @@ def show() -> None:
         try:
             new = parse_upload(upload.name, upload.getvalue())
         except ValueError as exc:
-            st.session_state["upload_error"] = str(exc)
+            st.session_state[state.UPLOAD_ERROR] = str(exc)
         else:
-            st.session_state["upload_error"] = None
+            st.session_state[state.UPLOAD_ERROR] = None
             state.set_project(new)
             state.flash("success", f"Opened {upload.name}.")
             st.rerun()
-    if st.session_state.get("upload_error"):
-        st.error(f"{st.session_state['upload_error']}. Your current project is unchanged.", icon=":material/error:")
+    if st.session_state.get(state.UPLOAD_ERROR):
+        st.error(f"{st.session_state[state.UPLOAD_ERROR]}. Your current project is unchanged.", icon=":material/error:")
     if st.button("New blank project", key="new_project", icon=":material/add:", width="stretch"):
         state.set_project(BLANK)
         state.flash("info", "A blank project: drag layers from the palette onto the canvas and connect them.")

@@ -139,7 +139,9 @@ def test_train_live_pause_resume_and_refresh(app_page, canvas_ui, wait_idle):
     start_long_training(page, wait_idle)
     first = loss_points(page)
     wait_for(page, lambda: loss_points(page) > first, what="the curve to grow without a click")
+    open_tab(page, "Layers", wait_idle)
     wait_for(page, lambda: sum(trace_lengths(page, "chart_hist").values()) > 0, what="activation histograms")
+    open_tab(page, "Dashboard", wait_idle)
 
     click(page, "btn_pause")
     wait_idle(page)
@@ -211,14 +213,16 @@ def test_screenshot_of_the_trained_dashboard(app_page, wait_idle):
     wait_for(page, lambda: trace_lengths(page, "chart_metric").get("validation", 0) >= 15, timeout=90,
              what="the run to finish")
     wait_idle(page)
-    page.get_by_role("tab", name="Predictions").click()
-    page.wait_for_timeout(500)
-    page.get_by_role("tab", name="Activations").click()
-    page.locator(".st-key-chart_loss").scroll_into_view_if_needed()
-    page.mouse.wheel(0, -260)
+    page.set_viewport_size({"width": 1400, "height": 1320})  # canvas, buttons and curves in one picture
     page.mouse.move(5, 5)  # no hover toolbar over the legend
     page.wait_for_timeout(800)
     out = REPO / "artifacts"
     out.mkdir(exist_ok=True)
     page.screenshot(path=str(out / "dashboard.png"))
     assert (out / "dashboard.png").stat().st_size > 50_000
+    open_tab(page, "Layers", wait_idle)
+    wait_for(page, lambda: sum(trace_lengths(page, "chart_hist").values()) > 0, what="the layer pictures")
+    page.locator(".st-key-chart_hist").scroll_into_view_if_needed()
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(out / "layers.png"))
