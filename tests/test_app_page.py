@@ -6,7 +6,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import make_project
+from tests.graph_factory import make_project
 from ui.project_io import parse_upload
 
 pytestmark = pytest.mark.slow  # each AppTest run imports and draws the whole page

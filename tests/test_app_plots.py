@@ -11,7 +11,7 @@ from trainers import TrainingJob, load_dataset
 from ui import plots, plots_inside as pi
 from ui.compare import differing, flatten
 from ui.preview import preview
-from tests.conftest import make_project
+from tests.graph_factory import make_project
 
 
 @pytest.fixture(scope="module")
