@@ -87,13 +87,17 @@ def test_drag_connect_edit_and_delete_on_the_canvas(app_page, canvas_ui, wait_id
     wait_for(page, lambda: len(canvas_ui.node_ids()) == 7, what="the dropped node")
     wait_idle(page)
     [new] = set(canvas_ui.node_ids()) - before
+    # a fresh Linear starts valid (out_features from the palette's initial value) but unconnected: the
+    # summary names the node and Train says why it is disabled
+    wait_for(page, lambda: f"{new}: " in page.locator(".st-key-summary").inner_text(), what="the error by node")
+    assert page.locator(".st-key-btn_train button").is_disabled()
     canvas_ui.node("out").locator('.react-flow__handle[data-handleid="out"]').wait_for(state="visible")
     canvas_ui.connect("out", new)
     wait_idle(page)
     wait_for(page, lambda: "7 layers" in page.locator(".st-key-summary").inner_text(), what="the summary")
-    # dropped without out_features: the summary and the canvas name the node, Train says why it is disabled
-    wait_for(page, lambda: f"{new}: " in page.locator(".st-key-summary").inner_text(), what="the error by node")
-    assert page.locator(".st-key-btn_train button").is_disabled()
+    wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [64]", what="the connected node's shape")
+    wait_for(page, lambda: f"{new}: " not in page.locator(".st-key-summary").inner_text(), what="the error to clear")
+    assert not page.locator(".st-key-btn_train button").is_disabled()
 
     canvas_ui.select(new)
     wait_idle(page)

@@ -28,7 +28,10 @@ export function newNodeId(type, taken) {
 export function defaultParams(spec) {
   const params = {};
   for (const [name, p] of Object.entries(spec?.params || {})) {
-    if (p && p.default !== null && p.default !== undefined) params[name] = p.default;
+    // `initial` is what a fresh node starts with: a required size (out_features) gets a sensible value so
+    // the dropped layer is valid at once; optional ones start at their default.
+    const value = p?.initial ?? p?.default;
+    if (value !== null && value !== undefined) params[name] = value;
   }
   return params;
 }

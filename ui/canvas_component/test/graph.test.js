@@ -8,7 +8,8 @@ import {
 const PALETTE = {
   Input: { category: "input", inputs: 1, params: { shape: { kind: "shape", default: [64] } } },
   Linear: { category: "dense", inputs: 1, params: { out_features: { default: 32 }, bias: { default: true } } },
-  Conv2d: { category: "convolution", inputs: 1, params: { padding: { default: null }, kernel_size: { default: 3 } } },
+  Conv2d: { category: "convolution", inputs: 1, params: { padding: { default: null }, kernel_size: { default: 3 },
+                                                            out_channels: { default: null, required: true, initial: 8 } } },
   ReLU: { category: "activation", inputs: 1, params: {} },
   Add: { category: "merge", inputs: "many", params: {} },
 };
@@ -36,8 +37,8 @@ test("new ids are the lowercase type plus the first free number", () => {
   assert.equal(newNodeId("Block2", new Set()), "block2_1"); // a name ending in a digit gets a separator
 });
 
-test("defaults skip parameters whose default is null", () => {
-  assert.deepEqual(defaultParams(PALETTE.Conv2d), { kernel_size: 3 });
+test("a fresh node gets required sizes from `initial` and skips null defaults", () => {
+  assert.deepEqual(defaultParams(PALETTE.Conv2d), { kernel_size: 3, out_channels: 8 });
   assert.deepEqual(defaultParams(PALETTE.ReLU), {});
 });
 
