@@ -77,6 +77,11 @@ def _recurrent_params(with_nonlinearity=False):
     return p
 
 
+def _batchnorm_params():
+    return {"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
+            "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0, max=1.0)}
+
+
 def _first_feature(ins):
     return ins[0][0][-1]
 
@@ -121,15 +126,11 @@ LAYERS: dict[str, LayerSpec] = {
     "BatchNorm1d": LayerSpec(
         "normalisation", "normalise each feature over the batch ([C] or [C, L])", shapes.batchnorm,
         nn.BatchNorm1d, inferred=lambda ins: {"num_features": _channels(ins)},
-        params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
-                "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0,
-                                      max=1.0)}),
+        params=_batchnorm_params()),
     "BatchNorm2d": LayerSpec(
         "normalisation", "normalise each channel over the batch and space", shapes.batchnorm,
         nn.BatchNorm2d, inferred=lambda ins: {"num_features": _channels(ins)},
-        params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
-                "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0,
-                                      max=1.0)}),
+        params=_batchnorm_params()),
     "LayerNorm": LayerSpec(
         "normalisation", "normalise each sample over its last axis", shapes.identity, nn.LayerNorm,
         inferred=lambda ins: {"normalized_shape": _first_feature(ins)},
