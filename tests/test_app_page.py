@@ -152,3 +152,13 @@ def test_uploads_are_checked_and_name_the_file(seed_mlp):
     broken = {**seed_mlp, "graph": {"nodes": [{"id": "a"}], "edges": []}}
     with pytest.raises(ValueError, match="x.json: "):
         parse_upload("x.json", json.dumps(broken).encode())
+
+
+def test_gallery_cards_follow_the_language_toggle():
+    at = app()
+    assert any(c.startswith("Target: validation accuracy ≥") for c in texts(at.caption))
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert any(c.startswith("目标: 验证集准确率 ≥") for c in texts(at.caption))
+    assert not any(c.startswith("Target:") for c in texts(at.caption))
+

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presets import list_presets, load_preset
+from presets import describe_target, list_presets, load_preset
 
 from . import state
 from .workspace import laid_out
@@ -11,12 +11,18 @@ from .workspace import laid_out
 COLUMNS = 4
 
 
-def target_text(target: dict | None) -> str:
+TARGET = {"en": "Target", "zh": "目标"}
+
+
+def target_text(target: dict | None, lang: str = "en") -> str:
+    """ "Target: validation accuracy ≥ 0.93" in the page's language; "" without a target."""
     if not target:
         return ""
-    value = target.get("value")
-    shown = f"{value:.0%}" if isinstance(value, float) and value <= 1 and "acc" in target.get("metric", "") else value
-    return f"Target: {target.get('metric', '').replace('_', ' ')} {target.get('op', '')} {shown}"
+    try:
+        line = describe_target(target, lang)
+    except Exception:  # a target missing its metric/op/value: show what there is rather than fail the card
+        line = " ".join(str(target.get(k, "")) for k in ("metric", "op", "value")).strip()
+    return f"{TARGET.get(lang, TARGET['en'])}: {line}"
 
 
 def load(name: str) -> None:
@@ -42,5 +48,5 @@ def show() -> None:
             st.markdown(f"**{info.title(lang)}**")
             st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
             if info.target:
-                st.caption(target_text(info.target))
+                st.caption(target_text(info.target, lang))
             st.button("Open", key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")

@@ -18,5 +18,5 @@ def show() -> None:
         return
     st.subheader(text.get("title") or state.project().get("name", ""))
     if text.get("target"):
-        st.caption(target_text(text["target"]))
+        st.caption(target_text(text["target"], lang))
     st.markdown(text.get("body") or text.get("summary") or "")
