@@ -162,3 +162,26 @@ def test_gallery_cards_follow_the_language_toggle():
     assert any(c.startswith("目标: 验证集准确率 ≥") for c in texts(at.caption))
     assert not any(c.startswith("Target:") for c in texts(at.caption))
 
+
+def _ancestors(node, target, path=()):
+    """The block types (column, form, ...) from the page down to `target`, or None when it is not under node."""
+    if node is target:
+        return path
+    for child in getattr(node, "children", {}).values():
+        found = _ancestors(child, target, path + (getattr(node, "type", ""),))
+        if found is not None:
+            return found
+    return None
+
+
+def test_rename_has_its_own_row_in_the_narrow_inspector(seed_mlp):
+    at = inject(app(), seed_mlp, selected_node="fc1")
+    button = next(b for b in at.button if b.label == "Rename")
+    box = next(t for t in at.text_input if t.label == "id")
+    # the inspector is itself one column of the page: nothing may split it further around the rename form
+    for element in (button, box):
+        path = _ancestors(at._tree, element)
+        assert path.count("column") == 1, path
+    assert button.proto.help  # the tooltip says what renaming does
+
+

@@ -35,9 +35,10 @@ def show() -> None:
     if st.session_state.get(ERR):
         st.error(st.session_state[ERR])
     with st.form(key=f"rename:{nid}", border=False):
-        cols = st.columns([3, 1], vertical_alignment="bottom")
-        new_id = cols[0].text_input("id", value=nid, help="the node's name in the project and in the code")
-        if cols[1].form_submit_button("Rename"):
+        # input and button on their own rows: beside each other the inspector column cut "Rename" off
+        new_id = st.text_input("id", value=nid, help="the node's name in the project and in the code")
+        if st.form_submit_button("Rename", icon=":material/edit:", width="stretch",
+                                 help="give this layer a new id; its edges follow"):
             rename(nid, new_id.strip())
             st.rerun()  # the canvas above was drawn with the old id
     st.button("Delete layer", key=f"delete:{nid}", on_click=delete, args=(nid,), type="secondary",
