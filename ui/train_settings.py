@@ -17,11 +17,35 @@ def _key(name: str) -> str:
     return f"t:{st.session_state[state.GEN]}:{name}"
 
 
+FIELDS = {"dataset": "dataset", "loss": "loss", "batch": "batch_size", "epochs": "epochs", "seed": "seed",
+          "device": "device"}  # widget name -> training field
+WHOLE = ("batch", "epochs", "seed")
+
+
+def _apply(name: str) -> None:
+    """on_change: write the widget's value into the project before the script runs, so the summary and
+    Train, drawn above these widgets, already see it on this rerun (not one rerun later)."""
+    t, value = state.training(), st.session_state[_key(name)]
+    if name in ("opt", "lr"):
+        opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
+        opt.update({"type": value} if name == "opt" else {"lr": float(value)})
+        t["optimizer"] = opt
+    elif name == "sched":
+        if value != (t.get("schedule") or {}).get("type", "none"):
+            t["schedule"] = {"type": value}
+    else:
+        t[FIELDS[name]] = int(value) if name in WHOLE else value
+
+
+def _on(name: str) -> dict:
+    return {"key": _key(name), "on_change": _apply, "args": (name,)}
+
+
 def _pick(label, options, current, name, **kw):
     options = list(options)
     if current not in options:
         options = [current] + options
-    return st.selectbox(label, options, index=options.index(current), key=_key(name), **kw)
+    return st.selectbox(label, options, index=options.index(current), **_on(name), **kw)
 
 
 def show() -> None:
@@ -39,10 +63,10 @@ def show() -> None:
         opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
         c = st.columns(2)
         names = list(OPTIMIZERS)
-        opt["type"] = c[0].selectbox("Optimizer", names, key=_key("opt"),
+        opt["type"] = c[0].selectbox("Optimizer", names, **_on("opt"),
                                      index=names.index(opt["type"]) if opt.get("type") in names else names.index("Adam"))
         opt["lr"] = c[1].number_input("Learning rate", value=float(opt.get("lr", 0.001)), min_value=1e-6,
-                                      max_value=10.0, format="%g", step=0.0005, key=_key("lr"),
+                                      max_value=10.0, format="%g", step=0.0005, **_on("lr"),
                                       help="step size of the optimizer; too high and the loss explodes")
         t["optimizer"] = opt
         sched = dict(t.get("schedule") or {"type": "none"})
@@ -51,10 +75,10 @@ def show() -> None:
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
         c = st.columns(3)
         t["batch_size"] = int(c[0].number_input("Batch", value=int(t.get("batch_size", 64)), min_value=1,
-                                                max_value=65536, step=8, key=_key("batch")))
+                                                max_value=65536, step=8, **_on("batch")))
         t["epochs"] = int(c[1].number_input("Epochs", value=int(t.get("epochs", 10)), min_value=1, max_value=10000,
-                                            key=_key("epochs")))
-        t["seed"] = int(c[2].number_input("Seed", value=int(t.get("seed", 0)), min_value=0, key=_key("seed"),
+                                            **_on("epochs")))
+        t["seed"] = int(c[2].number_input("Seed", value=int(t.get("seed", 0)), min_value=0, **_on("seed"),
                                           help="same seed, same curve"))
         t["device"] = _pick("Device", DEVICES, t.get("device", "auto"), "device",
                             help="auto uses a CUDA GPU when there is one")
