@@ -196,3 +196,17 @@ def test_a_new_batch_size_reaches_the_memory_estimate_on_the_same_rerun(seed_mlp
     assert at.metric[1].value == human_bytes(report.memory_for_batch(4096)) != human_bytes(report.memory_for_batch(64))
 
 
+def test_a_malformed_upload_names_the_problem_and_keeps_the_project(seed_mlp):
+    at = inject(app(), seed_mlp)
+    before = copy.deepcopy(at.session_state["project"])
+    broken = {**seed_mlp, "graph": {"nodes": [{"id": "a", "type": "Linear"}], "edges": [{"source": "a"}]}}
+    at.file_uploader(key="upload_project").set_value(("broken.json", json.dumps(broken).encode(),
+                                                      "application/json")).run()
+    assert not at.exception
+    errors = [e for e in texts(at.error) if e.startswith("broken.json: ")]
+    assert errors and "graph.edges[0]" in errors[0] and '"target"' in errors[0], errors  # where and what
+    assert "current project is unchanged" in errors[0]
+    assert at.session_state["project"] == before
+    at.file_uploader(key="upload_project").set_value(("notes.json", b"{\"format\": ", "application/json")).run()
+    assert any(e.startswith("notes.json: not valid JSON") for e in texts(at.error))
+    assert at.session_state["project"] == before
