@@ -142,3 +142,26 @@ def test_a_second_run_overlays_the_first_with_the_differing_settings(seed_mlp):
     assert any(n.startswith("run 1") for n in names)
     table = at.dataframe[0].value
     assert "optimizer.lr" in table.columns and sorted(table["optimizer.lr"]) == [0.001, 0.01]
+
+
+def test_run_all_variants_trains_each_with_the_same_seed_and_overlays_them():
+    at = app()
+    at.button(key="preset_activations_compared").click().run()
+    at.session_state["project"]["training"]["epochs"] = 1  # a short lesson: the test waits for all of it
+    at.session_state["project_generation"] += 1
+    at.run()
+    at.button(key="btn_variants").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    runs = REGISTRY.runs(at.session_state["workspace"])
+    assert [r.label for r in runs] == ["variant · ReLU", "variant · Tanh", "variant · Sigmoid"]
+    assert {r.settings["seed"] for r in runs} == {0} and {r.settings["epochs"] for r in runs} == {1}
+    acts = [[n["type"] for n in r.project["graph"]["nodes"] if n["id"] in ("act1", "act2")] for r in runs]
+    assert acts == [["ReLU", "ReLU"], ["Tanh", "Tanh"], ["Sigmoid", "Sigmoid"]]
+    assert at.session_state["main_tab"] == "Dashboard"
+    assert poll(at, lambda a: all(r.final is not None for r in runs) and loss_points(a) > 0, timeout=90)
+    assert all(r.status == "finished" for r in runs), [r.snapshot().get("error") for r in runs]
+    shown = {at.session_state["run_id"], *at.session_state["compare_runs"]}
+    assert shown == {r.id for r in runs}, "every variant is on the loss chart"
+    names = {t.get("name", "") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]}
+    current = REGISTRY.get(at.session_state["workspace"], at.session_state["run_id"])
+    assert {r.label for r in runs if r is not current} <= names
