@@ -165,3 +165,19 @@ def test_run_all_variants_trains_each_with_the_same_seed_and_overlays_them():
     names = {t.get("name", "") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]}
     current = REGISTRY.get(at.session_state["workspace"], at.session_state["run_id"])
     assert {r.label for r in runs if r is not current} <= names
+
+
+def test_a_run_over_the_server_cap_waits_with_its_queue_position(long_mlp, monkeypatch):
+    monkeypatch.setattr(REGISTRY, "max_active", 1)
+    first = app(long_mlp)
+    first.button(key="btn_train").click().run()
+    assert poll(first, lambda a: run_of(a).status == "running")
+    second = app(long_mlp)
+    second.button(key="btn_train").click().run()
+    waiting = run_of(second)
+    assert waiting.status == "queued" and REGISTRY.queue_position(waiting) == 1
+    assert any("position 1 in the queue" in i.value and "trains 1 at a time" in i.value for i in second.info)
+    assert second.button(key="btn_train").disabled and not second.button(key="btn_stop").disabled
+    REGISTRY.stop(run_of(first))  # the slot frees: the queued run starts
+    assert poll(second, lambda a: run_of(a).status == "running")
+    assert not any("in the queue" in i.value for i in second.info)
