@@ -28,3 +28,12 @@ def seed_mlp():
                         training={"dataset": "digits", "loss": "CrossEntropyLoss",
                                   "optimizer": {"type": "Adam", "lr": 0.001}, "batch_size": 64, "epochs": 1,
                                   "seed": 0})
+
+
+@pytest.fixture(scope="module")
+def app_data_dir(tmp_path_factory):
+    """A fresh NEUROCANVAS_DATA for one AppTest module, so runs and workspaces never touch ./data."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
+    yield
+    mp.undo()

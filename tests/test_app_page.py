@@ -9,15 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.graph_factory import make_project
 from ui.project_io import parse_upload
 
-pytestmark = pytest.mark.slow  # each AppTest run imports and draws the whole page
-
-
-@pytest.fixture(scope="module", autouse=True)
-def data_dir(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
-    yield
-    mp.undo()
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # each AppTest run imports and draws the whole page
 
 
 def app(ws=None, tab=None) -> AppTest:

@@ -9,16 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from ui.runs import REGISTRY
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def data_dir(tmp_path_factory):
+def one_thread():
     torch.set_num_threads(1)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
-    yield
-    mp.undo()
 
 
 @pytest.fixture(autouse=True)

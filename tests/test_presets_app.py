@@ -5,15 +5,7 @@ from streamlit.testing.v1 import AppTest
 import builder
 import presets
 
-pytestmark = pytest.mark.slow  # one AppTest page, re-run three times per preset
-
-
-@pytest.fixture(scope="module", autouse=True)
-def data_dir(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
-    yield
-    mp.undo()
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # one AppTest page, re-run three times per preset
 
 
 def rerun(at: AppTest) -> AppTest:
