@@ -55,6 +55,11 @@ def _widget(nid: str, name: str, spec: dict, value) -> None:
         choices = list(spec.get("choices") or [])
         st.selectbox(name, choices, index=choices.index(value) if value in choices else 0, key=key, help=help_,
                      on_change=_set, args=args)
+    elif kind in ("int", "float") and not _fits(value, spec):
+        # a value from a file that a number box cannot hold (out of range, text, null): show it as it is,
+        # with check()'s error above, so the person sees what to fix instead of the page failing
+        st.text_input(name, value="" if value is None else str(value), key=key, help=help_, on_change=_set,
+                      args=(nid, name, {**spec, "raw": True}, key))
     elif kind == "int" and not spec.get("nullable"):
         st.number_input(name, value=int(value if value is not None else spec.get("initial") or 0), step=1,
                         min_value=spec.get("min"), max_value=spec.get("max"), key=key, help=help_,
@@ -73,11 +78,37 @@ def _num(x):
     return float(x) if x is not None else None
 
 
+def _fits(value, spec: dict) -> bool:
+    """Whether a number box can show `value`: a number (whole for int) inside the spec's range."""
+    if value is None:
+        return spec.get("kind") == "int" and bool(spec.get("nullable"))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return False
+    if spec.get("kind") == "int" and not float(value).is_integer():
+        return False
+    lo, hi = spec.get("min"), spec.get("max")
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _parse_number(raw: str, field: str, kind: str):
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        raise ParamError(f"{field}: expected a number, got {raw!r}") from None
+    if kind == "int":
+        if not number.is_integer():
+            raise ParamError(f"{field}: expected a whole number, got {raw!r}")
+        return int(number)
+    return number
+
+
 def _set(nid: str, name: str, spec: dict, key: str) -> None:
     raw = st.session_state[key]
     st.session_state[ERR] = None
     try:
-        if spec.get("kind") in ("ints", "shape") or (spec.get("kind") == "int" and spec.get("nullable")):
+        if spec.get("raw"):
+            value = _parse_number(raw, f"{nid}.{name}", spec.get("kind"))
+        elif spec.get("kind") in ("ints", "shape") or (spec.get("kind") == "int" and spec.get("nullable")):
             value = parse_ints(raw, f"{nid}.{name}", bool(spec.get("nullable")), spec.get("kind") == "shape")
             if isinstance(value, list) and spec.get("kind") == "int":
                 raise ParamError(f"{nid}.{name}: expected one whole number")
