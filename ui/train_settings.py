@@ -6,7 +6,7 @@ import torch
 
 from trainers import DATASETS, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset, pick_device
 
-from . import state
+from . import csv_data, state
 from .preview import preview
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
@@ -33,6 +33,10 @@ def _apply(name: str) -> None:
     elif name == "sched":
         if value != (t.get("schedule") or {}).get("type", "none"):
             t["schedule"] = {"type": value}
+    elif name == "dataset":
+        if value != t.get("dataset") and "csv" in (value, t.get("dataset")):
+            t["dataset_options"] = {}  # a CSV's text and target mean nothing to a built-in set, and vice versa
+        t["dataset"] = value
     else:
         t[FIELDS[name]] = int(value) if name in WHOLE else value
 
@@ -52,12 +56,16 @@ def show() -> None:
     t = state.training()
     cols = st.columns([2, 3])
     with cols[0]:
-        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist"], t.get("dataset", "digits"),
-                             "dataset", help="built-in sets need no network; MNIST needs a local copy")
-        try:
-            st.caption(describe(t["dataset"]))
-        except Exception:
-            st.caption(t["dataset"])
+        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist", "csv"], t.get("dataset", "digits"),
+                             "dataset", format_func=_label,
+                             help="built-in sets need no network; MNIST needs a local copy; or upload a CSV")
+        if t["dataset"] == "csv":
+            csv_data.controls(t)
+        else:
+            try:
+                st.caption(describe(t["dataset"]))
+            except Exception:
+                st.caption(t["dataset"])
         t["loss"] = _pick("Loss", LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help="CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values")
         opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
@@ -84,7 +92,14 @@ def show() -> None:
                             help="auto uses a CUDA GPU when there is one")
         st.caption(device_line(t["device"]))
     with cols[1]:
-        _preview(t["dataset"], t.get("dataset_options") or {})
+        if t["dataset"] == "csv":
+            csv_data.preview(t)
+        else:
+            _preview(t["dataset"], t.get("dataset_options") or {})
+
+
+def _label(name: str) -> str:
+    return csv_data.LABEL if name == "csv" else name
 
 
 def device_line(choice: str) -> str:
