@@ -44,3 +44,25 @@ def test_inspector_names_a_bad_typed_fix():
     assert not at.exception
     assert any("fc1.out_features: expected a number" in e.value for e in at.error)
     assert at.session_state["project"]["graph"]["nodes"][1]["params"]["out_features"] == -3  # nothing lost
+
+
+@pytest.mark.parametrize("field, bad, shown", [("lr", -1, 1e-6), ("lr", "fast", 0.001), ("batch_size", 0, 1),
+                                                ("epochs", 2.5, 10), ("seed", -4, 0)])
+def test_training_settings_a_number_box_cannot_hold_are_named(field, bad, shown):
+    project = copy.deepcopy(SIMPLENET)
+    if field == "lr":
+        project["training"]["optimizer"]["lr"] = bad
+    else:
+        project["training"][field] = bad
+    at = page_with(project, main_tab="Train")
+    name = "optimizer.lr" if field == "lr" else field
+    assert any(w.value.startswith(f"training.{name}: {bad!r} is not a usable value") for w in at.warning)
+    training = at.session_state["project"]["training"]
+    assert (training["optimizer"]["lr"] if field == "lr" else training[field]) == shown
+
+
+def test_csv_without_a_file_cannot_train_yet():
+    project = copy.deepcopy(SIMPLENET)
+    project["training"].update(dataset="csv", dataset_options={})
+    at = page_with(project)
+    assert at.button(key="btn_train").disabled

@@ -38,6 +38,9 @@ def why_not_trainable() -> str | None:
         TrainingSettings.from_dict(state.training())
     except Exception as exc:
         return f"Fix the training settings first: {exc}"
+    options = state.training().get("dataset_options") or {}
+    if state.training().get("dataset") == "csv" and not (options.get("text") or options.get("path")):
+        return "Upload a CSV file and pick the column to predict first (Train view, Data set)"
     return None
 
 

@@ -52,6 +52,30 @@ def _pick(label, options, current, name, **kw):
     return st.selectbox(label, options, index=options.index(current), **_on(name), **kw)
 
 
+def _shown(value, cast, lo, hi, default, field: str):
+    """The value a number box can show for a setting from a file: in range and of the box's type. A value
+    it cannot show is named in a warning; the box then shows the nearest valid one."""
+    if value is None:
+        return cast(default)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    if ok and cast is int and not float(value).is_integer():
+        ok = False
+    if ok and lo <= value <= hi:
+        return cast(value)
+    shown = cast(min(max(value, lo), hi)) if ok else cast(default)
+    span = f"{lo:g} to {hi:g}" if cast is float else f"{lo} to {hi}"
+    st.warning(f"training.{field}: {value!r} is not a usable value (expected {cast.__name__} from {span}); "
+               f"using {shown!r}")
+    return shown
+
+
+def _number(where, label, value, cast, bounds, name, field, **kw):
+    """A number box for one setting; `bounds` = (min, max, default)."""
+    lo, hi, default = bounds
+    shown = _shown(value, cast, lo, hi, default, field)
+    return cast(where.number_input(label, value=shown, min_value=cast(lo), max_value=cast(hi), **_on(name), **kw))
+
+
 def show() -> None:
     t = state.training()
     cols = st.columns([2, 3])
@@ -73,21 +97,20 @@ def show() -> None:
         names = list(OPTIMIZERS)
         opt["type"] = c[0].selectbox("Optimizer", names, **_on("opt"),
                                      index=names.index(opt["type"]) if opt.get("type") in names else names.index("Adam"))
-        opt["lr"] = c[1].number_input("Learning rate", value=float(opt.get("lr", 0.001)), min_value=1e-6,
-                                      max_value=10.0, format="%g", step=0.0005, **_on("lr"),
-                                      help="step size of the optimizer; too high and the loss explodes")
+        opt["lr"] = _number(c[1], "Learning rate", opt.get("lr"), float, (1e-6, 10.0, 0.001), "lr",
+                            "optimizer.lr", format="%g", step=0.0005,
+                            help="step size of the optimizer; too high and the loss explodes")
         t["optimizer"] = opt
         sched = dict(t.get("schedule") or {"type": "none"})
         chosen = _pick("Schedule", SCHEDULES, sched.get("type", "none"), "sched",
                        help="how the learning rate changes during training")
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
         c = st.columns(3)
-        t["batch_size"] = int(c[0].number_input("Batch", value=int(t.get("batch_size", 64)), min_value=1,
-                                                max_value=65536, step=8, **_on("batch")))
-        t["epochs"] = int(c[1].number_input("Epochs", value=int(t.get("epochs", 10)), min_value=1, max_value=10000,
-                                            **_on("epochs")))
-        t["seed"] = int(c[2].number_input("Seed", value=int(t.get("seed", 0)), min_value=0, **_on("seed"),
-                                          help="same seed, same curve"))
+        t["batch_size"] = _number(c[0], "Batch", t.get("batch_size"), int, (1, 65536, 64), "batch",
+                                  "batch_size", step=8)
+        t["epochs"] = _number(c[1], "Epochs", t.get("epochs"), int, (1, 10000, 10), "epochs", "epochs")
+        t["seed"] = _number(c[2], "Seed", t.get("seed"), int, (0, 2**31 - 1, 0), "seed", "seed",
+                            help="same seed, same curve")
         t["device"] = _pick("Device", DEVICES, t.get("device", "auto"), "device",
                             help="auto uses a CUDA GPU when there is one")
         st.caption(device_line(t["device"]))
