@@ -100,25 +100,11 @@ def slowdown(page, rounds: int, seconds: float = 8.0) -> tuple[float, float]:
 
 
 def big_project(n: int = 60) -> dict:
-    """A residual MLP of n nodes (Linear/ReLU pairs, an Add every few layers), laid out by the canvas."""
+    """A residual MLP of n nodes (Linear/ReLU, an Add every 7th node), laid out by the canvas."""
+    from tests.graph_factory import residual_chain
     from ui.canvas import auto_layout
-    nodes = [{"id": "in", "type": "Input", "params": {"shape": [64]}}]
-    edges, prev, skip = [], "in", "in"
-    while len(nodes) < n:
-        i = len(nodes)
-        if i % 7 == 0:
-            nodes.append({"id": f"add{i}", "type": "Add", "params": {}})
-            edges += [{"source": skip, "target": f"add{i}", "target_port": 0},
-                      {"source": prev, "target": f"add{i}", "target_port": 1}]
-            prev = skip = f"add{i}"
-        else:
-            kind = "Linear" if i % 2 else "ReLU"
-            nodes.append({"id": f"{kind.lower()}{i}", "type": kind,
-                          "params": {"out_features": 64} if kind == "Linear" else {}})
-            edges.append({"source": prev, "target": nodes[-1]["id"]})
-            prev = nodes[-1]["id"]
-    return {"format": "neurocanvas/1", "name": "Sixty", "description": "", "graph": auto_layout({"nodes": nodes,
-            "edges": edges}), "training": {"dataset": "digits", "epochs": 1}}
+    return {"format": "neurocanvas/1", "name": "Sixty", "description": "", "graph": auto_layout(residual_chain(n)),
+            "training": {"dataset": "digits", "epochs": 1}}
 
 
 def canvas_round_trips(browser, url: str, rounds: int) -> tuple[list[float], list[float]]:

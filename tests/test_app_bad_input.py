@@ -6,20 +6,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import app, inject
+
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 
 SIMPLENET = json.loads((Path(__file__).parents[1] / "presets" / "simplenet_digits.json").read_text())
 
 
 def page_with(project: dict, **keys) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    at.run()
-    at.session_state["project"] = copy.deepcopy(project)
-    for k, v in keys.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return inject(app(), project, **keys)
 
 
 @pytest.mark.parametrize("bad", [-3, "abc", 2.5, None, 10**9])

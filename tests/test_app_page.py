@@ -4,32 +4,12 @@ import json
 
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import app, inject
 from tests.graph_factory import make_project
 from ui.project_io import parse_upload
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # each AppTest run imports and draws the whole page
-
-
-def app(ws=None, tab=None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    if ws:
-        at.query_params["ws"] = ws
-    if tab:
-        at.session_state["main_tab"] = tab
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def inject(at, project, **keys) -> AppTest:
-    at.session_state["project"] = copy.deepcopy(project)
-    for k, v in keys.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def texts(elements) -> list[str]:

@@ -4,6 +4,7 @@ import json
 
 import streamlit as st
 
+from tests.graph_factory import residual_chain
 from ui.canvas import auto_layout, canvas, canvas_event
 
 # A small palette in the shape of builder.catalogue.palette() (docs/contracts.md).
@@ -49,23 +50,8 @@ START = {
 
 
 def big_graph(n: int = 60) -> dict:
-    """A residual MLP of n nodes: Input, then Linear/ReLU pairs with an Add every third pair."""
-    nodes = [{"id": "in", "type": "Input", "params": {"shape": [64]}}]
-    edges, prev, skip = [], "in", "in"
-    while len(nodes) < n:
-        i = len(nodes)
-        if i % 7 == 0:  # Add(skip, prev)
-            nodes.append({"id": f"add{i}", "type": "Add", "params": {}})
-            edges += [{"source": skip, "target": f"add{i}", "target_port": 0},
-                      {"source": prev, "target": f"add{i}", "target_port": 1}]
-            prev = skip = f"add{i}"
-        else:
-            kind = "Linear" if i % 2 else "ReLU"
-            params = {"out_features": 64} if kind == "Linear" else {}
-            nodes.append({"id": f"{kind.lower()}{i}", "type": kind, "params": params})
-            edges.append({"source": prev, "target": nodes[-1]["id"]})
-            prev = nodes[-1]["id"]
-    return auto_layout({"nodes": nodes, "edges": edges})
+    """A residual MLP of n nodes, laid out by the canvas's own auto-layout."""
+    return auto_layout(residual_chain(n))
 
 
 def demo_annotations(graph: dict) -> dict:

@@ -1,0 +1,24 @@
+"""AppTest helpers shared by the page tests: open the app, inject a project, fail on any page exception."""
+import copy
+
+from streamlit.testing.v1 import AppTest
+
+
+def app(ws=None, tab=None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    if ws:
+        at.query_params["ws"] = ws
+    if tab:
+        at.session_state["main_tab"] = tab
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def inject(at, project, **keys) -> AppTest:
+    at.session_state["project"] = copy.deepcopy(project)
+    for k, v in keys.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
