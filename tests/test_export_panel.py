@@ -9,7 +9,7 @@ sys.path.insert(0, {root!r})
 import streamlit as st
 import torch
 from builder import build_model, load_project
-from ui import export_panel
+from ui.views import export_panel
 
 project = {project!r}
 
@@ -70,7 +70,8 @@ OPEN_APP = '''
 import sys
 sys.path.insert(0, {root!r})
 import streamlit as st
-from ui import export_panel, state
+from ui import state
+from ui.views import export_panel
 from ui.runs import REGISTRY
 
 state.init_defaults()

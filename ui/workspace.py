@@ -98,7 +98,7 @@ def save() -> None:
 def open_shared() -> None:
     """Open a shared project or saved run named in the URL (the export panel's links), once."""
     try:
-        from .export_panel import open_from_url
+        from .views.export_panel import open_from_url
     except ImportError:  # installed without the export panel
         return
     try:

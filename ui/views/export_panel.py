@@ -138,8 +138,8 @@ def restore(bundle, label: str = "bundle") -> None:
     run (weights, curves, probes; read-only, it cannot be resumed) the one on the dashboard."""
     import uuid
 
-    from . import state
-    from .runs import REGISTRY, Run
+    from .. import state
+    from ..runs import REGISTRY, Run
     project = bundle.project.to_dict()
     state.set_project(project)
     ws = st.session_state.get(state.WS)
@@ -155,7 +155,7 @@ def open_from_url() -> None:
     """Handle ?project=<share link> and ?run=<saved run id> once: open it, then drop the key from the URL."""
     from share.opening import open_query
 
-    from . import state
+    from .. import state
     opened = open_query(st.query_params)
     if opened is None:
         return

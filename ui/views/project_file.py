@@ -7,7 +7,7 @@ import streamlit as st
 
 from builder import ProjectError, load_project
 
-from . import state
+from .. import state
 
 BLANK = {"format": "neurocanvas/1", "name": "New project", "description": "",
          "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}], "edges": []},

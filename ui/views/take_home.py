@@ -5,10 +5,10 @@ import json
 
 import streamlit as st
 
-from . import state
-from .controls import current_run
-from .derived import model_code
-from .project_io import file_name
+from .. import state
+from .train_buttons import current_run
+from ..derived import model_code
+from .project_file import file_name
 
 
 def show() -> None:

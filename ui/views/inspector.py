@@ -5,10 +5,10 @@ import re
 
 import streamlit as st
 
-from . import state
-from .state import INSPECTOR_ERROR as ERR
-from .derived import analyse, catalogue
-from .params import ParamError, ints_to_text, parse_ints
+from .. import state
+from ..state import INSPECTOR_ERROR as ERR
+from ..derived import analyse, catalogue
+from .param_text import ParamError, ints_to_text, parse_ints
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 

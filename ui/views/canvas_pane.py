@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .canvas import auto_layout, canvas, canvas_event
-from .derived import analyse, catalogue
+from .. import state
+from ..canvas import auto_layout, canvas, canvas_event
+from ..derived import analyse, catalogue
 
 
 def take_edit() -> None:

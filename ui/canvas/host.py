@@ -11,7 +11,7 @@ import pathlib
 import networkx as nx
 import streamlit as st
 
-_DIST = pathlib.Path(__file__).parent / "canvas_component" / "dist"
+_DIST = pathlib.Path(__file__).parent / "frontend" / "dist"
 _SEEN = "_canvas_seen_event:"  # + key: id of the last canvas event already returned to the caller
 _test_ids = itertools.count(1)  # event ids made by event_state()
 

@@ -5,7 +5,8 @@ import os
 
 import streamlit as st
 
-from . import project_io, state
+from .. import state
+from . import project_file
 
 LANGS = {"en": "English", "zh": "中文"}
 PERIODS = [0.5, 1.0, 2.0, 5.0]
@@ -27,7 +28,7 @@ def show() -> None:
         st.select_slider("Dashboard refresh (s)", PERIODS, key=state.REFRESH,
                          help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
         st.divider()
-        project_io.show()
+        project_file.show()
         st.divider()
         st.caption(f"Workspace `{st.session_state[state.WS]}` — bookmark this page's address to come back to "
                    "your project and runs.")

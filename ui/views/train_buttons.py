@@ -5,9 +5,9 @@ import streamlit as st
 
 from trainers import TrainingSettings
 
-from . import state
-from .derived import analyse
-from .runs import REGISTRY, Run
+from .. import state
+from ..derived import analyse
+from ..runs import REGISTRY, Run
 
 
 def current_run() -> Run | None:
