@@ -12,6 +12,8 @@ from ui.views import (canvas_pane, dashboard, gallery, inspector, layers, lesson
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
 workspace.attach()
+state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
+train_buttons.follow_live_run()  # before any view reads the run on the dashboard
 workspace.open_shared()  # ?project= / ?run= links from "Take it home"
 canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
@@ -19,9 +21,8 @@ sidebar.show()
 st.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name', 'project')}")
 with st.container(key="notices"):  # always present: the canvas below keeps its place (no remount)
     if st.session_state[state.FLASH]:
-        kind, text = st.session_state[state.FLASH]
+        kind, text = state.take_flash()
         getattr(st, kind)(text)
-        st.session_state[state.FLASH] = None
     if st.session_state[state.HINT]:
         st.info("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
                 "the canvas, connect it, or click a layer to change it.", icon=":material/lightbulb:")

@@ -42,8 +42,7 @@ def status_banner(run, snap: dict) -> None:
 
 def notice_end(snap: dict) -> None:
     """When the run stopped being live since the last poll, a full rerun turns polling off and updates buttons."""
-    seen = st.session_state.get(state.SEEN_STATUS)
-    st.session_state[state.SEEN_STATUS] = snap.get("status")
+    seen = state.mark_status(snap.get("status"))
     if seen in LIVE and snap.get("status") not in LIVE:
         st.rerun()
 
@@ -95,7 +94,7 @@ def _compare_picker(run) -> None:
         chosen = st.multiselect("Compare with earlier runs (dashed on the loss chart)", list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
                                 format_func=names.get, key=f"compare:{run.id}")
-        st.session_state[state.COMPARE] = chosen
+        state.set_compare(chosen)
         if chosen:
             from ..figures.run_compare import settings_table
             st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)

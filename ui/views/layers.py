@@ -5,6 +5,7 @@ import streamlit as st
 
 from ..figures import curves, layer_pictures as pi
 from .chart import chart
+from .. import state
 from ..state import LAYER
 
 PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
@@ -57,7 +58,7 @@ def _activations(run, probes: dict) -> None:
         current = st.session_state.get(LAYER)
         layer = st.selectbox("Layer over time", layers, index=layers.index(current) if current in layers else
                              min(1, len(layers) - 1), key=f"{LAYER}:{run.id}")
-        st.session_state[LAYER] = layer
+        state.set_layer(layer)
         history = [h for h in run.probe_history if h["step"] <= probes["step"]]
         chart(pi.activation_over_time, history, layer, key="chart_act_time")
     with cols[1]:

@@ -46,13 +46,12 @@ def show() -> None:
                        key="download_project", width="stretch")
     upload = st.file_uploader("Open a project (.json)", type=["json"], key="upload_project")
     if upload is not None and upload.file_id != st.session_state.get(state.UPLOAD_SEEN):
-        st.session_state[state.UPLOAD_SEEN] = upload.file_id
         try:
             new = parse_upload(upload.name, upload.getvalue())
         except ValueError as exc:
-            st.session_state[state.UPLOAD_ERROR] = str(exc)
+            state.mark_upload(upload.file_id, str(exc))
         else:
-            st.session_state[state.UPLOAD_ERROR] = None
+            state.mark_upload(upload.file_id, None)
             state.set_project(new)
             state.flash("success", f"Opened {upload.name}.")
             st.rerun()

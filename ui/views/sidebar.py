@@ -24,7 +24,7 @@ def show() -> None:
         st.segmented_control("Language / 语言", list(LANGS), format_func=LANGS.get, key=state.LANG,
                              selection_mode="single")
         if not st.session_state.get(state.LANG):
-            st.session_state[state.LANG] = "en"
+            state.set_lang("en")
         st.select_slider("Dashboard refresh (s)", PERIODS, key=state.REFRESH,
                          help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
         st.divider()
