@@ -14,7 +14,7 @@ state.init_defaults(sidebar.default_period())
 workspace.attach()
 state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
 train_buttons.follow_live_run()  # before any view reads the run on the dashboard
-workspace.open_shared()  # ?project= / ?run= links from "Take it home"
+take_home.open_shared()  # ?project= / ?run= links from "Take it home"
 canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
 

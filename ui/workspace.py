@@ -91,14 +91,3 @@ def save() -> None:
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
             st.warning(f"Could not save the workspace to {store().path}: {exc}")
 
-
-def open_shared() -> None:
-    """Open a shared project or saved run named in the URL (the export panel's links), once."""
-    try:
-        from .views.take_home import open_from_url
-    except ImportError:  # installed without the export panel
-        return
-    try:
-        open_from_url()
-    except Exception as exc:  # a broken link must not break the page
-        state.flash("error", f"The link in the address could not be opened: {exc}")
