@@ -5,7 +5,10 @@ import uuid
 
 import streamlit as st
 
+from presets import load_preset
+
 from . import state
+from .canvas import auto_layout
 from .runs import REGISTRY, Run
 from .store import Store, valid_ws
 
@@ -42,7 +45,6 @@ def flows_down(graph: dict) -> bool:
 
 def laid_out(project: dict) -> dict:
     """The project with its graph placed top to bottom when its saved positions run sideways."""
-    from .canvas import auto_layout
     graph = project.get("graph") or {}
     if graph.get("edges") and not flows_down(graph):
         project = {**project, "graph": auto_layout(graph)}
@@ -50,7 +52,6 @@ def laid_out(project: dict) -> dict:
 
 
 def first_project() -> dict:
-    from presets import load_preset
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail

@@ -5,6 +5,7 @@ import streamlit as st
 
 from .. import state
 from ..figures import curves
+from ..figures.run_compare import settings_table
 from .chart import chart
 from .train_buttons import current_run
 from ..runs import REGISTRY
@@ -96,7 +97,6 @@ def _compare_picker(run) -> None:
                                 format_func=names.get, key=f"compare:{run.id}")
         state.set_compare(chosen)
         if chosen:
-            from ..figures.run_compare import settings_table
             shown = [run] + [r for r in others if r.id in chosen]
             st.dataframe(settings_table([{"label": r.label, "project": r.project, "snapshot": r.snapshot()}
                                          for r in shown]), hide_index=True)
