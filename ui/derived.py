@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import json
 
-from builder import build_model, check, load_project, palette
+from builder import FORMAT, build_model, check, load_project, palette
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,7 +35,7 @@ def shape_text(shape) -> str:
 def _analyse(key: str) -> dict:
     data = json.loads(key)
     try:
-        report = check(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+        report = check(load_project({"format": FORMAT, "name": "canvas", **data}))
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
         return {"report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
     notes: dict[str, dict] = {}
@@ -57,7 +57,7 @@ def _analyse(key: str) -> dict:
 def _code(key: str) -> tuple[str | None, str | None]:
     data = json.loads(key)
     try:
-        model = build_model(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+        model = build_model(load_project({"format": FORMAT, "name": "canvas", **data}))
     except Exception as exc:
         return None, str(exc) or type(exc).__name__
     return module_code(model), None

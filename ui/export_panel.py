@@ -1,6 +1,6 @@
 """The "Take it home" panel: downloads (script, weights, ONNX, bundle), share links, and opening a bundle.
 
-Rendering only: every file is made by builder.export_* and share.*. Exports that use trained weights
+Rendering only: every file is made by export.* from the checked project. Exports that use trained weights
 use the run's own project (the graph may have been edited since it trained).
 """
 from __future__ import annotations
@@ -10,15 +10,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from builder import GraphError, build_model, check, load_project
-from builder.export_code import class_name, export_script, file_stem
-from builder.export_onnx import OnnxExportError, export_onnx
-from builder.export_weights import weights_bytes
-from share.bundle import BundleError, build_bundle, read_bundle
-from share.links import LinkError, share_url
+from builder import GraphError, build_model, checked, load_project
+from export.bundle import BundleError, build_bundle, read_bundle
+from export.links import LinkError, share_url
+from export.onnx import OnnxExportError, export_onnx
+from export.script import class_name, export_script, file_stem
+from export.weights import weights_bytes
+from share.restored import RestoredJob
 from share.store import run_url, save_run
 
-BUNDLE = "export_bundle"  # session key: the last bundle opened here (share.bundle.Bundle)
+BUNDLE = "export_bundle"  # session key: the last bundle opened here (export.bundle.Bundle)
 
 
 def _base_url() -> str:
@@ -47,23 +48,24 @@ def _stem(project: dict) -> str:
     return file_stem(class_name(project.get("name") or "model"))
 
 
-def _script(project: dict) -> str:
+def _script(source) -> str:
     try:
-        return export_script(project, training=True)
+        return export_script(source, training=True)
     except ValueError:  # a data set the script cannot load: the model class alone
-        return export_script(project, training=False)
+        return export_script(source, training=False)
 
 
 def _downloads(project: dict, run) -> None:
     stem = _stem(project)
-    report = check(project)
+    entered = checked(load_project(project))
+    report = entered.report
     cols = st.columns(4)
     cols[0].download_button("Project (.json)", json.dumps(project, indent=2, ensure_ascii=False),
                             file_name=f"{stem}.json", mime="application/json", key="export_json")
     if not report.ok:
         st.caption(f"Code, weights and ONNX need a valid graph: {report.errors[0]}")
         return
-    cols[1].download_button("PyTorch script (.py)", _script(project), file_name=f"{stem}.py",
+    cols[1].download_button("PyTorch script (.py)", _script(entered), file_name=f"{stem}.py",
                             mime="text/x-python", key="export_py")
     trained = _trained(run)
     source = trained or project
@@ -75,10 +77,11 @@ def _downloads(project: dict, run) -> None:
                        "the script is the current graph.")
     if cols[3].button("Prepare ONNX", key="export_onnx_prepare"):
         try:
-            model = build_model(load_project(source))
+            onnx_source = checked(load_project(source))
+            model = build_model(onnx_source)
             if trained is not None:
                 model.load_state_dict(_state(run))
-            st.session_state["export_onnx"] = (_digest(source), export_onnx(source, model))
+            st.session_state["export_onnx"] = (_digest(source), export_onnx(onnx_source, model))
         except (OnnxExportError, GraphError) as e:
             st.error(f"ONNX export: {e}")
     onnx = st.session_state.get("export_onnx")
@@ -87,7 +90,7 @@ def _downloads(project: dict, run) -> None:
                                 mime="application/octet-stream", key="export_onnx_file")
     if trained is not None:
         st.download_button("Run bundle (.zip): project, weights, curves, script",
-                           lambda: build_bundle(trained, _state(run), run.snapshot()),
+                           lambda: build_bundle(checked(load_project(trained)), _state(run), run.snapshot()),
                            file_name=f"{stem}-run.zip", mime="application/zip", key="export_zip")
 
 
@@ -145,7 +148,7 @@ def restore(bundle, label: str = "bundle") -> None:
     ws = st.session_state.get(state.WS)
     if ws:
         run = Run(id=uuid.uuid4().hex[:12], ws=ws, label=f"{bundle.project.name} ({label})", project=project,
-                  final=bundle.snapshot(), job=bundle.as_job())
+                  final=bundle.snapshot(), job=RestoredJob(bundle))
         REGISTRY.adopt(ws, run)
         st.session_state[state.RUN] = run.id
     state.flash("success", f"Opened '{bundle.project.name}' from a {label}: editing it changes your copy only.")
