@@ -41,7 +41,7 @@ def test_panel_without_a_run_offers_code_and_a_link():
     assert labels == ["Project (.json)", "PyTorch script (.py)"]
     link = at.text_input(key="export_link").value
     assert "?project=1" in link
-    from share.links import project_from_query
+    from export.links import project_from_query
     assert project_from_query({"project": link.split("project=", 1)[1]}).name == "Digits MLP"
 
 

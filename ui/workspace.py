@@ -5,7 +5,9 @@ import uuid
 
 import streamlit as st
 
+from builder import blank_project
 from presets import load_preset
+from trainers import starter_training
 
 from . import state
 from .canvas import auto_layout
@@ -55,10 +57,7 @@ def first_project() -> dict:
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail
-        return {"format": "neurocanvas/1", "name": "New project", "description": "",
-                "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}],
-                          "edges": []},
-                "training": {"dataset": "digits"}}
+        return blank_project(starter_training())
 
 
 def attach() -> str:

@@ -8,20 +8,14 @@ import functools
 import itertools
 import pathlib
 
-import networkx as nx
 import streamlit as st
+
+from builder.layout import auto_layout
 
 from .. import state
 
 _DIST = pathlib.Path(__file__).parent / "frontend" / "dist"
 _test_ids = itertools.count(1)  # event ids made by event_state()
-
-# Geometry of the auto-layout, matched to the node face drawn by the bundle (180 px wide).
-_DX, _DY = 230, 150  # distance between neighbours in a layer / between layers
-_NODE_W, _NODE_H = 180, 100
-_COLUMN_GAP = 120  # between the columns a long network wraps into
-_ASPECT = 1.6  # width / height of a typical canvas pane: long networks wrap to fill it
-_MIN_ROWS = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,60 +116,3 @@ def with_positions(graph: dict) -> dict:
 
 def _valid_pos(pos) -> bool:
     return isinstance(pos, (list, tuple)) and len(pos) == 2 and all(isinstance(v, (int, float)) for v in pos)
-
-
-def auto_layout(graph: dict) -> dict:
-    """A copy of the graph with every node placed in layers, inputs at the top, outputs below."""
-    g = nx.DiGraph()
-    g.add_nodes_from(n["id"] for n in graph.get("nodes", []))
-    g.add_edges_from(
-        (e["source"], e["target"]) for e in graph.get("edges", []) if e["source"] in g and e["target"] in g
-    )
-    # Layer = longest path from a source; a cyclic (invalid) graph is layered by its condensation.
-    dag = nx.condensation(g)
-    depth: dict[int, int] = {}
-    for c in nx.topological_sort(dag):
-        depth[c] = max((depth[p] + 1 for p in dag.predecessors(c)), default=0)
-    layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    order = {node_id: i for i, node_id in enumerate(g.nodes)}
-    for c, d in depth.items():
-        layers[d].extend(sorted(dag.nodes[c]["members"], key=order.__getitem__))
-
-    slot: dict[str, float] = {}  # horizontal slot in its layer; children sit under their parents
-    for layer in layers:
-        first_seen = {node_id: i for i, node_id in enumerate(layer)}
-
-        def barycentre(node_id):
-            parents = [slot[p] for p in g.predecessors(node_id) if p in slot]
-            return sum(parents) / len(parents) if parents else first_seen[node_id]
-
-        layer.sort(key=barycentre)
-        for i, node_id in enumerate(layer):
-            slot[node_id] = i - (len(layer) - 1) / 2
-
-    widest = max((len(layer) for layer in layers), default=1)
-    column_width = (widest - 1) * _DX + _NODE_W + _COLUMN_GAP
-    rows = _rows_per_column(len(layers), column_width)
-    pos = {}
-    for d, layer in enumerate(layers):
-        column, row = divmod(d, rows)
-        for node_id in layer:
-            pos[node_id] = [round(column * column_width + slot[node_id] * _DX), row * _DY]
-
-    out = copy.deepcopy(graph)
-    for node in out.get("nodes", []):
-        node["pos"] = pos[node["id"]]
-    return out
-
-
-def _rows_per_column(n_layers: int, column_width: int) -> int:
-    """Layers per column that let "fit view" draw the nodes largest on a pane of _ASPECT."""
-    def zoom(columns: int) -> float:
-        rows = -(-n_layers // columns)
-        width = columns * column_width - _COLUMN_GAP
-        height = (rows - 1) * _DY + _NODE_H
-        return min(_ASPECT / width, 1 / height)
-
-    most = max(1, n_layers // _MIN_ROWS)
-    best = max(range(1, most + 1), key=lambda c: (zoom(c), -c))
-    return -(-n_layers // best)

@@ -5,14 +5,12 @@ import json
 
 import streamlit as st
 
-from builder import ProjectError, load_project
+from builder import ProjectError, blank_project, load_project
+from trainers import starter_training
 
 from .. import state
 
-BLANK = {"format": "neurocanvas/1", "name": "New project", "description": "",
-         "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}], "edges": []},
-         "training": {"dataset": "digits", "loss": "CrossEntropyLoss", "optimizer": {"type": "Adam", "lr": 0.001},
-                      "batch_size": 64, "epochs": 10, "val_fraction": 0.2, "seed": 0}}
+BLANK = blank_project(starter_training())
 
 
 def parse_upload(name: str, data: bytes) -> dict:

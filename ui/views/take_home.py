@@ -1,6 +1,6 @@
 """The "Take it home" panel: downloads (script, weights, ONNX, bundle), share links, and opening a bundle.
 
-Rendering only: every file is made by builder.export_* and share.*. Exports that use trained weights
+Rendering only: every file is made by export.* from the checked project. Exports that use trained weights
 use the run's own project (the graph may have been edited since it trained).
 """
 from __future__ import annotations
@@ -11,12 +11,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from builder import GraphError, build_model, load_project
-from builder.export_code import class_name, export_script, file_stem
-from builder.export_onnx import OnnxExportError, export_onnx
-from builder.export_weights import weights_bytes
-from share.bundle import BundleError, build_bundle, read_bundle
-from share.links import LinkError, share_url
+from builder import GraphError, build_model, checked, load_project
+from export.bundle import BundleError, build_bundle, read_bundle
+from export.links import LinkError, share_url
+from export.onnx import OnnxExportError, export_onnx
+from export.script import class_name, export_script, file_stem
+from export.weights import weights_bytes
+from share.restored import RestoredJob
 from share.store import run_url, save_run
 
 from .. import state
@@ -46,25 +47,26 @@ def _stem(project: dict) -> str:
     return file_stem(class_name(project.get("name") or "model"))
 
 
-def _script(project: dict) -> str:
+def _script(source) -> str:
     try:
-        return export_script(project, training=True)
+        return export_script(source, training=True)
     except ValueError:  # a data set the script cannot load: the model class alone
-        return export_script(project, training=False)
+        return export_script(source, training=False)
 
 
 def _downloads(project: dict, run) -> None:
     """Files are made on click (callables), not on every rerun; the graph's check comes from the page's cache."""
     stem = _stem(project)
-    checked = analyse(project)
+    checked_graph = analyse(project)
     cols = st.columns(4)
     cols[0].download_button("Project (.json)", lambda: json.dumps(project, indent=2, ensure_ascii=False),
                             file_name=f"{stem}.json", mime="application/json", key="export_json")
-    if checked["report"] is None or not checked["report"].ok:
-        why = checked["report"].errors[0] if checked["report"] is not None else checked["problem"]
+    if checked_graph["report"] is None or not checked_graph["report"].ok:
+        why = checked_graph["report"].errors[0] if checked_graph["report"] is not None else checked_graph["problem"]
         st.caption(f"Code, weights and ONNX need a valid graph: {why}")
         return
-    cols[1].download_button("PyTorch script (.py)", lambda: _script(project), file_name=f"{stem}.py",
+    cols[1].download_button("PyTorch script (.py)", lambda: _script(checked(load_project(project))),
+                            file_name=f"{stem}.py",
                             mime="text/x-python", key="export_py")
     trained = _trained(run)
     source = trained or project
@@ -76,10 +78,11 @@ def _downloads(project: dict, run) -> None:
                        "the script is the current graph.")
     if cols[3].button("Prepare ONNX", key="export_onnx_prepare"):
         try:
-            model = build_model(load_project(source))
+            onnx_source = checked(load_project(source))
+            model = build_model(onnx_source)
             if trained is not None:
                 model.load_state_dict(_state(run))
-            state.set_onnx(state.digest(source), export_onnx(source, model))
+            state.set_onnx(state.digest(source), export_onnx(onnx_source, model))
         except (OnnxExportError, GraphError) as e:
             st.error(f"ONNX export: {e}")
     onnx = st.session_state.get(state.ONNX)
@@ -88,7 +91,7 @@ def _downloads(project: dict, run) -> None:
                                 mime="application/octet-stream", key="export_onnx_file")
     if trained is not None:
         st.download_button("Run bundle (.zip): project, weights, curves, script",
-                           lambda: build_bundle(trained, _state(run), run.snapshot()),
+                           lambda: build_bundle(checked(load_project(trained)), _state(run), run.snapshot()),
                            file_name=f"{stem}-run.zip", mime="application/zip", key="export_zip")
 
 
@@ -154,7 +157,7 @@ def restore(bundle, label: str = "bundle") -> None:
     ws = st.session_state.get(state.WS)
     if ws:
         run = Run(id=uuid.uuid4().hex[:12], ws=ws, label=f"{bundle.project.name} ({label})", project=project,
-                  final=bundle.snapshot(), job=bundle.as_job())
+                  final=bundle.snapshot(), job=RestoredJob(bundle))
         REGISTRY.adopt(ws, run)
         state.show_run(run.id)
     state.flash("success", f"Opened '{bundle.project.name}' from a {label}: editing it changes your copy only.")

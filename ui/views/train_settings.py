@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from trainers import DATASETS, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset, pick_device
+from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset,
+                      pick_device)
 
 from .. import state
 from . import csv_upload
@@ -12,7 +13,6 @@ from ..figures.dataset_preview import preview
 from .chart import as_figure
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
-DEVICES = ["auto", "cpu", "cuda", "mps"]
 
 
 def _key(name: str) -> str:
@@ -29,7 +29,7 @@ def _apply(name: str) -> None:
     Train, drawn above these widgets, already see it on this rerun (not one rerun later)."""
     t, value = state.training(), st.session_state[_key(name)]
     if name in ("opt", "lr"):
-        opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
+        opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
         opt.update({"type": value} if name == "opt" else {"lr": float(value)})
         t["optimizer"] = opt
     elif name == "sched":
@@ -94,7 +94,7 @@ def show() -> None:
                 st.caption(t["dataset"])
         t["loss"] = _pick("Loss", LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help="CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values")
-        opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
+        opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
         c = st.columns(2)
         names = list(OPTIMIZERS)
         opt["type"] = c[0].selectbox("Optimizer", names, **_on("opt"),

@@ -12,7 +12,8 @@ import json
 import zlib
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from builder.project import Project, ProjectError, load_project, project_from_dict
+from builder.checked_project import Checked
+from builder.project import Project, ProjectError, project_from_dict
 
 VERSION = "1"
 PARAM = "project"  # the query key: ?project=1...
@@ -56,9 +57,16 @@ class LinkError(ValueError):
     """A share link that cannot be opened; the message says why in words a user can act on."""
 
 
+def _as_dict(project) -> dict:
+    """The JSON object of a project (a Checked, a Project, or a dict checked for the format here)."""
+    if isinstance(project, Checked):
+        project = project.project
+    return project.to_dict() if isinstance(project, Project) else project_from_dict(project, "project").to_dict()
+
+
 def canonical_json(project) -> bytes:
     """Sorted keys, no spaces, UTF-8: the same project always gives the same bytes."""
-    data = load_project(project).to_dict() if not isinstance(project, dict) else project
+    data = project if isinstance(project, dict) else _as_dict(project)
     try:
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False).encode("utf-8")
@@ -67,12 +75,12 @@ def canonical_json(project) -> bytes:
 
 
 def encode_project(project) -> str:
-    """The link value for a project (dict, Project or path); LinkError when it exceeds MAX_LINK_CHARS."""
+    """The link value for a project (Checked, Project or dict); LinkError when it exceeds MAX_LINK_CHARS."""
     try:
-        project = load_project(project)  # validates the format; unknown keys survive
+        data = _as_dict(project)  # a dict is validated for the format; unknown keys survive
     except ProjectError as e:
         raise LinkError(f"the project cannot be put in a link: {e}") from None
-    raw = canonical_json(project.to_dict())
+    raw = canonical_json(data)
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT_1)
     body = binascii.crc32(raw).to_bytes(4, "big") + packer.compress(raw) + packer.flush()
     value = VERSION + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")

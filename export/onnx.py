@@ -10,10 +10,9 @@ import warnings
 import torch
 from torch import nn
 
-from .catalogue import LAYERS
-from .check import check
-from .compile import GraphError, build_model
-from .project import Graph, Project, load_project
+from builder.catalogue import LAYERS
+from builder.checked_project import Checked
+from builder.compile import GraphError, build_model
 
 EXPORTERS = ("torchscript", "dynamo")  # torch.onnx's legacy tracer (fast) and the torch.export-based one
 
@@ -34,10 +33,7 @@ class _Call(nn.Module):
         self.module, self.call = module, call
 
     def forward(self, *xs):
-        if self.call == "self_attention":
-            return self.module(xs[0], xs[0], xs[0], need_weights=False)[0]
-        out = self.module(*xs)
-        return out[0] if self.call == "first" else out
+        return self.call.run(self.module, *xs)
 
 
 def example_input(shape, dtype: str, batch: int = 2) -> torch.Tensor:
@@ -82,10 +78,11 @@ def _reason(e: Exception) -> str:
     return f"{type(e).__name__}: {lines[0][:300] if lines else 'no detail'}"
 
 
-def _find_failing_node(model, graph: Graph, report, exporter: str, opset) -> tuple[str, str] | None:
+def _find_failing_node(model, source: Checked, exporter: str, opset) -> tuple[str, str] | None:
     """Export each node's module alone; the first one that fails and why."""
+    report = source.report
     for nid in report.order:
-        spec = LAYERS[graph.node(nid).type]
+        spec = LAYERS[source.graph.node(nid).type]
         if spec.cls is None:
             continue
         module = _Call(getattr(model, model.node_modules[nid]), spec.call).eval()
@@ -103,7 +100,7 @@ def _checked(data: bytes) -> bytes:
     return data
 
 
-def export_onnx(source, model: nn.Module | None = None, path=None, exporter: str = "torchscript",
+def export_onnx(source: Checked, model: nn.Module | None = None, path=None, exporter: str = "torchscript",
                 opset: int | None = None) -> bytes:
     """ONNX bytes of the project's model (`model`: trained weights to use; default fresh ones).
 
@@ -112,18 +109,16 @@ def export_onnx(source, model: nn.Module | None = None, path=None, exporter: str
     """
     if exporter not in EXPORTERS:
         raise ValueError(f"exporter must be one of {', '.join(EXPORTERS)}, got {exporter!r}")
-    project = source if isinstance(source, (Project, Graph)) else load_project(source)
-    graph = project.graph if isinstance(project, Project) else project
-    report = check(graph)
+    report, graph = source.report, source.graph
     if not report.ok:
         raise GraphError(report)
     # a copy on the CPU in eval mode: the live model may be training in another thread
-    model = copy.deepcopy(model).to("cpu").eval() if model is not None else build_model(graph, report).eval()
+    model = copy.deepcopy(model).to("cpu").eval() if model is not None else build_model(source).eval()
     x = example_input(report.shapes[report.input_node], report.dtypes[report.input_node])
     try:
         data = _checked(_export(model, (x,), exporter, opset))
     except Exception as e:
-        found = _find_failing_node(model, graph, report, exporter, opset)
+        found = _find_failing_node(model, source, exporter, opset)
         if found:
             nid, why = found
             raise OnnxExportError(f"node '{nid}' ({graph.node(nid).type}) cannot be exported to ONNX: {why}",

@@ -1,22 +1,20 @@
 """Self-contained source for each built-in data set, emitted into exported training scripts.
 
 Each entry regenerates exactly the tensors trainers/datasets builds (same code, same seeds; a test
-compares them) using only torch, numpy and scikit-learn. Keys are the saved data set names.
+compares them) using only torch, numpy and scikit-learn. Keys are the saved data set names; the
+options, their defaults and how a set is split and standardised come from trainers' own catalogue.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from trainers.datasets import dataset_options
 
 
 @dataclass(frozen=True)
 class DataCode:
-    task: str  # "classification" | "regression"
     body: str  # the function body; returns x, y
-    options: dict = field(default_factory=dict)  # argument -> default (trainers' defaults)
     imports: tuple = ()  # module-level imports the body needs
-    standardise: bool = False  # standardise x with train-split statistics
-    standardise_target: bool = False
-    ordered: bool = False  # chronological split (forecasting)
     needs: str = ""  # a package beyond torch, numpy and scikit-learn, named in the script's docstring
     helper: str = ""  # a module-level function the body calls (emitted before load_data)
 
@@ -40,11 +38,11 @@ _WINDOWS = ("    s = torch.as_tensor(np.asarray(s, dtype=np.float32))\n"
             "    y = s[window:].unsqueeze(1)  # (N, 1): the value right after each window\n")
 
 
-def _tokens(target: str, length: int = 8, vocab: int = 10) -> DataCode:
+def _tokens(target: str) -> DataCode:
     body = ("    g = torch.Generator().manual_seed(seed)\n"
             "    x = torch.randint(0, vocab, (n_samples, length), generator=g)  # (N, T) token ids\n"
             f"    return x, {target}\n")
-    return DataCode("classification", body, {"n_samples": 4000, "length": length, "vocab": vocab, "seed": 0})
+    return DataCode(body)
 
 
 def _idx(name: str, mirror: str) -> DataCode:
@@ -65,8 +63,7 @@ def _idx(name: str, mirror: str) -> DataCode:
             "        images, labels = images[:n_samples], labels[:n_samples]\n"
             "    x = torch.as_tensor(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)\n"
             "    return x, torch.as_tensor(labels.astype(np.int64))\n")
-    return DataCode("classification", body, {"root": None, "download": False, "n_samples": None},
-                    imports=("gzip", "struct", "numpy as np", "from pathlib import Path"), helper=READ_IDX)
+    return DataCode(body, imports=("gzip", "struct", "numpy as np", "from pathlib import Path"), helper=READ_IDX)
 
 
 READ_IDX = '''def read_idx(path):
@@ -100,39 +97,29 @@ CSV_BODY = (
 
 
 DATA_CODE: dict[str, DataCode] = {
-    "digits": DataCode("classification", _sk_table("load_digits", " / 16.0  # pixels are 0..16"),
-                       imports=("numpy as np",)),
-    "iris": DataCode("classification", _sk_table("load_iris"), imports=("numpy as np",), standardise=True),
-    "wine": DataCode("classification", _sk_table("load_wine"), imports=("numpy as np",), standardise=True),
-    "breast_cancer": DataCode("classification", _sk_table("load_breast_cancer"), imports=("numpy as np",),
-                              standardise=True),
+    "digits": DataCode(_sk_table("load_digits", " / 16.0  # pixels are 0..16"), imports=("numpy as np",)),
+    "iris": DataCode(_sk_table("load_iris"), imports=("numpy as np",)),
+    "wine": DataCode(_sk_table("load_wine"), imports=("numpy as np",)),
+    "breast_cancer": DataCode(_sk_table("load_breast_cancer"), imports=("numpy as np",)),
     "diabetes": DataCode(
-        "regression",
         "    from sklearn.datasets import load_diabetes\n"
         "    bunch = load_diabetes()\n"
         "    x = torch.as_tensor(np.asarray(bunch.data, dtype=np.float32))\n"
         "    y = torch.as_tensor(np.asarray(bunch.target, dtype=np.float32)).unsqueeze(1)  # (N, 1)\n"
-        "    return x, y\n", imports=("numpy as np",), standardise=True, standardise_target=True),
-    "moons": DataCode("classification", _points("make_moons(n_samples, noise=noise, random_state=seed)"),
-                      {"n_samples": 1000, "noise": 0.1, "seed": 0}),
-    "circles": DataCode("classification",
-                        _points("make_circles(n_samples, noise=noise, factor=factor, random_state=seed)"),
-                        {"n_samples": 1000, "noise": 0.05, "factor": 0.5, "seed": 0}),
-    "gaussians": DataCode(
-        "classification", _points("make_blobs(n_samples, centers=classes, cluster_std=noise, center_box=(-5, 5), "
-                                  "random_state=seed)", " / 3.0"),
-        {"n_samples": 1000, "noise": 1.0, "classes": 3, "seed": 0}),
+        "    return x, y\n", imports=("numpy as np",)),
+    "moons": DataCode(_points("make_moons(n_samples, noise=noise, random_state=seed)")),
+    "circles": DataCode(_points("make_circles(n_samples, noise=noise, factor=factor, random_state=seed)")),
+    "gaussians": DataCode(_points("make_blobs(n_samples, centers=classes, cluster_std=noise, center_box=(-5, 5), "
+                                  "random_state=seed)", " / 3.0")),
     "xor": DataCode(
-        "classification",
         "    rng = np.random.default_rng(seed)\n"
         "    x = rng.uniform(-1, 1, size=(n_samples, 2))\n"
         "    x += np.sign(x) * 0.05  # a small gap at the axes\n"
         "    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)\n"
         "    x = x + rng.normal(0, noise, x.shape)\n"
         "    return torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)\n",
-        {"n_samples": 1000, "noise": 0.05, "seed": 0}, imports=("numpy as np",)),
+        imports=("numpy as np",)),
     "spiral": DataCode(
-        "classification",
         "    rng = np.random.default_rng(seed)\n"
         "    per = n_samples // classes\n"
         "    xs, ys = [], []\n"
@@ -144,16 +131,13 @@ DATA_CODE: dict[str, DataCode] = {
         "        ys.append(np.full(per, c))\n"
         "    x, y = np.concatenate(xs), np.concatenate(ys)\n"
         "    return torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)\n",
-        {"n_samples": 1000, "noise": 0.05, "classes": 2, "turns": 1.5, "seed": 0}, imports=("math", "numpy as np")),
+        imports=("math", "numpy as np")),
     "sine": DataCode(
-        "regression",
         "    rng = np.random.default_rng(seed)\n"
         "    t = np.arange(n_points) * 0.1\n"
         "    s = np.sin(t) + 0.5 * np.sin(2.7 * t) + rng.normal(0, noise, n_points)\n" + _WINDOWS +
-        "    return x, y\n",
-        {"n_points": 2000, "window": 20, "noise": 0.05, "seed": 0}, imports=("numpy as np",), ordered=True),
+        "    return x, y\n", imports=("numpy as np",)),
     "stocks": DataCode(
-        "regression",
         "    import plotly.data\n"
         "    frame = plotly.data.stocks()  # 105 weekly closes of six tech stocks\n"
         "    symbols = list(symbols or [c for c in frame.columns if c != \"date\"])\n"
@@ -165,10 +149,8 @@ DATA_CODE: dict[str, DataCode] = {
         "        ys.append(s[window:].unsqueeze(1))\n"
         "    x = torch.stack(xs, 1).reshape(-1, window, 1)  # interleaved by time\n"
         "    y = torch.stack(ys, 1).reshape(-1, 1)\n"
-        "    return x, y\n",
-        {"window": 10, "symbols": None}, imports=("numpy as np",), ordered=True, needs="plotly"),
+        "    return x, y\n", imports=("numpy as np",), needs="plotly"),
     "adding": DataCode(
-        "regression",
         "    g = torch.Generator().manual_seed(seed)\n"
         "    values = torch.rand(n_samples, length, generator=g)\n"
         "    first = torch.randint(0, length // 2, (n_samples,), generator=g)\n"
@@ -178,15 +160,12 @@ DATA_CODE: dict[str, DataCode] = {
         "    marks[rows, first] = 1.0\n"
         "    marks[rows, second] = 1.0\n"
         "    y = (values * marks).sum(1, keepdim=True)  # (N, 1): the sum of the two marked values\n"
-        "    return torch.stack([values, marks], -1), y  # x (N, length, 2)\n",
-        {"n_samples": 4000, "length": 50, "seed": 0}),
+        "    return torch.stack([values, marks], -1), y  # x (N, length, 2)\n"),
     "reverse": _tokens("x.flip(1)"),
     "sort": _tokens("x.sort(1).values"),
     "copy": _tokens("x.clone()"),
-    "recall": _tokens("x[:, 0].clone()  # remember the first token", length=30, vocab=8),
-    "csv": DataCode("classification", CSV_BODY, {"path": None, "target": None, "text": None, "task": None},
-                    imports=("io", "numpy as np", "pandas as pd"), standardise=True, standardise_target=True,
-                    needs="pandas"),
+    "recall": _tokens("x[:, 0].clone()  # remember the first token"),
+    "csv": DataCode(CSV_BODY, imports=("io", "numpy as np", "pandas as pd"), needs="pandas"),
     "mnist": _idx("mnist", "https://ossci-datasets.s3.amazonaws.com/mnist/"),
     "fashion_mnist": _idx("fashion_mnist", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
 }
@@ -202,13 +181,13 @@ def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
         known = ", ".join(DATA_CODE)
         raise ValueError(f"training.dataset: the data set '{name}' cannot be written into a script; "
                          f"scripts can load: {known}")
-    code = DATA_CODE[name]
+    code, defaults = DATA_CODE[name], dataset_options(name)
     options = {k: v for k, v in options.items() if k != "autoencode"}
     for key in options:
-        if key not in code.options:
+        if key not in defaults:
             raise ValueError(f"training.dataset_options.{key}: '{name}' has no option '{key}' "
-                             f"(options: {', '.join(code.options) or 'none'})")
-    signature = ", ".join(f"{k}={v!r}" for k, v in code.options.items())
+                             f"(options: {', '.join(defaults) or 'none'})")
+    signature = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
     source = f"def load_data({signature}):\n    \"\"\"The '{name}' data set: x, y tensors.\"\"\"\n{code.body}"
     head = code.helper + "\n\n" if code.helper else ""
     if name == "csv":

@@ -14,7 +14,7 @@ from torch.overrides import TorchFunctionMode
 
 from .catalogue import LAYERS, constructor_kwargs
 from .params import validate
-from .project import Graph, ProjectError, as_graph
+from .project import Graph
 from .report import Report
 from .shapes import ShapeError, fmt
 
@@ -241,15 +241,9 @@ def _hints(graph: Graph, report: Report) -> None:
                             "so drop it there or use NLLLoss after a LogSoftmax")
 
 
-def check(source) -> Report:
-    """Check a project (path, dict, Project or Graph) and infer every shape; problems are in the report."""
+def run_check(graph: Graph) -> Report:
+    """Check a graph and infer every shape; problems are in the report. Uncached: callers use builder.check."""
     report = Report()
-    try:
-        graph = as_graph(source)
-    except ProjectError as e:
-        report.error(None, str(e))
-        return report
-
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
     for n in graph.nodes:
         if n.id in seen:

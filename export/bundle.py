@@ -16,11 +16,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from builder.checked_project import Checked, checked
 from builder.compile import GraphError, build_model
-from builder.export_weights import WeightsError, check_weights, read_state_dict, weights_bytes
-from builder.project import Project, ProjectError, dumps, load_project, parse_project
+from builder.project import Project, ProjectError, dumps, parse_project
 
 from .curves import CurveError, curves_from_csv, curves_to_csv
+from .weights import WeightsError, check_weights, read_state_dict, weights_bytes
 
 FORMAT = "neurocanvas-bundle/1"
 MAX_BUNDLE_BYTES = 200 * 2**20  # the upload itself (Streamlit's default upload cap is 200 MB too)
@@ -49,7 +50,7 @@ class BundleError(ValueError):
 
 @dataclass
 class Bundle:
-    project: Project
+    source: Checked  # the bundle's project, parsed and checked once when it was read
     state_dict: dict | None = None  # parameter name -> tensor (checked against the graph)
     epochs: dict = field(default_factory=dict)  # snapshot["epochs"]: {"epoch": [...], "train_loss": [...], ...}
     steps: dict = field(default_factory=dict)  # snapshot["steps"]: {"step": [...], "loss": [...], "lr": [...]}
@@ -57,17 +58,16 @@ class Bundle:
     manifest: dict = field(default_factory=dict)
     script: str | None = None  # the exported model.py (text only; never executed)
 
+    @property
+    def project(self) -> Project:
+        return self.source.project
+
     def model(self):
         """build_model(project) with the bundle's weights loaded (fresh weights when it has none)."""
-        model = build_model(self.project)
+        model = build_model(self.source)
         if self.state_dict is not None:
             model.load_state_dict(self.state_dict)
         return model
-
-    def as_job(self):
-        """A finished, read-only TrainingJob stand-in (state_dict(), snapshot(), status, model)."""
-        from .restored import RestoredJob
-        return RestoredJob(self)
 
     def snapshot(self) -> dict:
         """The parts of a TrainingJob snapshot a bundle restores (docs/snapshot.md keys)."""
@@ -89,15 +89,15 @@ def _versions() -> dict:
     return out
 
 
-def build_bundle(project, model=None, snapshot: dict | None = None, script: bool = True) -> bytes:
+def build_bundle(source: Checked, model=None, snapshot: dict | None = None, script: bool = True) -> bytes:
     """The .zip bytes. `model`: an nn.Module or state_dict (checked against the graph); `snapshot`: a
     TrainingJob snapshot whose epochs/steps become CSV and whose probes are kept."""
-    project = load_project(project)
+    project = source.project
     members = {"project.json": dumps(project).encode("utf-8")}
     if model is not None:
         state = model.state_dict() if hasattr(model, "state_dict") else model
         try:
-            check_weights(state, build_model(project), "weights")
+            check_weights(state, build_model(source), "weights")
         except GraphError as e:
             raise BundleError(f"weights cannot be saved for a graph with problems: {e}") from None
         except WeightsError as e:
@@ -114,7 +114,7 @@ def build_bundle(project, model=None, snapshot: dict | None = None, script: bool
         except (TypeError, ValueError) as e:  # the snapshot contract says plain JSON with None for NaN
             raise BundleError(f"probes: not plain JSON ({e})") from None
     if script:
-        members["model.py"] = _script(project)
+        members["model.py"] = _script(source)
     members = {k: v for k, v in members.items() if v is not None}
     run = {k: snapshot.get(k) for k in ("status", "message", "dataset", "progress") if snapshot.get(k) is not None}
     manifest = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -128,13 +128,13 @@ def build_bundle(project, model=None, snapshot: dict | None = None, script: bool
     return buf.getvalue()
 
 
-def _script(project) -> bytes | None:
-    from builder.export_code import export_script
+def _script(source: Checked) -> bytes | None:
+    from .script import export_script
     try:
-        return export_script(project, training=True).encode("utf-8")
+        return export_script(source, training=True).encode("utf-8")
     except ValueError:  # a data set the script cannot load (an uploaded CSV): the model class alone
         try:
-            return export_script(project, training=False).encode("utf-8")
+            return export_script(source, training=False).encode("utf-8")
         except ValueError:  # the graph has problems: no script
             return None
 
@@ -216,9 +216,9 @@ def read_bundle(data) -> Bundle:
         project = parse_project(raw["project.json"], "project.json")
     except ProjectError as e:
         raise BundleError(str(e)) from None
-    bundle = Bundle(project, manifest=manifest)
+    bundle = Bundle(checked(project), manifest=manifest)
     if "weights.pt" in raw:
-        bundle.state_dict = _weights(raw["weights.pt"], project)
+        bundle.state_dict = _weights(raw["weights.pt"], bundle.source)
     try:
         if "metrics.csv" in raw:
             bundle.epochs = curves_from_csv(raw["metrics.csv"], "metrics.csv", "epoch")
@@ -267,10 +267,10 @@ def _manifest(raw: dict) -> dict:
     return manifest
 
 
-def _weights(data: bytes, project: Project) -> dict:
+def _weights(data: bytes, source: Checked) -> dict:
     try:
         state = read_state_dict(data, "weights.pt")
-        model = build_model(project)
+        model = build_model(source)
         check_weights(state, model, "weights.pt")
     except WeightsError as e:
         raise BundleError(str(e), e.node) from None

@@ -6,20 +6,16 @@ the same state_dict loads into both. Custom layers are copied from builder/layer
 from __future__ import annotations
 
 import inspect
-import math
 import re
 
-from . import layers
-from .catalogue import LAYERS, constructor_kwargs
-from .check import check
-from .compile import GraphError, attribute_names
-from .project import Graph, Project, load_project
-from .report import Report
+from builder import layers
+from builder.catalogue import LAYERS, constructor_kwargs
+from builder.checked_project import Checked
+from builder.compile import GraphError, attribute_names
+from builder.project import Graph
+from builder.report import Report
 
 STDLIB = ("math", "io", "json", "gzip", "struct", "pathlib")
-# torch's RNN classes take (*args, **kwargs), so their defaults cannot be read from the signature.
-_RNN_DEFAULTS = {"num_layers": 1, "nonlinearity": "tanh", "bias": True, "batch_first": False, "dropout": 0.0,
-                 "bidirectional": False, "proj_size": 0}
 
 
 def text(value, limit: int = 200) -> str:
@@ -44,38 +40,9 @@ def class_name(project_name: str) -> str:
     return name
 
 
-def literal(value) -> str:
-    """Python source for a constructor argument: lists become tuples, strings use double quotes."""
-    if isinstance(value, (list, tuple)):
-        inner = ", ".join(literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, str):
-        return '"' + value + '"' if re.fullmatch(r"[\w .,:+-]*", value) else repr(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return f'float("{value}")'
-    return repr(value)
-
-
 def shape_comment(shape, dtype: str = "float") -> str:
     dims = ", ".join(["B"] + [str(d) for d in shape])
     return f"({dims})" + (" token ids" if dtype == "long" else "")
-
-
-def _defaults(cls) -> dict:
-    if cls.__name__ in ("RNN", "LSTM", "GRU"):
-        return _RNN_DEFAULTS
-    params = inspect.signature(cls.__init__).parameters.values()
-    return {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
-
-
-def constructor_call(spec, kwargs: dict) -> str:
-    """`nn.Linear(in_features=64, out_features=128)`: every argument that differs from the class default."""
-    defaults = _defaults(spec.cls)
-    shown = {k: v for k, v in kwargs.items()
-             if k not in defaults or type(defaults[k]) is not type(v) or defaults[k] != v}
-    args = ", ".join(f"{k}={literal(v)}" for k, v in shown.items())
-    prefix = "" if spec.cls.__module__ == layers.__name__ else "nn."
-    return f"{prefix}{spec.cls.__name__}({args})"
 
 
 def _split_args(args: str) -> list[str]:
@@ -96,15 +63,10 @@ def _split_args(args: str) -> list[str]:
     return out + [args[start:]]
 
 
-def _resolve(source) -> tuple[Graph, str, str, Report]:
-    project = source if isinstance(source, (Project, Graph)) else load_project(source)
-    graph = project.graph if isinstance(project, Project) else project
-    name = project.name if isinstance(project, Project) else "NeuroCanvas model"
-    description = project.description if isinstance(project, Project) else ""
-    report = check(graph)
-    if not report.ok:
-        raise GraphError(report)
-    return graph, name, description, report
+def _valid(source: Checked) -> Report:
+    if not source.ok:
+        raise GraphError(source.report)
+    return source.report
 
 
 def custom_classes(graph: Graph) -> list[type]:
@@ -126,14 +88,7 @@ def _forward_lines(graph: Graph, report: Report, names: dict) -> tuple[str, list
         var[nid] = "x" if consumers[nid] == {nxt} or not consumers[nid] else names[nid]
     body = []
     for nid in order[1:]:
-        spec, attr = LAYERS[graph.node(nid).type], names[nid]
-        args = ", ".join(var[s] for s in report.inputs[nid])
-        if spec.call == "self_attention":  # query = key = value; keep the output, drop the weights
-            call = f"self.{attr}({args}, {args}, {args}, need_weights=False)[0]"
-        elif spec.call == "first":  # (sequence, final state): keep the sequence (B, T, H*dirs)
-            call = f"self.{attr}({args})[0]"
-        else:
-            call = f"self.{attr}({args})"
+        call = LAYERS[graph.node(nid).type].call.source(names[nid], [var[s] for s in report.inputs[nid]])
         body.append(f"{var[nid]} = {call}  # {shape_comment(report.shapes[nid], report.dtypes[nid])}")
     body.append(f"return {var[report.output_node]}")
     return var[report.input_node], body
@@ -148,61 +103,67 @@ def import_block(modules) -> str:
     return "\n".join(sorted(stdlib, key=lambda t: t.startswith("from ")) + ([""] if stdlib else []) + other) + "\n"
 
 
-def module_source(source, cls: str | None = None, imports=()) -> str:
-    """Imports, the custom layer classes used, and the model class: importable on its own."""
-    graph, name, description, report = _resolve(source)
-    cls = cls or class_name(name)
-    names = attribute_names(report.order)
-    customs = custom_classes(graph)
-    pieces = [inspect.getsource(c).rstrip() for c in customs]
-    imports = set(imports) | ({"math"} if any("math." in p for p in pieces) else set())
-
-    inp, out = report.input_node, report.output_node
-    doc = [f'    """{text(name)}: {shape_comment(report.shapes[inp], report.dtypes[inp])} -> '
-           f'{shape_comment(report.shapes[out])}, {report.total_params:,} trainable parameters.']
-    if description:
-        doc += ["", f"    {text(description, 400)}", '    """', ""]
-    else:
-        doc = [doc[0] + '"""', ""]
+def _init_lines(graph: Graph, report: Report, names: dict) -> list[str]:
+    """`self.fc1 = nn.Linear(...)  # 8,320 parameters` per node; a long call gets one argument per line."""
     init = ["    def __init__(self):", "        super().__init__()"]
     for nid in report.order[1:]:
         spec = LAYERS[graph.node(nid).type]
         ins = [(report.shapes[s], report.dtypes[s]) for s in report.inputs[nid]]
-        call = constructor_call(spec, constructor_kwargs(spec, ins, report.params[nid]))
+        call = spec.source(constructor_kwargs(spec, ins, report.params[nid]))
         notes = [f"node {text(nid, 60)!r}"] if names[nid] != nid else []
         if report.param_counts.get(nid):
             notes.append(f"{report.param_counts[nid]:,} parameters")
-        line = f"        self.{names[nid]} = {call}" + (f"  # {', '.join(notes)}" if notes else "")
-        if len(line) > 110:  # one argument per line
+        note = f"  # {', '.join(notes)}" if notes else ""
+        line = f"        self.{names[nid]} = {call}{note}"
+        if len(line) > 110:
             head, args = call.split("(", 1)
             parts = [a.strip() for a in _split_args(args[:-1])]
-            line = "\n".join([f"        self.{names[nid]} = {head}(" + (f"  # {', '.join(notes)}" if notes else "")]
-                             + [f"            {a}," for a in parts] + ["        )"])
+            line = "\n".join([f"        self.{names[nid]} = {head}({note}"] + [f"            {a}," for a in parts]
+                             + ["        )"])
         init.append(line)
-    arg, body = _forward_lines(graph, report, names)
+    return init
+
+
+def _docstring(name: str, description: str, report: Report) -> list[str]:
+    inp, out = report.input_node, report.output_node
+    first = (f'    """{text(name)}: {shape_comment(report.shapes[inp], report.dtypes[inp])} -> '
+             f'{shape_comment(report.shapes[out])}, {report.total_params:,} trainable parameters.')
+    if description:
+        return [first, "", f"    {text(description, 400)}", '    """', ""]
+    return [first + '"""', ""]
+
+
+def module_source(source: Checked, cls: str | None = None, imports=()) -> str:
+    """Imports, the custom layer classes used, and the model class: importable on its own."""
+    report, project = _valid(source), source.project
+    cls = cls or class_name(project.name)
+    names = attribute_names(report.order)
+    pieces = [inspect.getsource(c).rstrip() for c in custom_classes(source.graph)]
+    imports = set(imports) | ({"math"} if any("math." in p for p in pieces) else set())
+    inp = report.input_node
+    arg, body = _forward_lines(source.graph, report, names)
     fwd = [f"    def forward(self, {arg}):  # {shape_comment(report.shapes[inp], report.dtypes[inp])}"]
     fwd += [f"        {line}" for line in body]
-    model = "\n".join([f"class {cls}(nn.Module):", *doc, *init, "", *fwd])
+    model = "\n".join([f"class {cls}(nn.Module):", *_docstring(project.name, project.description, report),
+                       *_init_lines(source.graph, report, names), "", *fwd])
     return import_block(imports) + "".join(f"\n\n{p}\n" for p in pieces) + f"\n\n{model}\n"
 
 
-def export_script(source, training: bool = False) -> str:
+def export_script(source: Checked, training: bool = False) -> str:
     """The whole script: module docstring, the model class and a `main()`.
 
     training=False: main() builds the model, optionally loads a state_dict and runs a random batch.
     training=True: main() also loads the project's data set and trains with its loss and optimizer.
     """
-    project = source if isinstance(source, (Project, Graph)) else load_project(source)
-    graph, name, _, report = _resolve(project)
-    cls = class_name(name)
+    report = _valid(source)
+    cls = class_name(source.project.name)
     if training:
-        from .export_train import training_source  # only scripts with a loop need the data set code
-        settings = project.training if isinstance(project, Project) else {}
-        main, imports, usage = training_source(settings, report, cls)
+        from .training import training_source  # only scripts with a loop need trainers and the data set code
+        main, imports, usage = training_source(source, cls)
     else:
         main, imports, usage = _inference_main(report, cls), (), f"python {file_stem(cls)}.py [weights.pt]"
-    body = module_source(project, cls, imports)
-    doc = (f'"""{text(name)} — exported from NeuroCanvas as plain PyTorch.\n\n'
+    body = module_source(source, cls, imports)
+    doc = (f'"""{text(source.project.name)} — exported from NeuroCanvas as plain PyTorch.\n\n'
            f"Run: {usage}\nWeights saved by NeuroCanvas (a state_dict) load with "
            f"model.load_state_dict(torch.load(path, weights_only=True)).\n\"\"\"\n")
     return doc + body + "\n\n" + main + '\n\n\nif __name__ == "__main__":\n    main()\n'
