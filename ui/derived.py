@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 
 from builder import FORMAT, build_model, check, load_project, palette
+
+from .content import digest
 
 CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
 
@@ -25,7 +25,7 @@ class Keyed:
 
     def __init__(self, value):
         self.value = value
-        self.digest = hashlib.sha1(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+        self.digest = digest(value)
 
     def __hash__(self) -> int:
         return hash(self.digest)
