@@ -1,7 +1,7 @@
 """What `check` finds: per-node shapes and parameter counts, memory, and problems keyed by node id."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,14 @@ class Report:
 
     def warn(self, node, message, field=None):
         self.warnings.append(Problem(node, message, field))
+
+    def copy(self) -> "Report":
+        """A copy whose lists and dicts are its own; the values in them (tuples, strings, numbers) are shared."""
+        return replace(self, errors=list(self.errors), warnings=list(self.warnings), shapes=dict(self.shapes),
+                       dtypes=dict(self.dtypes), param_counts=dict(self.param_counts),
+                       params={k: dict(v) for k, v in self.params.items()},
+                       inputs={k: list(v) for k, v in self.inputs.items()}, order=list(self.order),
+                       memory=dict(self.memory))
 
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]

@@ -59,43 +59,14 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
             "lr": optimizer.param_groups[0]["lr"], "nonfinite": False, "stop": None,
             "model": model, "optimizer": optimizer, "loss_fn": loss_fn, "autocast": autocast}
     best, stale = math.inf, 0
-    classify = data.task == "classification"
-    labels = data.labels_train if data.labels_train is not None else data.y_train
     model.train()
     _call(callbacks, "on_train_begin", logs)
     for epoch in range(settings.epochs):
-        order = torch.randperm(n, generator=shuffle).to(device)
-        loss_sum, seen, correct, counted = 0.0, 0, torch.zeros((), device=device, dtype=torch.long), 0
-        for i in range(steps_per_epoch):
-            idx = order[i * batch:(i + 1) * batch]
-            xb, yb = data.x_train[idx], data.y_train[idx]
-            with autocast():
-                out = model(xb)
-            loss = compute_loss(loss_fn, out.float(), yb)
-            if classify:  # running train accuracy, kept on the device: no extra sync per step
-                correct += (predicted_classes(out.detach()) == labels[idx]).sum()
-                counted += labels[idx].numel()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            value = loss.item()
-            finite = math.isfinite(value)
-            if finite:  # a NaN/inf step is not applied, so the weights stay usable
-                if settings.grad_clip:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-                optimizer.step()
-                if schedule is not None:
-                    schedule.step()
-                loss_sum += value * len(idx)
-                seen += len(idx)
-            logs.update(step=logs["step"] + 1, samples=logs["samples"] + len(idx), loss=value,
-                        nonfinite=not finite, lr=optimizer.param_groups[0]["lr"])
-            _call(callbacks, "on_step_end", logs)
-            if logs["stop"]:
-                break
+        loss_sum, seen, correct, counted = _epoch(data, settings, device, logs, shuffle, schedule, callbacks)
         if logs["stop"]:
             break
         logs.update(epoch=epoch + 1, train_loss=loss_sum / seen if seen else math.nan)
-        if classify:
+        if data.task == "classification":
             logs["train_accuracy"] = int(correct) / max(counted, 1)
         logs.update(_val_metrics(model, loss_fn, data, autocast))
         _call(callbacks, "on_epoch_end", logs)
@@ -111,6 +82,43 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
             break
     _call(callbacks, "on_train_end", logs)
     return logs
+
+
+def _epoch(data: LoopData, settings: TrainingSettings, device, logs: dict, shuffle, schedule, callbacks):
+    """One pass over the shuffled training split: (loss sum, samples, correct, counted) of the applied steps."""
+    model, optimizer, loss_fn, autocast = logs["model"], logs["optimizer"], logs["loss_fn"], logs["autocast"]
+    n, batch = len(data.x_train), logs["batch_size"]
+    classify = data.task == "classification"
+    labels = data.labels_train if data.labels_train is not None else data.y_train
+    order = torch.randperm(n, generator=shuffle).to(device)
+    loss_sum, seen, correct, counted = 0.0, 0, torch.zeros((), device=device, dtype=torch.long), 0
+    for i in range(logs["steps_per_epoch"]):
+        idx = order[i * batch:(i + 1) * batch]
+        xb, yb = data.x_train[idx], data.y_train[idx]
+        with autocast():
+            out = model(xb)
+        loss = compute_loss(loss_fn, out.float(), yb)
+        if classify:  # running train accuracy, kept on the device: no extra sync per step
+            correct += (predicted_classes(out.detach()) == labels[idx]).sum()
+            counted += labels[idx].numel()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        value = loss.item()
+        finite = math.isfinite(value)
+        if finite:  # a NaN/inf step is not applied, so the weights stay usable
+            if settings.grad_clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+            loss_sum += value * len(idx)
+            seen += len(idx)
+        logs.update(step=logs["step"] + 1, samples=logs["samples"] + len(idx), loss=value,
+                    nonfinite=not finite, lr=optimizer.param_groups[0]["lr"])
+        _call(callbacks, "on_step_end", logs)
+        if logs["stop"]:
+            break
+    return loss_sum, seen, correct, counted
 
 
 def _val_metrics(model, loss_fn, data: LoopData, autocast) -> dict:
