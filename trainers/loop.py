@@ -47,78 +47,77 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
     loss_fn = make_loss(settings.loss)
     optimizer = make_optimizer(settings.optimizer, model.parameters())
     n = len(data.x_train)
-    batch = min(settings.batch_size, n)
-    steps_per_epoch = math.ceil(n / batch)
-    total_steps = steps_per_epoch * settings.epochs
-    schedule = make_schedule(settings.schedule, optimizer, total_steps, steps_per_epoch)
+    batch, steps_per_epoch = min(settings.batch_size, n), math.ceil(n / min(settings.batch_size, n))
+    schedule = make_schedule(settings.schedule, optimizer, steps_per_epoch * settings.epochs, steps_per_epoch)
     autocast = autocast_for(settings, device)
     shuffle = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)  # dropout and other randomness inside the model
-    logs = {"step": 0, "epoch": 0, "epochs": settings.epochs, "steps_per_epoch": steps_per_epoch,
-            "total_steps": total_steps, "batch_size": batch, "samples": 0, "loss": None,
-            "lr": optimizer.param_groups[0]["lr"], "nonfinite": False, "stop": None,
-            "model": model, "optimizer": optimizer, "loss_fn": loss_fn, "autocast": autocast}
+    logs = _first_logs(settings.epochs, steps_per_epoch, batch, model=model, optimizer=optimizer,
+                       loss_fn=loss_fn, autocast=autocast)
     best, stale = math.inf, 0
+    classify = data.task == "classification"
+    labels = data.labels_train if data.labels_train is not None else data.y_train
     model.train()
     _call(callbacks, "on_train_begin", logs)
     for epoch in range(settings.epochs):
-        loss_sum, seen, correct, counted = _epoch(data, settings, device, logs, shuffle, schedule, callbacks)
+        order = torch.randperm(n, generator=shuffle).to(device)
+        loss_sum, seen, correct, counted = 0.0, 0, torch.zeros((), device=device, dtype=torch.long), 0
+        for i in range(steps_per_epoch):
+            idx = order[i * batch:(i + 1) * batch]
+            xb, yb = data.x_train[idx], data.y_train[idx]
+            with autocast():
+                out = model(xb)
+            loss = compute_loss(loss_fn, out.float(), yb)
+            if classify:  # running train accuracy, kept on the device: no extra sync per step
+                correct += (predicted_classes(out.detach()) == labels[idx]).sum()
+                counted += labels[idx].numel()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            value = loss.item()
+            finite = math.isfinite(value)
+            if finite:  # a NaN/inf step is not applied, so the weights stay usable
+                if settings.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+                optimizer.step()
+                if schedule is not None:
+                    schedule.step()
+                loss_sum += value * len(idx)
+                seen += len(idx)
+            logs.update(step=logs["step"] + 1, samples=logs["samples"] + len(idx), loss=value,
+                        nonfinite=not finite, lr=optimizer.param_groups[0]["lr"])
+            _call(callbacks, "on_step_end", logs)
+            if logs["stop"]:
+                break
         if logs["stop"]:
             break
         logs.update(epoch=epoch + 1, train_loss=loss_sum / seen if seen else math.nan)
-        if data.task == "classification":
+        if classify:
             logs["train_accuracy"] = int(correct) / max(counted, 1)
         logs.update(_val_metrics(model, loss_fn, data, autocast))
         _call(callbacks, "on_epoch_end", logs)
         if settings.early_stopping and data.x_val.numel():
-            if logs["val_loss"] < best - 1e-6:
-                best, stale = logs["val_loss"], 0
-            else:
-                stale += 1
-                if stale >= settings.early_stopping:
-                    logs["stop"] = f"early stopping: val_loss did not improve for {stale} epochs"
-                    break
+            best, stale = _early_stopping(logs, best, stale, settings.early_stopping)
         if logs["stop"]:
             break
     _call(callbacks, "on_train_end", logs)
     return logs
 
 
-def _epoch(data: LoopData, settings: TrainingSettings, device, logs: dict, shuffle, schedule, callbacks):
-    """One pass over the shuffled training split: (loss sum, samples, correct, counted) of the applied steps."""
-    model, optimizer, loss_fn, autocast = logs["model"], logs["optimizer"], logs["loss_fn"], logs["autocast"]
-    n, batch = len(data.x_train), logs["batch_size"]
-    classify = data.task == "classification"
-    labels = data.labels_train if data.labels_train is not None else data.y_train
-    order = torch.randperm(n, generator=shuffle).to(device)
-    loss_sum, seen, correct, counted = 0.0, 0, torch.zeros((), device=device, dtype=torch.long), 0
-    for i in range(logs["steps_per_epoch"]):
-        idx = order[i * batch:(i + 1) * batch]
-        xb, yb = data.x_train[idx], data.y_train[idx]
-        with autocast():
-            out = model(xb)
-        loss = compute_loss(loss_fn, out.float(), yb)
-        if classify:  # running train accuracy, kept on the device: no extra sync per step
-            correct += (predicted_classes(out.detach()) == labels[idx]).sum()
-            counted += labels[idx].numel()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        value = loss.item()
-        finite = math.isfinite(value)
-        if finite:  # a NaN/inf step is not applied, so the weights stay usable
-            if settings.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-            optimizer.step()
-            if schedule is not None:
-                schedule.step()
-            loss_sum += value * len(idx)
-            seen += len(idx)
-        logs.update(step=logs["step"] + 1, samples=logs["samples"] + len(idx), loss=value,
-                    nonfinite=not finite, lr=optimizer.param_groups[0]["lr"])
-        _call(callbacks, "on_step_end", logs)
-        if logs["stop"]:
-            break
-    return loss_sum, seen, correct, counted
+def _first_logs(epochs: int, steps_per_epoch: int, batch: int, **objects) -> dict:
+    """The logs dict the hooks see before the first step; objects: model, optimizer, loss_fn, autocast."""
+    return {"step": 0, "epoch": 0, "epochs": epochs, "steps_per_epoch": steps_per_epoch,
+            "total_steps": steps_per_epoch * epochs, "batch_size": batch, "samples": 0, "loss": None,
+            "lr": objects["optimizer"].param_groups[0]["lr"], "nonfinite": False, "stop": None, **objects}
+
+
+def _early_stopping(logs: dict, best: float, stale: int, patience: int) -> tuple[float, int]:
+    """(best val_loss, epochs without improvement) after this epoch; sets logs["stop"] when patience ran out."""
+    if logs["val_loss"] < best - 1e-6:
+        return logs["val_loss"], 0
+    stale += 1
+    if stale >= patience:
+        logs["stop"] = f"early stopping: val_loss did not improve for {stale} epochs"
+    return best, stale
 
 
 def _val_metrics(model, loss_fn, data: LoopData, autocast) -> dict:

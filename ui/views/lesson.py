@@ -5,7 +5,7 @@ import streamlit as st
 
 from presets import lesson
 
-from . import state
+from .. import state
 from .gallery import target_text
 
 

@@ -12,8 +12,9 @@ import streamlit as st
 
 from builder.layout import auto_layout
 
-_DIST = pathlib.Path(__file__).parent / "canvas_component" / "dist"
-_SEEN = "_canvas_seen_event:"  # + key: id of the last canvas event already returned to the caller
+from .. import state
+
+_DIST = pathlib.Path(__file__).parent / "frontend" / "dist"
 _test_ids = itertools.count(1)  # event ids made by event_state()
 
 
@@ -86,10 +87,9 @@ def _take_event(event, key: str, revision: int) -> CanvasEvent | None:
         return None
     # The component keeps returning its last value on every rerun, including the run in which
     # Python replaced the graph: only an id not seen before is news.
-    seen_key = _SEEN + key
-    if st.session_state.get(seen_key) == event.get("id"):
+    if state.seen_event(key) == event.get("id"):
         return None
-    st.session_state[seen_key] = event.get("id")
+    state.mark_event_seen(key, event.get("id"))
     # An edit made on a graph that Python has since replaced is dropped: the replacement wins.
     if event.get("revision") != revision:
         return None

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .derived import model_code
+from .. import state
+from ..derived import model_code
 
 
 def show() -> None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .canvas import auto_layout, canvas, canvas_event
-from .derived import analyse, catalogue
+from .. import state
+from ..canvas import auto_layout, canvas, canvas_event
+from ..derived import analyse, catalogue
 
 
 def take_edit() -> None:
@@ -17,8 +17,7 @@ def draw(height: int = 560) -> None:
     graph = state.graph()
     known = state.digest(graph)
     if known != st.session_state[state.CANVAS_HASH]:  # Python changed the graph: the canvas must adopt it
-        st.session_state[state.REVISION] += 1
-        st.session_state[state.CANVAS_HASH] = known
+        state.mark_canvas_shows(known, bump=True)
     notes = analyse(state.project())["annotations"]
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
                    key=state.CANVAS, height=height)
@@ -30,11 +29,11 @@ def draw(height: int = 560) -> None:
 def _apply(event) -> None:
     if event is None:
         return
-    st.session_state[state.SELECTED] = event.selected
+    state.select(event.selected)
     graph = event.graph
     if event.action == "auto_layout":
         graph = auto_layout(graph)  # a new placement: the hash differs, so draw() pushes it back
     else:
-        st.session_state[state.CANVAS_HASH] = state.digest(graph)
-    state.project()["graph"] = graph
-    st.session_state[state.HINT] = False
+        state.mark_canvas_shows(state.digest(graph), bump=False)
+    state.set_graph(graph)
+    state.hide_hint()

@@ -5,10 +5,10 @@ import re
 
 import streamlit as st
 
-from . import state
-from .state import INSPECTOR_ERROR as ERR
-from .derived import analyse, catalogue
-from .params import ParamError, ints_to_text, parse_ints
+from .. import state
+from ..state import INSPECTOR_ERROR as ERR
+from ..derived import analyse, catalogue
+from .param_text import ParamError, ints_to_text, parse_ints
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 
@@ -104,7 +104,7 @@ def _parse_number(raw: str, field: str, kind: str):
 
 def _set(nid: str, name: str, spec: dict, key: str) -> None:
     raw = st.session_state[key]
-    st.session_state[ERR] = None
+    state.set_inspector_error(None)
     try:
         if spec.get("raw"):
             value = _parse_number(raw, f"{nid}.{name}", spec.get("kind"))
@@ -117,7 +117,7 @@ def _set(nid: str, name: str, spec: dict, key: str) -> None:
         else:
             value = raw
     except ParamError as exc:
-        st.session_state[ERR] = str(exc)
+        state.set_inspector_error(str(exc))
         return
     node = next(n for n in state.graph()["nodes"] if n["id"] == nid)
     node.setdefault("params", {})[name] = value
@@ -128,25 +128,25 @@ def rename(old: str, new: str) -> None:
     if new == old:
         return
     if not ID_PATTERN.match(new):
-        st.session_state[ERR] = (f"{old}: {new!r} is not a usable id (a letter or _, then letters, digits or _; "
-                                 "at most 40)")
+        state.set_inspector_error(f"{old}: {new!r} is not a usable id (a letter or _, then letters, digits or _; "
+                                  "at most 40)")
         return
     if any(n["id"] == new for n in nodes):
-        st.session_state[ERR] = f"{old}: another layer is already called {new!r}"
+        state.set_inspector_error(f"{old}: another layer is already called {new!r}")
         return
-    st.session_state[ERR] = None
+    state.set_inspector_error(None)
     for n in nodes:
         if n["id"] == old:
             n["id"] = new
     for e in state.graph().get("edges", []):
         e["source"] = new if e.get("source") == old else e.get("source")
         e["target"] = new if e.get("target") == old else e.get("target")
-    st.session_state[state.SELECTED] = new
+    state.select(new)
 
 
 def delete(nid: str) -> None:
     g = state.graph()
     g["nodes"] = [n for n in g["nodes"] if n["id"] != nid]
     g["edges"] = [e for e in g.get("edges", []) if nid not in (e.get("source"), e.get("target"))]
-    st.session_state[state.SELECTED] = None
-    st.session_state[ERR] = None
+    state.select(None)
+    state.set_inspector_error(None)

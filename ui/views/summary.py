@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .derived import analyse
+from .. import state
+from ..derived import analyse
 
 
 def human_bytes(n: float) -> str:

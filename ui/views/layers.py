@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import plots, plots_inside as pi
+from ..figures import curves, layer_pictures as pi
 from .chart import chart
-from .state import LAYER
+from .. import state
+from ..state import LAYER
 
 PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
 
 
 def show() -> None:
     """The Layers view: its own fragment, polling at the pictures' pace (the curves live in the Dashboard view)."""
-    from .controls import current_run
+    from .train_buttons import current_run
     from .dashboard import LIVE, notice_end, progress_line
     run = current_run()
     if run is None:
@@ -41,7 +42,7 @@ def show_insides(run, snap: dict) -> None:
     with tabs[0], st.container(key="panel_activations"):
         _activations(run, probes)
     with tabs[1]:
-        chart(plots.gradient_figure, {"probes": probes}, key="chart_grad")
+        chart(curves.gradient_figure, {"probes": probes}, key="chart_grad")
     with tabs[2]:
         _predictions(probes)
     _per_node(tabs[3], probes, "feature_maps", pi.feature_maps_figure, "No layer with [C, H, W] output.")
@@ -57,7 +58,7 @@ def _activations(run, probes: dict) -> None:
         current = st.session_state.get(LAYER)
         layer = st.selectbox("Layer over time", layers, index=layers.index(current) if current in layers else
                              min(1, len(layers) - 1), key=f"{LAYER}:{run.id}")
-        st.session_state[LAYER] = layer
+        state.set_layer(layer)
         history = [h for h in run.probe_history if h["step"] <= probes["step"]]
         chart(pi.activation_over_time, history, layer, key="chart_act_time")
     with cols[1]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import plots, state
+from .. import state
+from ..figures import curves
 from .chart import chart
-from .controls import current_run
-from .runs import REGISTRY
+from .train_buttons import current_run
+from ..runs import REGISTRY
 
 LIVE = ("running", "queued")
 
@@ -41,8 +42,7 @@ def status_banner(run, snap: dict) -> None:
 
 def notice_end(snap: dict) -> None:
     """When the run stopped being live since the last poll, a full rerun turns polling off and updates buttons."""
-    seen = st.session_state.get(state.SEEN_STATUS)
-    st.session_state[state.SEEN_STATUS] = snap.get("status")
+    seen = state.mark_status(snap.get("status"))
     if seen in LIVE and snap.get("status") not in LIVE:
         st.rerun()
 
@@ -79,8 +79,8 @@ def show() -> None:
         notice_end(snap)
         progress_line(run, snap)
         cols = st.columns(2)
-        chart(plots.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
-        chart(plots.metric_figure, snap, key="chart_metric", where=cols[1])
+        chart(curves.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
+        chart(curves.metric_figure, snap, key="chart_metric", where=cols[1])
 
     live()
     _compare_picker(run)
@@ -94,11 +94,11 @@ def _compare_picker(run) -> None:
         chosen = st.multiselect("Compare with earlier runs (dashed on the loss chart)", list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
                                 format_func=names.get, key=f"compare:{run.id}")
-        st.session_state[state.COMPARE] = chosen
+        state.set_compare(chosen)
         if chosen:
-            from .compare import settings_table
+            from ..figures.run_compare import settings_table
             st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)
     snap = run.snapshot()
     if (snap.get("epochs") or {}).get("epoch") or (snap.get("steps") or {}).get("step"):
-        st.download_button("Download metrics (CSV)", plots.metrics_csv(snap), file_name=f"{run.label.split(' ·')[0]}.csv",
+        st.download_button("Download metrics (CSV)", curves.metrics_csv(snap), file_name=f"{run.label.split(' ·')[0]}.csv",
                            mime="text/csv", icon=":material/download:", key=f"csv:{run.id}")

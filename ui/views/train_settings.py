@@ -7,8 +7,9 @@ import torch
 from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset,
                       pick_device)
 
-from . import csv_data, state
-from .preview import preview
+from .. import state
+from . import csv_upload
+from ..figures.dataset_preview import preview
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
 
@@ -84,7 +85,7 @@ def show() -> None:
                              "dataset", format_func=_label,
                              help="built-in sets need no network; MNIST needs a local copy; or upload a CSV")
         if t["dataset"] == "csv":
-            csv_data.controls(t)
+            csv_upload.controls(t)
         else:
             try:
                 st.caption(describe(t["dataset"]))
@@ -116,13 +117,13 @@ def show() -> None:
         st.caption(device_line(t["device"]))
     with cols[1]:
         if t["dataset"] == "csv":
-            csv_data.preview(t)
+            csv_upload.preview(t)
         else:
             _preview(t["dataset"], t.get("dataset_options") or {})
 
 
 def _label(name: str) -> str:
-    return csv_data.LABEL if name == "csv" else name
+    return csv_upload.LABEL if name == "csv" else name
 
 
 def device_line(choice: str) -> str:

@@ -5,7 +5,8 @@ import os
 
 import streamlit as st
 
-from . import project_io, state
+from .. import state
+from . import project_file
 
 LANGS = {"en": "English", "zh": "中文"}
 PERIODS = [0.5, 1.0, 2.0, 5.0]
@@ -23,11 +24,11 @@ def show() -> None:
         st.segmented_control("Language / 语言", list(LANGS), format_func=LANGS.get, key=state.LANG,
                              selection_mode="single")
         if not st.session_state.get(state.LANG):
-            st.session_state[state.LANG] = "en"
+            state.set_lang("en")
         st.select_slider("Dashboard refresh (s)", PERIODS, key=state.REFRESH,
                          help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
         st.divider()
-        project_io.show()
+        project_file.show()
         st.divider()
         st.caption(f"Workspace `{st.session_state[state.WS]}` — bookmark this page's address to come back to "
                    "your project and runs.")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from trainers import TrainingError, load_dataset
 
-from . import state
+from .. import state
 
 MAX_MB = 2
 MAX_BYTES = MAX_MB * 1024 * 1024  # the text is stored in the project file and embedded in the exported script

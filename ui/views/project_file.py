@@ -8,7 +8,7 @@ import streamlit as st
 from builder import ProjectError, blank_project, load_project
 from trainers import starter_training
 
-from . import state
+from .. import state
 
 BLANK = blank_project(starter_training())
 
@@ -44,13 +44,12 @@ def show() -> None:
                        key="download_project", width="stretch")
     upload = st.file_uploader("Open a project (.json)", type=["json"], key="upload_project")
     if upload is not None and upload.file_id != st.session_state.get(state.UPLOAD_SEEN):
-        st.session_state[state.UPLOAD_SEEN] = upload.file_id
         try:
             new = parse_upload(upload.name, upload.getvalue())
         except ValueError as exc:
-            st.session_state[state.UPLOAD_ERROR] = str(exc)
+            state.mark_upload(upload.file_id, str(exc))
         else:
-            st.session_state[state.UPLOAD_ERROR] = None
+            state.mark_upload(upload.file_id, None)
             state.set_project(new)
             state.flash("success", f"Opened {upload.name}.")
             st.rerun()

@@ -5,24 +5,30 @@ import streamlit as st
 
 from trainers import TrainingSettings
 
-from . import state
-from .derived import analyse
-from .runs import REGISTRY, Run
+from .. import state
+from ..derived import analyse
+from ..runs import REGISTRY, Run
 
 
 def current_run() -> Run | None:
-    """The run on the dashboard; when it ended and another of this workspace is live (the next queued
-    variant, or a run started in another tab), follow that one and keep the old one on the loss chart."""
-    ws, rid = st.session_state[state.WS], st.session_state.get(state.RUN)
-    run = REGISTRY.get(ws, rid) if rid else None
-    if run is None or run.done:
-        live = REGISTRY.current(ws)
-        if live is not None and (run is None or not live.done):
-            if run is not None and live.id != run.id and run.id not in st.session_state[state.COMPARE]:
-                st.session_state[state.COMPARE] = st.session_state[state.COMPARE] + [run.id]
-            st.session_state[state.RUN] = live.id
-            run = live
-    return run
+    """The run on the dashboard (reads only; follow_live_run() moves it on)."""
+    rid = st.session_state.get(state.RUN)
+    return REGISTRY.get(st.session_state[state.WS], rid) if rid else None
+
+
+def follow_live_run() -> None:
+    """When the run on the dashboard ended and another of this workspace is live (the next queued variant,
+    or a run started in another tab), show that one and keep the old one on the loss chart."""
+    ws, run = st.session_state[state.WS], current_run()
+    if run is not None and not run.done:
+        return
+    live = REGISTRY.current(ws)
+    if live is None or (run is not None and live.done):
+        return
+    compare = st.session_state[state.COMPARE]
+    if run is not None and live.id != run.id and run.id not in compare:
+        compare = compare + [run.id]
+    state.show_run(live.id, compare)
 
 
 def why_not_trainable() -> str | None:
@@ -55,11 +61,12 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
     project = project or state.project()
     previous = current_run()
     run = REGISTRY.submit(st.session_state[state.WS], project, label or _label(project))
-    st.session_state[state.RUN] = run.id
-    if previous is not None and previous.id != run.id and previous.id not in st.session_state[state.COMPARE]:
-        st.session_state[state.COMPARE] = (st.session_state[state.COMPARE] + [previous.id])[-3:]
-    st.session_state[state.HINT] = False
-    st.session_state[state.VIEW] = "Dashboard"  # the view control is drawn after the buttons: allowed here
+    compare = st.session_state[state.COMPARE]
+    if previous is not None and previous.id != run.id and previous.id not in compare:
+        compare = (compare + [previous.id])[-3:]
+    state.show_run(run.id, compare)
+    state.hide_hint()
+    state.open_view("Dashboard")  # the view control is drawn after the buttons: allowed here
     return run
 
 
@@ -77,9 +84,8 @@ def run_variants() -> None:
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
         ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
     if ids:
-        st.session_state[state.VIEW] = "Dashboard"
-        st.session_state[state.RUN] = ids[0]
-        st.session_state[state.COMPARE] = ids[1:]
+        state.open_view("Dashboard")
+        state.show_run(ids[0], ids[1:])
 
 
 def show() -> None:

@@ -5,8 +5,8 @@ import streamlit as st
 
 from presets import describe_target, list_presets, load_preset
 
-from . import state
-from .workspace import laid_out
+from .. import state
+from ..workspace import laid_out
 
 COLUMNS = 4
 
