@@ -6,9 +6,11 @@ import uuid
 import streamlit as st
 
 from builder import blank_project
+from presets import load_preset
 from trainers import starter_training
 
 from . import state
+from .canvas import auto_layout
 from .runs import REGISTRY, Run
 from .store import Store, valid_ws
 
@@ -45,7 +47,6 @@ def flows_down(graph: dict) -> bool:
 
 def laid_out(project: dict) -> dict:
     """The project with its graph placed top to bottom when its saved positions run sideways."""
-    from .canvas import auto_layout
     graph = project.get("graph") or {}
     if graph.get("edges") and not flows_down(graph):
         project = {**project, "graph": auto_layout(graph)}
@@ -53,7 +54,6 @@ def laid_out(project: dict) -> dict:
 
 
 def first_project() -> dict:
-    from presets import load_preset
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail

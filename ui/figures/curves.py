@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .theme import SERIES, TRAIN, VAL, empty, figure, layout
 
@@ -17,7 +16,7 @@ def _mode(epochs: dict) -> str:
     return "lines+markers" if len(epochs.get("epoch", [])) <= 30 else "lines"  # dots only while they read
 
 
-def loss_figure(snap: dict, overlays: list[dict] | None = None) -> go.Figure:
+def loss_figure(snap: dict, overlays: list[dict] | None = None) -> dict:
     """Per-step training loss, per-epoch validation loss (x = step), and earlier runs dashed for comparison.
 
     overlays: [{"label": str, "snapshot": snapshot dict}] drawn under the current run.
@@ -42,7 +41,7 @@ def loss_figure(snap: dict, overlays: list[dict] | None = None) -> go.Figure:
                                yaxis=dict(title=dict(text="loss"), rangemode="tozero")))
 
 
-def metric_figure(snap: dict) -> go.Figure:
+def metric_figure(snap: dict) -> dict:
     """Accuracy (classification) or R² (regression) per epoch, train vs validation."""
     epochs = snap.get("epochs") or {}
     x = epochs.get("epoch", [])
@@ -61,7 +60,7 @@ def metric_figure(snap: dict) -> go.Figure:
     return figure(data, layout(title, xaxis=xaxis, yaxis=yaxis))
 
 
-def gradient_figure(snap: dict) -> go.Figure:
+def gradient_figure(snap: dict) -> dict:
     """Gradient L2 norm per layer over time on a log scale: vanishing or exploding gradients stand out."""
     probes = snap.get("probes") or {}
     hist = probes.get("gradient_history") or {}

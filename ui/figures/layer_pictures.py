@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .theme import DIVERGING, HEAT, SERIES, axis, empty, figure, grid, layout
 
@@ -10,7 +9,7 @@ BINS = 40
 HIDDEN = dict(visible=False)
 
 
-def activation_over_time(history: list[dict], node: str) -> go.Figure:
+def activation_over_time(history: list[dict], node: str) -> dict:
     """Heatmap: x = probe step, y = activation value, colour = share of units there (one column per probe).
 
     history: [{"step": int, "activations": {node: {"hist": {"edges", "counts"}, ...}}}] oldest first.
@@ -42,7 +41,7 @@ def _finite_hist(hist) -> bool:
     return bool((hist or {}).get("counts")) and all(isinstance(e, (int, float)) and np.isfinite(e) for e in edges)
 
 
-def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
+def activation_histograms(probes: dict, max_layers: int = 12) -> dict:
     """Latest histogram of every layer, in graph order, with mean and dead-unit share in the title."""
     acts = probes.get("activations") or {}
     nodes = [n for n in probes.get("order", []) if n in acts][:max_layers]
@@ -68,7 +67,7 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
     return figure(data, {**layout(height=230 * rows + 40, bargap=0, annotations=notes), **axes})
 
 
-def dead_units_figure(history: list[dict]) -> go.Figure:
+def dead_units_figure(history: list[dict]) -> dict:
     """Share of ReLU-family units that never fire on the probe batch, per layer, over time."""
     data, nodes = [], []
     for h in history:
@@ -83,7 +82,7 @@ def dead_units_figure(history: list[dict]) -> go.Figure:
                                yaxis=dict(title=dict(text="dead units"), range=[0, 1], tickformat=".0%")))
 
 
-def boundary_figure(probes: dict) -> go.Figure:
+def boundary_figure(probes: dict) -> dict:
     """The model's output over the 2-D input plane with the training points on top."""
     b = probes.get("boundary")
     if not b:
@@ -103,7 +102,7 @@ def boundary_figure(probes: dict) -> go.Figure:
                                                   scaleanchor="x")))
 
 
-def confusion_figure(probes: dict) -> go.Figure:
+def confusion_figure(probes: dict) -> dict:
     c = probes.get("confusion")
     if not c:
         return empty("The confusion matrix is drawn for classification")
@@ -121,7 +120,7 @@ def confusion_figure(probes: dict) -> go.Figure:
 
 
 def _panels(images: list[dict], titles: list[str], height: int, title: str | None = None, hgap=0.02,
-            axis_kw: dict | None = None) -> go.Figure:
+            axis_kw: dict | None = None) -> dict:
     """A row of heatmap panels (pictures, feature maps, attention heads) with one title each."""
     axes, refs, notes = grid(len(images), len(images), titles, hgap=hgap, square=True)
     for name, ax in axes.items():
@@ -132,7 +131,7 @@ def _panels(images: list[dict], titles: list[str], height: int, title: str | Non
     return figure(data, {**layout(title, height=height, annotations=notes), **axes})
 
 
-def sample_images_figure(probes: dict) -> go.Figure | None:
+def sample_images_figure(probes: dict) -> dict | None:
     """Image samples with prediction and truth as titles (✓/✗); None when samples are not images."""
     samples = [s for s in probes.get("samples") or [] if s.get("kind") == "image"]
     if not samples:
@@ -150,7 +149,7 @@ def sample_images_figure(probes: dict) -> go.Figure | None:
     return _panels(images, [title(s) for s in samples], 220)
 
 
-def feature_maps_figure(probes: dict, node: str) -> go.Figure:
+def feature_maps_figure(probes: dict, node: str) -> dict:
     fm = (probes.get("feature_maps") or {}).get(node)
     if not fm:
         return empty(f"{node}: no feature maps")
@@ -159,7 +158,7 @@ def feature_maps_figure(probes: dict, node: str) -> go.Figure:
     return _panels(images, [f"ch {i}" for i in range(len(images))], 250, f"{node}: feature maps {fm['shape']}")
 
 
-def hidden_states_figure(probes: dict, node: str) -> go.Figure:
+def hidden_states_figure(probes: dict, node: str) -> dict:
     hs = (probes.get("hidden_states") or {}).get(node)
     if not hs:
         return empty(f"{node}: no hidden states")
@@ -169,7 +168,7 @@ def hidden_states_figure(probes: dict, node: str) -> go.Figure:
                                  xaxis=dict(title=dict(text="time step"))))
 
 
-def attention_figure(probes: dict, node: str) -> go.Figure:
+def attention_figure(probes: dict, node: str) -> dict:
     att = (probes.get("attention") or {}).get(node)
     if not att:
         return empty(f"{node}: no attention weights")

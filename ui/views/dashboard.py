@@ -5,6 +5,7 @@ import streamlit as st
 
 from .. import state
 from ..figures import curves
+from ..figures.run_compare import settings_table
 from .chart import chart
 from .train_buttons import current_run
 from ..runs import REGISTRY
@@ -96,8 +97,9 @@ def _compare_picker(run) -> None:
                                 format_func=names.get, key=f"compare:{run.id}")
         state.set_compare(chosen)
         if chosen:
-            from ..figures.run_compare import settings_table
-            st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)
+            shown = [run] + [r for r in others if r.id in chosen]
+            st.dataframe(settings_table([{"label": r.label, "project": r.project, "snapshot": r.snapshot()}
+                                         for r in shown]), hide_index=True)
     snap = run.snapshot()
     if (snap.get("epochs") or {}).get("epoch") or (snap.get("steps") or {}).get("step"):
         st.download_button("Download metrics (CSV)", curves.metrics_csv(snap), file_name=f"{run.label.split(' ·')[0]}.csv",

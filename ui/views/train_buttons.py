@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from presets import apply_variant
 from trainers import TrainingSettings
 
 from .. import state
@@ -72,7 +73,6 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
 
 def run_variants() -> None:
     """Queue one run per preset variant with the same seed; they are overlaid on the loss chart."""
-    from presets import apply_variant
     project = state.project()
     ids = []
     for v in project.get("variants", []):

@@ -10,6 +10,7 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
 from .. import state
 from . import csv_upload
 from ..figures.dataset_preview import preview
+from .chart import as_figure
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
 
@@ -146,7 +147,7 @@ def _preview(name: str, options: dict) -> None:
                 + (f"{data.n_classes} classes" if data.n_classes else "regression"))
     kind, what = preview(data)
     if kind == "figure":
-        st.plotly_chart(what, width="stretch", key=f"preview:{name}", config={"displayModeBar": False},
+        st.plotly_chart(as_figure(what), width="stretch", key=f"preview:{name}", config={"displayModeBar": False},
                         theme=None)
     else:
         st.dataframe(what, hide_index=True, width="stretch", height=260)
