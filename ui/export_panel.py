@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from i18n import _
+
 from builder import GraphError, build_model, check, load_project
 from builder.export_code import class_name, export_script, file_stem
 from builder.export_onnx import OnnxExportError, export_onnx
@@ -58,35 +60,35 @@ def _downloads(project: dict, run) -> None:
     stem = _stem(project)
     report = check(project)
     cols = st.columns(4)
-    cols[0].download_button("Project (.json)", json.dumps(project, indent=2, ensure_ascii=False),
+    cols[0].download_button(_("Project (.json)"), json.dumps(project, indent=2, ensure_ascii=False),
                             file_name=f"{stem}.json", mime="application/json", key="export_json")
     if not report.ok:
-        st.caption(f"Code, weights and ONNX need a valid graph: {report.errors[0]}")
+        st.caption(_('Code, weights and ONNX need a valid graph: {value}').format(value=report.errors[0]))
         return
-    cols[1].download_button("PyTorch script (.py)", _script(project), file_name=f"{stem}.py",
+    cols[1].download_button(_("PyTorch script (.py)"), _script(project), file_name=f"{stem}.py",
                             mime="text/x-python", key="export_py")
     trained = _trained(run)
     source = trained or project
     if trained is not None:  # files built on click (callables), not on every rerun
-        cols[2].download_button("Trained weights (.pt)", lambda: weights_bytes(_state(run)), file_name=f"{stem}.pt",
+        cols[2].download_button(_("Trained weights (.pt)"), lambda: weights_bytes(_state(run)), file_name=f"{stem}.pt",
                                 mime="application/octet-stream", key="export_pt")
         if _digest(trained) != _digest(project):
-            st.caption("The weights belong to the graph as it was when this run trained; "
-                       "the script is the current graph.")
-    if cols[3].button("Prepare ONNX", key="export_onnx_prepare"):
+            st.caption(_("The weights belong to the graph as it was when this run trained; "
+                       "the script is the current graph."))
+    if cols[3].button(_("Prepare ONNX"), key="export_onnx_prepare"):
         try:
             model = build_model(load_project(source))
             if trained is not None:
                 model.load_state_dict(_state(run))
             st.session_state["export_onnx"] = (_digest(source), export_onnx(source, model))
         except (OnnxExportError, GraphError) as e:
-            st.error(f"ONNX export: {e}")
+            st.error(_('ONNX export: {e}').format(e=e))
     onnx = st.session_state.get("export_onnx")
     if onnx and onnx[0] == _digest(source):  # made for this graph, not an earlier one
-        cols[3].download_button("ONNX (.onnx)", onnx[1], file_name=f"{stem}.onnx",
+        cols[3].download_button(_("ONNX (.onnx)"), onnx[1], file_name=f"{stem}.onnx",
                                 mime="application/octet-stream", key="export_onnx_file")
     if trained is not None:
-        st.download_button("Run bundle (.zip): project, weights, curves, script",
+        st.download_button(_("Run bundle (.zip): project, weights, curves, script"),
                            lambda: build_bundle(trained, _state(run), run.snapshot()),
                            file_name=f"{stem}-run.zip", mime="application/zip", key="export_zip")
 
@@ -95,28 +97,28 @@ def _links(project: dict, run) -> None:
     base = _base_url()
     try:
         url = share_url(project, base)
-        st.text_input("Share link (graph + training settings; opens on any NeuroCanvas)", url, key="export_link",
-                      help=f"{len(url):,} characters")
+        st.text_input(_("Share link (graph + training settings; opens on any NeuroCanvas)"), url, key="export_link",
+                      help=_('{n_url:,} characters').format(n_url=len(url)))
     except LinkError as e:
         st.warning(str(e))
     trained = _trained(run)
     if trained is None or not getattr(run, "done", False):
-        st.caption("A short link to the trained run appears here once a run has finished.")
+        st.caption(_("A short link to the trained run appears here once a run has finished."))
         return
-    if st.button("Save this run and get a short link", key="export_save_run"):
+    if st.button(_("Save this run and get a short link"), key="export_save_run"):
         try:
             saved = save_run(trained, _state(run), run.snapshot())
             st.session_state["export_run_url"] = (getattr(run, "id", None), run_url(base, saved))
         except (BundleError, OSError) as e:
-            st.error(f"Could not save the run: {e}")
+            st.error(_('Could not save the run: {e}').format(e=e))
     saved = st.session_state.get("export_run_url")
     if saved and saved[0] == getattr(run, "id", None):  # the link of this run, not of one shown earlier
-        st.text_input("Read-only link to this trained run (others can make a copy)", saved[1],
+        st.text_input(_("Read-only link to this trained run (others can make a copy)"), saved[1],
                       key="export_run_link")
 
 
 def _upload():
-    file = st.file_uploader("Open a run bundle (.zip)", type=["zip"], key="export_upload")
+    file = st.file_uploader(_("Open a run bundle (.zip)"), type=["zip"], key="export_upload")
     if file is None:
         return None
     if st.session_state.get(BUNDLE + "_file") == file.file_id:
@@ -128,8 +130,8 @@ def _upload():
         return None
     st.session_state[BUNDLE], st.session_state[BUNDLE + "_file"] = bundle, file.file_id
     curves = len(bundle.epochs.get("epoch", []))
-    st.toast(f"Opened '{bundle.project.name}': {'trained weights, ' if bundle.state_dict else ''}"
-             f"{curves} epoch(s) of curves.")
+    st.toast(_("Opened '{name}': {value}{curves} epoch(s) of curves.").format(
+        name=bundle.project.name, value='trained weights, ' if bundle.state_dict else '', curves=curves))
     return bundle
 
 
@@ -148,7 +150,8 @@ def restore(bundle, label: str = "bundle") -> None:
                   final=bundle.snapshot(), job=bundle.as_job())
         REGISTRY.adopt(ws, run)
         st.session_state[state.RUN] = run.id
-    state.flash("success", f"Opened '{bundle.project.name}' from a {label}: editing it changes your copy only.")
+    state.flash("success", _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
+        name=bundle.project.name, label=label))
 
 
 def open_from_url() -> None:
@@ -167,7 +170,7 @@ def open_from_url() -> None:
         restore(opened.run, "saved run")
     else:
         state.set_project(opened.project.to_dict())
-        state.flash("success", f"Opened the shared project '{opened.project.name}'.")
+        state.flash("success", _("Opened the shared project '{name}'.").format(name=opened.project.name))
 
 
 def show(project: dict, run=None, on_restore=None):

@@ -5,6 +5,8 @@ import json
 
 import streamlit as st
 
+from i18n import _
+
 from . import state
 from .controls import current_run
 from .derived import model_code
@@ -20,10 +22,10 @@ def show() -> None:
         export_panel.show(state.project(), current_run())
         return
     project = state.project()
-    st.download_button("Project file (.json)", json.dumps(project, indent=2, ensure_ascii=False),
+    st.download_button(_("Project file (.json)"), json.dumps(project, indent=2, ensure_ascii=False),
                        file_name=file_name(project), mime="application/json", key="home_project")
     code, problem = model_code(project)
     if code:
-        st.download_button("Model code (.py)", code, file_name="model.py", mime="text/x-python", key="home_code")
+        st.download_button(_("Model code (.py)"), code, file_name="model.py", mime="text/x-python", key="home_code")
     else:
-        st.caption(f"No model code while the graph has problems: {problem}")
+        st.caption(_('No model code while the graph has problems: {problem}').format(problem=problem))

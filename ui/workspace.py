@@ -5,6 +5,8 @@ import uuid
 
 import streamlit as st
 
+from i18n import _
+
 from . import state
 from .runs import REGISTRY, Run
 from .store import Store, valid_ws
@@ -92,7 +94,7 @@ def save() -> None:
             store().save_project(st.session_state[state.WS], state.project())
             st.session_state[state.SAVED_HASH] = digest
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
-            st.warning(f"Could not save the workspace to {store().path}: {exc}")
+            st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 
 
 def open_shared() -> None:
@@ -104,4 +106,4 @@ def open_shared() -> None:
     try:
         open_from_url()
     except Exception as exc:  # a broken link must not break the page
-        state.flash("error", f"The link in the address could not be opened: {exc}")
+        state.flash("error", _('The link in the address could not be opened: {exc}').format(exc=exc))
