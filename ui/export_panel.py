@@ -126,12 +126,12 @@ def _upload():
     try:
         bundle = read_bundle(file.getvalue())
     except BundleError as e:
-        st.error(f"{file.name}: {e}")
+        st.error(f"{file.name}: {e}")  # the bundle's own message names the field
         return None
     st.session_state[BUNDLE], st.session_state[BUNDLE + "_file"] = bundle, file.file_id
     curves = len(bundle.epochs.get("epoch", []))
-    st.toast(_("Opened '{name}': {value}{curves} epoch(s) of curves.").format(
-        name=bundle.project.name, value='trained weights, ' if bundle.state_dict else '', curves=curves))
+    st.toast((_("Opened '{name}': trained weights, {curves} epoch(s) of curves.") if bundle.state_dict
+              else _("Opened '{name}': {curves} epoch(s) of curves.")).format(name=bundle.project.name, curves=curves))
     return bundle
 
 

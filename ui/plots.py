@@ -49,10 +49,10 @@ def metric_figure(snap: dict) -> go.Figure:
     epochs = snap.get("epochs") or {}
     x = epochs.get("epoch", [])
     if "val_accuracy" in epochs or "train_accuracy" in epochs:
-        title, pairs = "Accuracy", [("train_accuracy", "train", TRAIN), ("val_accuracy", "validation", VAL)]
+        title, pairs = _("Accuracy"), [("train_accuracy", _("train"), TRAIN), ("val_accuracy", _("validation"), VAL)]
         yaxis = dict(title=dict(text=_("accuracy")), range=[0, 1.02], tickformat=".0%")
     else:
-        title, pairs = "Validation R²", [("val_r2", "validation R²", VAL)]
+        title, pairs = _("Validation R²"), [("val_r2", _("validation R²"), VAL)]
         yaxis = dict(title=dict(text="R²"))
     data = [dict(type="scatter", x=x, y=epochs[key], mode=_mode(epochs), name=name,
                  line=dict(color=colour, width=3), marker=dict(size=9))
