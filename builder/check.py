@@ -257,7 +257,7 @@ def check(source) -> Report:
     try:
         graph = as_graph(source)
     except ProjectError as e:
-        report.error(None, str(e))
+        report.error(None, e.args[0] if e.args else str(e))  # a Message: read in the reader's language
         return report
 
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes

@@ -91,3 +91,28 @@ def test_a_lazy_message_is_equal_to_itself_and_formats_numbers():
     assert str(N_("Input shape {shape} has {values:,} values per sample, above the limit of {limit:,}",
                   shape="[9]", values=12345, limit=10)) == "Input shape [9] has 12,345 values per sample, above the " \
                                                            "limit of 10"
+
+
+def test_the_command_lines_follow_lang_and_the_lang_option(tmp_path):
+    import os
+    import subprocess
+    import sys
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "neurocanvas/1", "graph": {"nodes": [{"id": "x", "type": "Linar"}], "edges": []}}')
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def run(*args, lang="C.UTF-8"):
+        env = {**os.environ, "LANG": lang, "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+        return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=120).stderr
+    assert "未知的层类型“Linar”" in run("builder", "check", str(bad), lang="zh_CN.UTF-8")
+    assert "未知的层类型“Linar”" in run("builder", "check", str(bad), "--lang", "zh")
+    assert 'unknown layer type "Linar"' in run("builder", "check", str(bad))
+    assert "网络没有 Input 节点" in run("trainers", "run", str(bad), "--lang", "zh")
+
+
+def test_language_from_the_environment():
+    from i18n import language_from_env
+    assert language_from_env({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert language_from_env({"LANGUAGE": "zh_TW:en", "LANG": "en_US.UTF-8"}) == "zh"
+    assert language_from_env({"LANG": "C.UTF-8"}) == "en" and language_from_env({}) == "en"
