@@ -55,7 +55,7 @@ def apply(class_lang: str | None = None) -> str:
         lang = chosen
     else:
         lang = resolve(query, class_lang, None if _known(query) else browser_language())
-    st.session_state[state.LANG] = st.session_state[state.LANG_APPLIED] = lang
+    state.set_lang(lang)
     if query != lang:
         st.query_params["lang"] = lang
     return set_language(lang)

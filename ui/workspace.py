@@ -7,6 +7,9 @@ import streamlit as st
 
 from i18n import _
 
+from builder import blank_project
+from trainers import starter_training
+
 from . import state
 from .runs import REGISTRY, Run
 from .store import Store, valid_ws
@@ -56,10 +59,7 @@ def first_project() -> dict:
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail
-        return {"format": "neurocanvas/1", "name": "New project", "description": "",
-                "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}],
-                          "edges": []},
-                "training": {"dataset": "digits"}}
+        return blank_project(starter_training())
 
 
 def attach() -> str:
@@ -72,15 +72,12 @@ def attach() -> str:
     db = store()
     if st.session_state.get(state.WS) != ws or state.PROJECT not in st.session_state:
         saved = db.load_project(ws)
-        st.session_state[state.WS] = ws
-        st.session_state[state.PROJECT] = saved or first_project()
-        st.session_state[state.HINT] = saved is None
-        st.session_state[state.SAVED_HASH] = state.digest(saved) if saved else None
+        state.open_workspace(ws, saved or first_project(), saved=saved is not None)
         for row in db.load_runs(ws):  # finished runs of an earlier server process
             REGISTRY.adopt(ws, Run(id=row["id"], ws=ws, label=row["label"], project=row["project"],
                                    created=row["created"], final=row["snapshot"], saved=True))
         current = REGISTRY.current(ws)
-        st.session_state[state.RUN] = current.id if current else None
+        state.show_run(current.id if current else None)
     _watch(ws)
     REGISTRY.touch(ws)
     return ws
@@ -92,18 +89,7 @@ def save() -> None:
     if digest != st.session_state.get(state.SAVED_HASH):
         try:
             store().save_project(st.session_state[state.WS], state.project())
-            st.session_state[state.SAVED_HASH] = digest
+            state.mark_saved(digest)
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
             st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 
-
-def open_shared() -> None:
-    """Open a shared project or saved run named in the URL (the export panel's links), once."""
-    try:
-        from .export_panel import open_from_url
-    except ImportError:  # installed without the export panel
-        return
-    try:
-        open_from_url()
-    except Exception as exc:  # a broken link must not break the page
-        state.flash("error", _('The link in the address could not be opened: {exc}').format(exc=exc))

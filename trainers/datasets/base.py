@@ -7,8 +7,6 @@ from i18n import N_
 
 from ..errors import TrainingError
 
-KINDS = ("tabular", "image", "points2d", "series", "tokens")
-
 
 @dataclass(eq=False)
 class Dataset:
