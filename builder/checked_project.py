@@ -74,6 +74,6 @@ def check(source) -> Report:
         graph = as_graph(source)
     except ProjectError as e:
         report = Report()
-        report.error(None, str(e))
+        report.error(None, e.args[0] if e.args else str(e))  # a Message: read in the reader's language
         return report
     return check_graph(graph)
