@@ -5,6 +5,8 @@ import uuid
 
 import streamlit as st
 
+from i18n import _
+
 from builder import blank_project
 from presets import load_preset
 from trainers import starter_training
@@ -89,5 +91,5 @@ def save() -> None:
             store().save_project(st.session_state[state.WS], state.project())
             state.mark_saved(digest)
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
-            st.warning(f"Could not save the workspace to {store().path}: {exc}")
+            st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 

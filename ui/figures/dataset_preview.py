@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from i18n import _
+
 from .theme import SERIES, figure, grid, layout
 
 N_IMAGES = 16
@@ -29,8 +31,8 @@ def scatter2d(x: np.ndarray, y: np.ndarray) -> dict:
     for i, label in enumerate(np.unique(y)[:12]):
         pts = x[y == label]
         data.append(dict(type="scatter", x=pts[:, 0].tolist(), y=pts[:, 1].tolist(), mode="markers",
-                         name=f"class {label}", marker=dict(size=6, color=SERIES[i % len(SERIES)],
-                                                             line=dict(width=0.5, color="white"))))
+                         name=_("class {label}").format(label=label),
+                         marker=dict(size=6, color=SERIES[i % len(SERIES)], line=dict(width=0.5, color="white"))))
     return figure(data, layout(height=320, yaxis=dict(scaleanchor="x")))
 
 
@@ -39,10 +41,10 @@ def series_plot(x: np.ndarray, y: np.ndarray) -> dict:
     data = []
     for i in range(min(3, len(x))):
         data.append(dict(type="scatter", x=list(range(x.shape[1])), y=x[i, :, 0].tolist(), mode="lines",
-                         name=f"window {i}", line=dict(color=SERIES[i], width=2.5)))
+                         name=_('window {i}').format(i=i), line=dict(color=SERIES[i], width=2.5)))
         data.append(dict(type="scatter", x=[x.shape[1]], y=[float(np.ravel(y[i])[0])], mode="markers",
                          showlegend=False, marker=dict(size=12, symbol="star", color=SERIES[i])))
-    return figure(data, layout(height=280, xaxis=dict(title=dict(text="time step (★ = value to predict)"))))
+    return figure(data, layout(height=280, xaxis=dict(title=dict(text=_("time step (★ = value to predict)")))))
 
 
 def token_rows(x: np.ndarray, y: np.ndarray, n: int = 6) -> pd.DataFrame:

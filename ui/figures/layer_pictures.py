@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from i18n import _
+
 from .theme import DIVERGING, HEAT, SERIES, axis, empty, figure, grid, layout
 
 BINS = 40
@@ -18,7 +20,7 @@ def activation_over_time(history: list[dict], node: str) -> dict:
     cols = [(h["step"], h["activations"][node]["hist"]) for h in history
             if node in h.get("activations", {}) and _finite_hist(h["activations"][node].get("hist"))]
     if not cols:
-        return empty(f"{node}: activations appear after the first probe")
+        return empty(_('{node}: activations appear after the first probe').format(node=node))
     lo = min(hist["edges"][0] for _, hist in cols)
     hi = max(hist["edges"][-1] for _, hist in cols)
     hi = hi if hi > lo else lo + 1.0
@@ -30,10 +32,11 @@ def activation_over_time(history: list[dict], node: str) -> dict:
         column, _ = np.histogram(centres, bins=edges, weights=counts)
         z[:, j] = column / max(column.sum(), 1.0)
     heat = dict(type="heatmap", x=[s for s, _ in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
-                colorscale=HEAT, colorbar=dict(title=dict(text="share"), tickformat=".0%"),
+                colorscale=HEAT, colorbar=dict(title=dict(text=_("share")), tickformat=".0%"),
                 hovertemplate="step %{x}<br>value %{y:.3g}<br>share %{z:.1%}<extra></extra>")
-    return figure([heat], layout(f"{node}: activation distribution over time", height=320,
-                                 xaxis=dict(title=dict(text="step")), yaxis=dict(title=dict(text="activation value"))))
+    return figure([heat], layout(_('{node}: activation distribution over time').format(node=node), height=320,
+                                 xaxis=dict(title=dict(text=_("step"))),
+                                 yaxis=dict(title=dict(text=_("activation value")))))
 
 
 def _finite_hist(hist) -> bool:
@@ -46,7 +49,7 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> dict:
     acts = probes.get("activations") or {}
     nodes = [n for n in probes.get("order", []) if n in acts][:max_layers]
     if not nodes:
-        return empty("Activation histograms appear after the first probe")
+        return empty(_("Activation histograms appear after the first probe"))
     cols = min(4, len(nodes))
     rows = -(-len(nodes) // cols)
 
@@ -77,16 +80,16 @@ def dead_units_figure(history: list[dict]) -> dict:
         data.append(dict(type="scatter", x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines+markers", name=n,
                          line=dict(color=SERIES[i % len(SERIES)], width=2.5)))
     if not data:
-        return empty("No ReLU-family layers: no dead units to count")
-    return figure(data, layout("Dead units per layer", xaxis=dict(title=dict(text="step")),
-                               yaxis=dict(title=dict(text="dead units"), range=[0, 1], tickformat=".0%")))
+        return empty(_("No ReLU-family layers: no dead units to count"))
+    return figure(data, layout(_("Dead units per layer"), xaxis=dict(title=dict(text=_("step"))),
+                               yaxis=dict(title=dict(text=_("dead units")), range=[0, 1], tickformat=".0%")))
 
 
 def boundary_figure(probes: dict) -> dict:
     """The model's output over the 2-D input plane with the training points on top."""
     b = probes.get("boundary")
     if not b:
-        return empty("The decision boundary is drawn for 2-D inputs")
+        return empty(_("The decision boundary is drawn for 2-D inputs"))
     heat = dict(type="heatmap", x=b["x"], y=b["y"], z=b.get("value") or b.get("predicted"), colorscale=DIVERGING,
                 opacity=0.75, showscale=False, hoverinfo="skip", zsmooth="best")
     pts = b.get("points") or {}
@@ -96,7 +99,7 @@ def boundary_figure(probes: dict) -> dict:
                 marker=dict(size=8, color=labels, colorscale="Portland" if ints else DIVERGING,
                             line=dict(width=1, color="white")),
                 hovertemplate="(%{x:.2f}, %{y:.2f}) label %{marker.color}<extra></extra>")
-    return figure([heat, dots], layout("Decision boundary", height=420,
+    return figure([heat, dots], layout(_("Decision boundary"), height=420,
                                        xaxis=dict(title=dict(text="x₁"), range=[b["x"][0], b["x"][-1]]),
                                        yaxis=dict(title=dict(text="x₂"), range=[b["y"][0], b["y"][-1]],
                                                   scaleanchor="x")))
@@ -105,18 +108,18 @@ def boundary_figure(probes: dict) -> dict:
 def confusion_figure(probes: dict) -> dict:
     c = probes.get("confusion")
     if not c:
-        return empty("The confusion matrix is drawn for classification")
+        return empty(_("The confusion matrix is drawn for classification"))
     m = np.asarray(c["matrix"], float)
     share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
     labels = [str(s) for s in c["labels"]]
     heat = dict(type="heatmap", z=share.tolist(), x=labels, y=labels, colorscale="Blues", zmin=0, zmax=1,
-                text=m.astype(int).tolist(), colorbar=dict(title=dict(text="of row"), tickformat=".0%"),
+                text=m.astype(int).tolist(), colorbar=dict(title=dict(text=_("of row")), tickformat=".0%"),
                 hovertemplate="true %{y} → predicted %{x}: %{text}<extra></extra>")
     if len(labels) <= 15:
         heat["texttemplate"] = "%{text}"
-    return figure([heat], layout("Confusion matrix (validation)", height=420,
-                                 xaxis=dict(title=dict(text="predicted"), type="category"),
-                                 yaxis=dict(title=dict(text="true"), type="category", autorange="reversed")))
+    return figure([heat], layout(_("Confusion matrix (validation)"), height=420,
+                                 xaxis=dict(title=dict(text=_("predicted")), type="category"),
+                                 yaxis=dict(title=dict(text=_("true")), type="category", autorange="reversed")))
 
 
 def _panels(images: list[dict], titles: list[str], height: int, title: str | None = None, hgap=0.02,
@@ -152,7 +155,7 @@ def sample_images_figure(probes: dict) -> dict | None:
 def feature_maps_figure(probes: dict, node: str) -> dict:
     fm = (probes.get("feature_maps") or {}).get(node)
     if not fm:
-        return empty(f"{node}: no feature maps")
+        return empty(_('{node}: no feature maps').format(node=node))
     images = [dict(z=ch, colorscale=HEAT, zmin=fm["min"], zmax=fm["max"], showscale=i == 0)
               for i, ch in enumerate(fm["channels"])]
     return _panels(images, [f"ch {i}" for i in range(len(images))], 250, f"{node}: feature maps {fm['shape']}")
@@ -161,17 +164,17 @@ def feature_maps_figure(probes: dict, node: str) -> dict:
 def hidden_states_figure(probes: dict, node: str) -> dict:
     hs = (probes.get("hidden_states") or {}).get(node)
     if not hs:
-        return empty(f"{node}: no hidden states")
+        return empty(_('{node}: no hidden states').format(node=node))
     heat = dict(type="heatmap", z=np.asarray(hs["values"]).T.tolist(), y=[f"unit {u}" for u in hs["units"]],
-                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text="value")))
-    return figure([heat], layout(f"{node}: hidden state over time (sample 0)", height=320,
-                                 xaxis=dict(title=dict(text="time step"))))
+                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value"))))
+    return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
+                                 xaxis=dict(title=dict(text=_("time step")))))
 
 
 def attention_figure(probes: dict, node: str) -> dict:
     att = (probes.get("attention") or {}).get(node)
     if not att:
-        return empty(f"{node}: no attention weights")
+        return empty(_('{node}: no attention weights').format(node=node))
     heads = att["weights"]
     ticks = [str(t) for t in att["tokens"]] if att.get("tokens") else None
     kw = axis()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from i18n import _
+
 CONFIG = {"displaylogo": False}
 
 
@@ -19,7 +21,8 @@ def chart(build, *args, key: str, where=None) -> None:
         spec = build(*args)
         fig = as_figure(spec) if spec is not None else None
     except Exception as exc:  # a chart must never take the page down with it
-        where.warning(f"{key.removeprefix('chart_')}: could not be drawn ({type(exc).__name__}: {exc})",
+        where.warning(_('{value}: could not be drawn ({kind}: {exc})').format(
+            value=key.removeprefix('chart_'), kind=type(exc).__name__, exc=exc),
                       icon=":material/warning:")
         return
     if fig is not None:
