@@ -66,7 +66,7 @@ class Bundle:
 
     def as_job(self):
         """A finished, read-only TrainingJob stand-in (state_dict(), snapshot(), status, model)."""
-        from .restored import RestoredJob
+        from runs.restored import RestoredJob
         return RestoredJob(self)
 
     def snapshot(self) -> dict:

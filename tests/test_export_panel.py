@@ -71,7 +71,7 @@ import sys
 sys.path.insert(0, {root!r})
 import streamlit as st
 from ui import export_panel, state
-from ui.runs import REGISTRY
+from runs.registry import REGISTRY
 
 state.init_defaults()
 st.session_state.setdefault(state.WS, "wstest0001")
@@ -93,7 +93,7 @@ def _open_app():
 
 def test_short_link_opens_the_saved_run(tmp_path, monkeypatch):
     from builder import build_model, load_project
-    from share.store import save_run
+    from runs.store import save_run
     monkeypatch.setenv("NEUROCANVAS_DATA", str(tmp_path))
     run_id = save_run(GRAPHS["cnn"], build_model(load_project(GRAPHS["cnn"])),
                       {"status": "finished", "epochs": {"epoch": [1], "train_loss": [0.7]}})

@@ -7,7 +7,7 @@ from trainers import TrainingSettings
 
 from . import state
 from .derived import analyse
-from .runs import REGISTRY, Run
+from runs.registry import REGISTRY, Run
 
 
 def current_run() -> Run | None:

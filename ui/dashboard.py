@@ -6,7 +6,7 @@ import streamlit as st
 from . import plots, state
 from .chart import chart
 from .controls import current_run
-from .runs import REGISTRY
+from runs.registry import REGISTRY
 
 LIVE = ("running", "queued")
 

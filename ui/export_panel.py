@@ -16,7 +16,7 @@ from builder.export_onnx import OnnxExportError, export_onnx
 from builder.export_weights import weights_bytes
 from share.bundle import BundleError, build_bundle, read_bundle
 from share.links import LinkError, share_url
-from share.store import run_url, save_run
+from runs.store import run_url, save_run
 
 BUNDLE = "export_bundle"  # session key: the last bundle opened here (share.bundle.Bundle)
 
@@ -139,7 +139,7 @@ def restore(bundle, label: str = "bundle") -> None:
     import uuid
 
     from . import state
-    from .runs import REGISTRY, Run
+    from runs.registry import REGISTRY, Run
     project = bundle.project.to_dict()
     state.set_project(project)
     ws = st.session_state.get(state.WS)
@@ -153,7 +153,7 @@ def restore(bundle, label: str = "bundle") -> None:
 
 def open_from_url() -> None:
     """Handle ?project=<share link> and ?run=<saved run id> once: open it, then drop the key from the URL."""
-    from share.opening import open_query
+    from runs.opening import open_query
 
     from . import state
     opened = open_query(st.query_params)
@@ -171,7 +171,7 @@ def open_from_url() -> None:
 
 
 def show(project: dict, run=None, on_restore=None):
-    """Draw the panel for the project being edited and the run on the dashboard (a ui.runs.Run or None).
+    """Draw the panel for the project being edited and the run on the dashboard (a runs.registry.Run or None).
 
     A newly opened bundle is passed once to on_restore(bundle) (default: restore(), into this workspace).
     """
