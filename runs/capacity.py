@@ -8,9 +8,11 @@ DEFAULT_RUN_S = 60.0  # the guess for a run's length before any run of this serv
 
 
 def next_queued(queue: list, active: list, per_workspace: int):
-    """The first queued run whose workspace is under its limit of concurrent runs (None if every one is at it)."""
-    busy = Counter(r.ws for r in active)
-    return next((r for r in queue if busy[r.ws] < per_workspace), None)
+    """The first queued run whose workspace is under its limit of concurrent requests, or whose request (its
+    group: the variants of one "Run all variants" click) is already running; None if there is none."""
+    groups = {(r.ws, r.group) for r in active}
+    busy = Counter(ws for ws, _ in groups)
+    return next((r for r in queue if (r.ws, r.group) in groups or busy[r.ws] < per_workspace), None)
 
 
 def typical_duration(ended_snapshots: list[dict]) -> float:

@@ -24,11 +24,12 @@ class JobHost:
             raise ValueError(f"unknown job command '{command}'")
         return getattr(self, command)(*args)
 
-    def start(self, project: dict, paused: bool = False) -> bool:
+    def start(self, project: dict, paused: bool = False, module=None) -> bool:
+        """Build and start the run: the project's graph, or a hand-written nn.Module with the project's training."""
         from trainers import TrainingJob
         self.settings = dict(project.get("training") or {}) if isinstance(project, dict) else {}
         try:
-            self.job = TrainingJob(project)
+            self.job = TrainingJob(project) if module is None else TrainingJob.from_module(module, self.settings)
             self.job.start()
             if paused:
                 self.job.pause()
@@ -66,11 +67,17 @@ class JobHost:
             snap["probes"] = None
         return snap
 
-    def weights(self) -> dict:
-        """A CPU copy of the weights (a consistent one, also while it trains)."""
+    def weights(self) -> bytes:
+        """A CPU copy of the weights (a consistent one, also while it trains), as torch.save bytes: plain data
+        on the wire (no shared-memory handles), read back with weights_from_bytes."""
+        import io
+
+        import torch
         if self.job is None:
             raise RuntimeError("this run has no model: it failed before training began")
-        return self.job.state_dict()
+        buffer = io.BytesIO()
+        torch.save(self.job.state_dict(), buffer)
+        return buffer.getvalue()
 
     def close(self, path: str | None = None) -> bool:
         """End the run and write its weights to `path` (torch.save of the state_dict) for the server to read."""
@@ -91,6 +98,13 @@ class JobHost:
             return (f"the run needed more memory than its limit of {self.memory_mb:,} MB "
                     f"(NEUROCANVAS_RUN_MEMORY_MB): {error[:300]}")
         return error
+
+
+def weights_from_bytes(data: bytes) -> dict:
+    import io
+
+    import torch
+    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
 
 
 def _plain(exc: BaseException) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import pickle
 import secrets
 import shutil
 import subprocess
@@ -67,18 +68,23 @@ class LocalPool:
             zygote.wait(5)
 
     def _spawn(self) -> None:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)}
+        paths = [ROOT] + [p for p in sys.path if p and os.path.isdir(p)]  # workers import what the server can
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
         self._zygote = subprocess.Popen([sys.executable, "-m", "runs.zygote", self._listener.address],
                                         stdin=subprocess.PIPE, cwd=ROOT, env=env)
         self._zygote.stdin.write(self._authkey)
         self._zygote.stdin.close()
 
     # ----- runs
-    def launch(self, run_id: str, project: dict, paused: bool = False) -> JobProxy:
-        """A proxy at once; the run starts in its own process as soon as the zygote forks it (milliseconds when warm)."""
+    def launch(self, run_id: str, project: dict, paused: bool = False, module=None) -> JobProxy:
+        """A proxy at once; the run starts in its own process as soon as the zygote forks it (milliseconds when warm).
+
+        `module`: a hand-written nn.Module to train instead of the project's graph (pickled: its class must be
+        importable by the workers, which see the server's sys.path)."""
         self.start()
         proxy = JobProxy(run_id, on_close=self._forget)
-        request = ("fork", run_id, project, {"memory_mb": self.memory_mb, "paused": paused})
+        request = ("fork", run_id, project, {"memory_mb": self.memory_mb, "paused": paused,
+                                          "module": pickle.dumps(module) if module is not None else None})
         with self._lock:
             self._proxies[run_id] = proxy
             self._waiting[run_id] = request

@@ -8,6 +8,7 @@ import time
 from i18n import _
 
 from .ended import EndedJob, failed_snapshot
+from .host import weights_from_bytes
 
 CALL_S = 5.0       # a control command (pause waits up to 2 s in the worker)
 SNAPSHOT_S = 1.0   # a page never waits longer than this for a snapshot: it shows the last one
@@ -99,7 +100,7 @@ class JobProxy:
         """The weights: from the worker while it lives, from disk once the run ended."""
         if self._ended is not None:
             return self._ended.state_dict()
-        return self._call("weights", timeout=timeout or 30.0)
+        return weights_from_bytes(self._call("weights", timeout=timeout or 30.0))
 
     def join(self, timeout: float | None = None) -> bool:
         return self._ended is not None
@@ -122,6 +123,8 @@ class JobProxy:
 
     # ----- transport
     def _try(self, command: str, *args, timeout: float = CALL_S):
+        if command != "snapshot":
+            self._snap_at = 0.0  # a control command changes the status: the next read asks the worker
         try:
             return self._call(command, *args, timeout=timeout)
         except (WorkerLost, TimeoutError, RuntimeError):

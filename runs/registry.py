@@ -85,16 +85,23 @@ class Registry:
         return True
 
     # ----- runs of a workspace
-    def submit(self, ws: str, project: dict, label: str | None = None, start_paused: bool = False) -> Run:
-        """Queue a run of `project` (copied); it starts at once when a slot is free."""
+    def submit(self, ws: str, project: dict, label: str | None = None, start_paused: bool = False,
+               group: str | None = None) -> Run:
+        """Queue a run of `project` (copied); it starts at once when a slot is free. Runs submitted with the same
+        `group` (new_group()) are one request for the per-workspace limit."""
         run = Run(id=uuid.uuid4().hex[:10], ws=ws, label=label or f"run {next(self._seq)}",
-                  project=copy.deepcopy(project), start_paused=start_paused)
+                  project=copy.deepcopy(project), start_paused=start_paused, group=group)
         with self._lock:
             self._runs.setdefault(ws, []).append(run)
             self._queue.append(run)
         self.pump()
         self._ensure_pump_thread()
         return run
+
+    @staticmethod
+    def new_group() -> str:
+        """An id that makes several submits one request ("Run all variants")."""
+        return "group-" + uuid.uuid4().hex[:10]
 
     def adopt(self, ws: str, run: Run) -> None:
         """Add an ended run loaded from the store (after a server restart) unless it is known already."""

@@ -24,6 +24,10 @@ class Run:
     shown: dict | None = None           # the probes the dashboard pictures show (see shown_probes)
     shown_at: float = 0.0
     persisted: int | None = None        # revision of the snapshot last written to the store
+    group: str | None = None            # the request it belongs to (the variants of one click); None: its own
+
+    def __post_init__(self):
+        self.group = self.group or self.id
 
     @property
     def settings(self) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 
 from multiprocessing.connection import Client
 
@@ -16,7 +17,8 @@ def serve(address: str, authkey: bytes, run_id: str, project: dict, options: dic
     conn = Client(address, authkey=authkey)
     conn.send(("hello", run_id, os.getpid()))
     host = JobHost(run_id, memory_mb)
-    host.start(project, bool(options.get("paused")))
+    module = pickle.loads(options["module"]) if options.get("module") else None  # plain pickle: no shared memory
+    host.start(project, bool(options.get("paused")), module)
     while True:
         try:
             seq, command, args = conn.recv()

@@ -67,7 +67,7 @@ def run_variants() -> None:
     """Queue one run per preset variant with the same seed; they are overlaid on the loss chart."""
     from presets import apply_variant
     project = state.project()
-    ids = []
+    ids, group = [], REGISTRY.new_group()
     for v in project.get("variants", []):
         try:
             variant = apply_variant(project, v["id"])
@@ -75,7 +75,7 @@ def run_variants() -> None:
             state.flash("error", f"variant {v.get('id')!r}: {exc}")
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
+        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
     if ids:
         st.session_state[state.VIEW] = "Dashboard"
         st.session_state[state.RUN] = ids[0]

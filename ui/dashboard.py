@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
 from . import plots, state
 from .chart import chart
 from .controls import current_run
@@ -29,9 +31,10 @@ def progress_text(snap: dict) -> str:
 def status_banner(run, snap: dict) -> None:
     status = snap.get("status")
     if status == "queued":
-        pos = REGISTRY.queue_position(run)
-        st.info(f"Waiting for a free training slot: position {pos} in the queue "
-                f"(the server trains {REGISTRY.max_active} at a time).", icon=":material/hourglass_top:")
+        pos, wait = REGISTRY.queue_position(run), REGISTRY.wait_estimate(run)
+        st.info(_("Waiting for a free training slot: position {pos} in the queue, starts in about {wait} "
+                  "(the server trains {n} at a time).").format(pos=pos, wait=fmt_seconds(wait), n=REGISTRY.max_active),
+                icon=":material/hourglass_top:")
     elif status == "failed":
         st.error(f"Training failed: {snap.get('error') or run.error or 'unknown error'}", icon=":material/error:")
     elif snap.get("message"):
