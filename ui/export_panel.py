@@ -105,9 +105,9 @@ def _links(project: dict, run) -> None:
         return
     if st.button("Save this run and get a short link", key="export_save_run"):
         try:
-            saved = save_run(trained, _state(run), run.snapshot())
+            saved = save_run(trained, _state(run), run.snapshot(), ws=getattr(run, "ws", None))
             st.session_state["export_run_url"] = (getattr(run, "id", None), run_url(base, saved))
-        except (BundleError, OSError) as e:
+        except (BundleError, OSError, RuntimeError) as e:  # RuntimeError: a quota reached, or no weights kept
             st.error(f"Could not save the run: {e}")
     saved = st.session_state.get("export_run_url")
     if saved and saved[0] == getattr(run, "id", None):  # the link of this run, not of one shown earlier
