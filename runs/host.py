@@ -7,7 +7,7 @@ import time
 
 MAX_SNAPSHOT_BYTES = 8 * 2**20  # a snapshot bigger than this travels without its probe pictures
 MEMORY_WORDS = ("can't allocate memory", "not enough memory", "MemoryError", "out of memory", "std::bad_alloc")
-COMMANDS = ("start", "pause", "resume", "step", "stop", "status", "snapshot", "weights", "close")
+COMMANDS = ("start", "pause", "resume", "step", "stop", "status", "snapshot", "weights", "close", "pid")
 
 
 class JobHost:
@@ -78,6 +78,10 @@ class JobHost:
         buffer = io.BytesIO()
         torch.save(self.job.state_dict(), buffer)
         return buffer.getvalue()
+
+    def pid(self) -> int:
+        """The process that trains this run (tests and benchmarks kill or measure it)."""
+        return os.getpid()
 
     def close(self, path: str | None = None) -> bool:
         """End the run and write its weights to `path` (torch.save of the state_dict) for the server to read."""

@@ -102,6 +102,10 @@ class JobProxy:
             return self._ended.state_dict()
         return weights_from_bytes(self._call("weights", timeout=timeout or 30.0))
 
+    def process_id(self) -> int:
+        """The id of the process that trains this run (on its own machine, for Ray)."""
+        return self.pid or self._call("pid")
+
     def join(self, timeout: float | None = None) -> bool:
         return self._ended is not None
 

@@ -97,7 +97,8 @@ def _compare_picker(run) -> None:
         chosen = st.multiselect("Compare with earlier runs (dashed on the loss chart)", list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
                                 format_func=names.get, key=f"compare:{run.id}")
-        st.session_state[state.COMPARE] = chosen
+        waiting = [r for r in st.session_state[state.COMPARE] if r not in names]  # variants still queued or training
+        st.session_state[state.COMPARE] = chosen + waiting
         if chosen:
             from .compare import settings_table
             st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)
