@@ -115,15 +115,19 @@ class JobProxy:
             if self._ended is None:
                 final = self.snapshot()
                 if self._ended is None:
-                    try:
-                        self._call("close", str(path) if path else None, timeout=60.0)
-                    except (WorkerLost, TimeoutError):
-                        path = None
-                    self._ended = EndedJob(final, path)
+                    self._ended = EndedJob(final, self._save_weights(path))
                     self._hang_up()
         if self._on_close:
             self._on_close(self.run_id)
         return self._ended
+
+    def _save_weights(self, path):
+        """The worker writes the weights to `path` and ends; the path, or None when it could not."""
+        try:
+            self._call("close", str(path) if path else None, timeout=60.0)
+            return path
+        except (WorkerLost, TimeoutError, RuntimeError):
+            return None
 
     # ----- transport
     def _try(self, command: str, *args, timeout: float = CALL_S):

@@ -13,7 +13,6 @@ import sys
 from i18n import _
 
 from . import limits
-from .ended import EndedJob
 from .host import JobHost, limit_memory
 from .pool import ROOT
 from .proxy import JobProxy, WorkerLost
@@ -65,24 +64,18 @@ class RayProxy(JobProxy):
         except RayTaskError as exc:
             raise RuntimeError(str(exc.cause)) from None
 
-    def close(self, path=None) -> EndedJob:
+    def _save_weights(self, path):
         """The weights come back over Ray (the actor may be on another machine) and are written here."""
-        with self._lock:
-            if self._ended is None:
-                final = self.snapshot()
-                if self._ended is None:
-                    try:
-                        self._call("stop", timeout=10.0)
-                        data = self._call("weights", timeout=60.0)
-                        if path:
-                            os.makedirs(os.path.dirname(str(path)), exist_ok=True)
-                            with open(path, "wb") as f:
-                                f.write(data)
-                    except (WorkerLost, TimeoutError, RuntimeError, OSError):
-                        path = None
-                    self._ended = EndedJob(final, path)
-                    self._hang_up()
-        return self._ended
+        try:
+            self._call("stop", timeout=10.0)
+            data = self._call("weights", timeout=60.0)
+            if path:
+                os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(data)
+            return path
+        except (WorkerLost, TimeoutError, RuntimeError, OSError):
+            return None
 
     def _hang_up(self) -> None:
         import ray
