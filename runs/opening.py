@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from builder.project import Project
 
-from share import links
-from share.bundle import Bundle, BundleError
+from export import links
+from export.bundle import Bundle, BundleError
 
 from . import store
 

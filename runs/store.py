@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from builder.project import Project
-from share.bundle import Bundle, BundleError, build_bundle, read_bundle
+from builder.checked_project import checked
+from builder.project import Project, load_project
+from export.bundle import Bundle, BundleError, build_bundle, read_bundle
 
 from . import limits
 
@@ -150,7 +151,7 @@ def save_run(project, model=None, snapshot: dict | None = None, root=None, ws: s
     """Save project, weights (module or state_dict), curves and last probes; returns a new short id.
 
     With `ws`, the link counts against that workspace's quota (QuotaError names it when reached)."""
-    data = build_bundle(project, model, snapshot)
+    data = build_bundle(checked(load_project(project)), model, snapshot)
     folder = data_dir(root) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     while True:
