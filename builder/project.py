@@ -6,9 +6,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import safe_json
+from .limits import LIMITS
+
 FORMAT = "neurocanvas/1"
-MAX_FILE_BYTES = 5_000_000  # a project is a few KB; anything this big is not one
-MAX_NODES = 2000
+MAX_FILE_BYTES = LIMITS.project_bytes  # a project is a few KB; anything this big is not one
+MAX_NODES = LIMITS.nodes
 
 
 class ProjectError(ValueError):
@@ -129,6 +132,8 @@ def project_from_dict(data, where: str = "project") -> Project:
         raise ProjectError(f"{where}: graph.edges must be a list")
     if len(nodes) > MAX_NODES:
         raise ProjectError(f"{where}: {len(nodes)} nodes is more than the limit of {MAX_NODES}")
+    if len(edges) > LIMITS.edges:
+        raise ProjectError(f"{where}: {len(edges)} edges is more than the limit of {LIMITS.edges}")
     training = k.get("training", {})
     if not isinstance(training, dict):
         raise ProjectError(f"{where}: \"training\" must be an object")
@@ -146,9 +151,9 @@ def parse_project(text: str | bytes, where: str = "project") -> Project:
     if len(text) > MAX_FILE_BYTES:
         raise ProjectError(f"{where}: {len(text):,} bytes is too large for a project file")
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ProjectError(f"{where}: not valid JSON ({e})") from None
+        data = safe_json.loads(text, where, MAX_FILE_BYTES)  # bounded nesting: no RecursionError
+    except safe_json.JSONLimitError as e:
+        raise ProjectError(str(e)) from None
     return project_from_dict(data, where)
 
 

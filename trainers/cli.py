@@ -3,6 +3,7 @@ import argparse
 import json
 import sys
 
+from .datasets.bounds import allow_local_paths
 from .device import DEVICES
 from .errors import TrainingError
 from .run import fit
@@ -25,6 +26,7 @@ def _progress_line(snap: dict) -> str:
 
 
 def cmd_run(args) -> int:
+    allow_local_paths()  # a person at the server's command line may name local data files; a browser never
     overrides = {}
     if args.epochs is not None:
         overrides["epochs"] = args.epochs

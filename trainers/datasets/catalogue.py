@@ -7,6 +7,7 @@ import os
 from ..errors import TrainingError, unknown
 from . import idx, series, tabular, tokens, toy2d
 from .base import Dataset
+from .bounds import check_data, check_options
 from .csv import load_csv
 
 DATASETS = {
@@ -56,6 +57,7 @@ def load_dataset(name: str, **options) -> Dataset:
         if key not in allowed and key not in COMMON_OPTIONS:
             raise unknown(f"option for data set '{name}'", key, list(allowed) + list(COMMON_OPTIONS),
                           f"training.dataset_options.{key}")
+    check_options(name, options)  # before any allocation or file access
     stamp = None
     if name == "csv" and options.get("path") and os.path.exists(options["path"]):
         stamp = os.path.getmtime(options["path"])  # reload an edited file
@@ -70,6 +72,7 @@ def _cached(name: str, options_json: str, stamp) -> Dataset:
         data = DATASETS[name](**options)
     except TypeError as exc:  # a wrong option type, e.g. n_samples="many"
         raise TrainingError(f"training.dataset_options: {name}: {exc}") from None
+    check_data(data)
     if autoencode:
         if data.dtype != "float":
             raise TrainingError(f"training.dataset_options.autoencode: '{name}' holds token ids, not values")
