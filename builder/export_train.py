@@ -1,6 +1,7 @@
 """The training part of an exported script: the project's data set, split, loss, optimizer and one readable loop."""
 from __future__ import annotations
 
+import math
 import re
 
 from .export_code import file_stem, literal, text
@@ -40,6 +41,10 @@ def _settings(training: dict) -> dict:
     for key, value in s["optimizer"].items():
         if key != "type" and not re.fullmatch(r"[a-z_]+", key):
             raise ValueError(f"training.optimizer.{text(key, 60)}: not an optimizer argument")
+    for part in ("optimizer", "schedule"):  # NaN/inf would be written as the undefined names nan/inf
+        for key, value in s[part].items():
+            if any(isinstance(v, float) and not math.isfinite(v) for v in (value if isinstance(value, list) else [value])):
+                raise ValueError(f"training.{part}.{text(key, 60)}: expected a finite number, got {value!r}")
     for key in ("batch_size", "epochs", "seed"):
         if isinstance(s[key], bool) or not isinstance(s[key], int):
             raise ValueError(f"training.{key}: expected an integer, got {s[key]!r}")

@@ -14,3 +14,12 @@ def unknown(kind: str, name, choices, field: str | None = None) -> TrainingError
     close = difflib.get_close_matches(str(name).lower(), list(lower), n=1, cutoff=0.4)
     hint = f"; did you mean '{lower[close[0]]}'?" if close else ""
     return TrainingError(f"unknown {kind} '{name}'{where}{hint} choices: {', '.join(choices)}")
+
+
+def finite_numbers(field: str, value) -> None:
+    """Raise TrainingError naming `field` unless value is a finite number (or a list of them, e.g. betas)."""
+    import math
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise TrainingError(f"{field}: expected a finite number, got {value!r}")

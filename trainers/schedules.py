@@ -1,7 +1,7 @@
 """Learning-rate schedules keyed by their saved name, all stepped once per optimizer step."""
 import torch
 
-from .errors import TrainingError, unknown
+from .errors import TrainingError, finite_numbers, unknown
 
 
 def _none(opt, total_steps, steps_per_epoch, options):
@@ -37,6 +37,8 @@ def check_schedule(spec: dict) -> None:
         if key != "type" and key not in SCHEDULE_OPTIONS[name]:
             raise TrainingError(f"training.schedule.{key}: the '{name}' schedule has no option '{key}' "
                                 f"(options: {', '.join(SCHEDULE_OPTIONS[name]) or 'none'})")
+        if key != "type":
+            finite_numbers(f"training.schedule.{key}", spec[key])  # a NaN gamma would export `inf` as a name
 
 
 def make_schedule(spec: dict, opt, total_steps: int, steps_per_epoch: int):

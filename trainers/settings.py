@@ -1,4 +1,5 @@
 """TrainingSettings: the project's `training` section as a dataclass, validated field by field."""
+import math
 from dataclasses import dataclass, field, fields
 
 from .device import DEVICES
@@ -63,7 +64,7 @@ class TrainingSettings:
         check_schedule(self.schedule)
         if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
             raise TrainingError(f"training.val_fraction: expected a number in [0, 1), got {self.val_fraction!r}")
-        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and self.grad_clip > 0):
+        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and 0 < self.grad_clip < math.inf):
             raise TrainingError(f"training.grad_clip: expected a positive number or null, got {self.grad_clip!r}")
         if self.early_stopping is not None:
             _positive_int("early_stopping", self.early_stopping)
