@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where code and its data live: reading there is importing, not leaking.
+# Where code and its data live, and the machine describes itself (CPU quota): reading there is not leaking.
 CODE_ROOTS = tuple({str(ROOT), sys.prefix, sys.base_prefix, sysconfig.get_paths()["purelib"], "/usr/lib",
-                    "/usr/share", "/usr/local/lib", "/sys/devices/system/cpu", "/dev/null", "/dev/urandom"})
+                    "/usr/share", "/usr/local/lib", "/sys/devices/system/cpu", "/sys/fs/cgroup", "/dev/null",
+                    "/dev/urandom"})
 _active: list = []
 
 
