@@ -25,7 +25,6 @@ class Limits:
     csv_columns: int = 500  # columns of a CSV (one-hot categories count once each)
     bundle_bytes: int = 200 * 2**20  # a run bundle (.zip) as uploaded
     bundle_total_bytes: int = 600 * 2**20  # all bundle members uncompressed
-    bundle_probe_items: int = 1_000_000  # numbers in a bundle's probes.json
     dataset_values: int = 50_000_000  # values in one generated or loaded data set (x and y), 200 MB of float32
     params: int = 200_000_000  # trainable parameters of one model (800 MB of float32)
     input_values: int = 10_000_000  # values in one sample at the Input node
