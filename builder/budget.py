@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from i18n import _
+from i18n import N_
 
 from .limits import current
 from .project import Project
@@ -45,12 +45,12 @@ def estimate(report, training: dict) -> dict:
     return {"batch_size": batch, "parts": parts, "total": sum(parts.values())}
 
 
-def check_budget(report, source) -> None:
+def check_budget(report, training: dict) -> None:
     """Add an error naming both figures when training the checked model would exceed the memory budget."""
-    if not report.shapes:
+    if not report.shapes or report.errors:  # a broken graph has no trustworthy estimate; its errors come first
         return
     limits = current()
-    est = estimate(report, training_of(source))
+    est = estimate(report, training if isinstance(training, dict) else {})
     report.memory["training_bytes"], report.memory["budget_bytes"] = est["total"], limits.bytes_of_budget()
     if est["total"] <= limits.bytes_of_budget():
         return
@@ -59,10 +59,10 @@ def check_budget(report, source) -> None:
         node = max(report.shapes, key=lambda n: math.prod(report.shapes[n]))
     else:
         node = max(report.param_counts, key=report.param_counts.get) if report.param_counts else None
-    report.error(node, _("training needs about {need:,.0f} MiB (weights {w:,.0f}, gradients and optimizer state "
-                         "{g:,.0f}, fixed buffers {b:,.0f}, activations {a:,.0f} at batch size {batch}), above the "
-                         "memory budget of {budget:,} MiB (NEUROCANVAS_MEMORY_BUDGET_MB): make the model or the "
-                         "batch smaller").format(
-        need=est["total"] / 2**20, w=parts["weights"] / 2**20,
-        g=(parts["gradients"] + parts["optimizer_state"]) / 2**20, b=parts["buffers"] / 2**20,
-        a=parts["activations"] / 2**20, batch=est["batch_size"], budget=limits.memory_budget_mb))
+    report.error(node, N_("training needs about {need:,.0f} MiB (weights {w:,.0f}, gradients and optimizer state "
+                          "{g:,.0f}, fixed buffers {b:,.0f}, activations {a:,.0f} at batch size {batch}), above the "
+                          "memory budget of {budget:,} MiB (NEUROCANVAS_MEMORY_BUDGET_MB): make the model or the "
+                          "batch smaller",
+                          need=est["total"] / 2**20, w=parts["weights"] / 2**20,
+                          g=(parts["gradients"] + parts["optimizer_state"]) / 2**20, b=parts["buffers"] / 2**20,
+                          a=parts["activations"] / 2**20, batch=est["batch_size"], budget=limits.memory_budget_mb))

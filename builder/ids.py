@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from i18n import _
+from i18n import N_
 
 from .limits import current
 
@@ -20,21 +20,21 @@ def reserved() -> frozenset:
     return frozenset(set(dir(nn.Module)) | set(vars(nn.Module())) | {"node_modules", "input_dtype", "output_node"})
 
 
-def why_refused(node_id: str) -> str | None:
-    """Why `node_id` cannot name a node, or None when it can."""
+def why_refused(node_id: str):
+    """Why `node_id` cannot name a node (a Message, read in the reader's language), or None when it can."""
     limit = current().node_id_chars
     if len(node_id) > limit:
-        return _("is {n} characters long, above the limit of {limit}").format(n=len(node_id), limit=limit)
+        return N_("is {n} characters long, above the limit of {limit}", n=len(node_id), limit=limit)
     folded = unicodedata.normalize("NFKC", node_id)
     if folded != node_id:
         # Python reads identifiers in NFKC: the exported script would name another attribute than the model
-        return _("reads as \"{folded}\" in Python (NFKC): write it that way").format(folded=folded)
+        return N_("reads as \"{folded}\" in Python (NFKC): write it that way", folded=folded)
     if not node_id.isidentifier():
-        return _("is not a Python identifier: use letters, digits and _, not starting with a digit")
+        return N_("is not a Python identifier: use letters, digits and _, not starting with a digit")
     if node_id.startswith("__"):
-        return _("starts with \"__\", which Python mangles or keeps for itself")
+        return N_("starts with \"__\", which Python mangles or keeps for itself")
     if node_id in reserved():
-        return _("is a name the PyTorch module itself needs (\"{name}\"): pick another").format(name=node_id)
+        return N_("is a name the PyTorch module itself needs (\"{name}\"): pick another", name=node_id)
     return None
 
 
@@ -43,4 +43,4 @@ def check_ids(nodes, report) -> None:
     for node in nodes:
         why = why_refused(node.id)
         if why:
-            report.error(node.id, _("node id \"{id}\" {why}").format(id=node.id[:80], why=why), "id")
+            report.error(node.id, N_("node id \"{id}\" {why}", id=node.id[:80], why=why), "id")

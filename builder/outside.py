@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from i18n import _
+from i18n import N_
 
 from . import safe_json
 from .limits import PATH_OPTIONS, current
@@ -21,8 +21,8 @@ def path_fields(training) -> list[str]:
 def refuse_paths(training, where: str) -> None:
     fields = path_fields(training)
     if fields:
-        raise ProjectError(_("{where}: {field} names a file or folder on the server, which only the command line "
-                             "may do: upload the data instead").format(where=where, field=fields[0]))
+        raise ProjectError(N_("{where}: {field} names a file or folder on the server, which only the command line "
+                             "may do: upload the data instead", where=where, field=fields[0]))
 
 
 def project_from_outside(source, where: str) -> Project:
@@ -43,7 +43,7 @@ def project_from_outside(source, where: str) -> Project:
 def graph_from_outside(data, where: str = "canvas edit") -> dict:
     """A canvas edit's graph dict, checked in size, nesting and structure; ProjectError names the field."""
     if not isinstance(data, dict):
-        raise ProjectError(_("{where}: the graph must be an object with \"nodes\" and \"edges\"").format(where=where))
+        raise ProjectError(N_("{where}: the graph must be an object with \"nodes\" and \"edges\"", where=where))
     try:
         safe_json.check_depth(data, where)  # before json.dumps, which recurses
     except safe_json.JSONLimitError as e:
@@ -51,7 +51,7 @@ def graph_from_outside(data, where: str = "canvas edit") -> dict:
     size = len(json.dumps(data, default=str))
     limit = current().canvas_bytes
     if size > limit:
-        raise ProjectError(_("{where}: {n:,} bytes is above the limit of {limit:,} for one edit").format(
+        raise ProjectError(N_("{where}: {n:,} bytes is above the limit of {limit:,} for one edit",
             where=where, n=size, limit=limit))
     graph_from_dict(data, where)
     return data

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from i18n import _
+from i18n import N_
 
 from .limits import current
 
@@ -28,7 +28,7 @@ def depth_above(value, limit: int) -> bool:
 def check_depth(value, where: str) -> None:
     limit = current().json_depth
     if depth_above(value, limit):
-        raise JSONLimitError(_("{where}: nested more than {limit} levels deep: not a NeuroCanvas file").format(
+        raise JSONLimitError(N_("{where}: nested more than {limit} levels deep: not a NeuroCanvas file",
             where=where, limit=limit))
 
 
@@ -36,17 +36,17 @@ def loads(text: str | bytes, where: str, max_bytes: int | None = None):
     """The parsed value; JSONLimitError for too many bytes, bad text, bad JSON, or too deep nesting."""
     limit = current().project_bytes if max_bytes is None else max_bytes
     if len(text) > limit:
-        raise JSONLimitError(_("{where}: {n:,} bytes is above the limit of {limit:,}").format(
+        raise JSONLimitError(N_("{where}: {n:,} bytes is above the limit of {limit:,}",
             where=where, n=len(text), limit=limit))
     try:
         value = json.loads(text)
     except RecursionError:
-        raise JSONLimitError(_("{where}: nested too deeply to read: not a NeuroCanvas file").format(
+        raise JSONLimitError(N_("{where}: nested too deeply to read: not a NeuroCanvas file",
             where=where)) from None
     except UnicodeDecodeError:
-        raise JSONLimitError(_("{where}: not a text file (expected UTF-8 JSON)").format(where=where)) from None
+        raise JSONLimitError(N_("{where}: not a text file (expected UTF-8 JSON)", where=where)) from None
     except json.JSONDecodeError as e:
-        raise JSONLimitError(_("{where}: not valid JSON: {msg} at line {line}, column {col}").format(
+        raise JSONLimitError(N_("{where}: not valid JSON: {msg} at line {line}, column {col}",
             where=where, msg=e.msg, line=e.lineno, col=e.colno)) from None
     check_depth(value, where)
     return value

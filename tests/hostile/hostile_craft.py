@@ -10,8 +10,8 @@ import json
 import zipfile
 import zlib
 
-from share.bundle import FORMAT
-from share.links import VERSION, ZDICT_1
+from export.bundle import FORMAT
+from export.links import VERSION, ZDICT_1
 
 SMALL = {"format": "neurocanvas/1", "name": "small", "description": "",
          "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [4]}},

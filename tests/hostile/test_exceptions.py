@@ -7,11 +7,11 @@ from builder import ProjectError
 from builder.outside import graph_from_outside
 from hostile_craft import SMALL, bundle, link_of, nested
 from hostile_guard import assert_refused, watch
-from share.bundle import BundleError, read_bundle
-from share.links import LinkError, decode_project
+from export.bundle import BundleError, read_bundle
+from export.links import LinkError, decode_project
 from trainers.probes.schema import probe_problem
-from ui.csv_data import load as page_csv_load
-from ui.project_io import parse_upload
+from ui.views.csv_upload import load as page_csv_load
+from ui.views.project_file import parse_upload
 
 
 def test_deeply_nested_upload(data_dir):

@@ -2,11 +2,11 @@
 import pytest
 import torch
 
-from builder import build_model, check
-from builder.export_code import export_script
+from builder import build_model, check, checked, load_project
+from export.script import export_script
 from hostile_craft import link
 from hostile_guard import assert_bounded, watch
-from share.links import decode_project
+from export.links import decode_project
 
 
 def _project(ids):
@@ -53,7 +53,7 @@ def test_accepted_ids_compile_export_and_load_the_apps_weights(good, tmp_path):
     assert check(project).ok
     model = build_model(project).eval()
     namespace = {"__name__": "exported"}
-    exec(compile(export_script(project, training=False), "model.py", "exec"), namespace)
+    exec(compile(export_script(checked(load_project(project)), training=False), "model.py", "exec"), namespace)
     exported = namespace["Ids"]().eval()  # the class is named after the project
     exported.load_state_dict(model.state_dict())
     x = torch.randn(3, 4)

@@ -7,8 +7,8 @@ from builder import GraphError, build_model, check, load_project
 from builder.budget import estimate
 from hostile_craft import bundle, link, pe_chain, project
 from hostile_guard import assert_bounded, assert_refused, watch
-from share.bundle import BundleError, read_bundle
-from share.links import decode_project
+from export.bundle import BundleError, read_bundle
+from export.links import decode_project
 from trainers import TrainingError, load_dataset
 
 

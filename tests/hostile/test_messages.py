@@ -1,7 +1,8 @@
 """Messages that name the real cause: data problems as data problems, NaN/inf settings refused before use."""
 import pytest
 
-from builder.export_code import export_script
+from builder import checked, load_project
+from export.script import export_script
 from hostile_craft import project
 from hostile_guard import assert_refused, watch
 from trainers import TrainingError, TrainingJob, load_dataset
@@ -38,5 +39,5 @@ def test_non_finite_settings_are_refused_before_export_or_training(data_dir, par
     training = {**project()["training"], part: spec}
     out = watch(lambda: TrainingSettings.from_dict(training), TrainingError, data_dir=data_dir)
     assert_refused(out, field, "finite")
-    out = watch(lambda: export_script(project(**{part: spec}), training=True), ValueError, data_dir=data_dir)
+    out = watch(lambda: export_script(checked(load_project(project(**{part: spec}))), training=True), ValueError, data_dir=data_dir)
     assert_refused(out, field, "finite")

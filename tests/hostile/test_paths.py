@@ -6,11 +6,11 @@ import pytest
 from builder import ProjectError
 from hostile_craft import bundle, link, project
 from hostile_guard import assert_bounded, assert_refused, watch
-from share.bundle import BundleError, read_bundle
-from share.links import LinkError, decode_project
+from export.bundle import BundleError, read_bundle
+from export.links import LinkError, decode_project
 from trainers import TrainingError, load_dataset
-from ui.csv_data import load as page_csv_load
-from ui.project_io import parse_upload
+from ui.views.csv_upload import load as page_csv_load
+from ui.views.project_file import parse_upload
 
 SECRET = "/proc/self/environ"
 

@@ -6,11 +6,11 @@ from builder.limits import current
 from builder.outside import graph_from_outside
 from hostile_craft import SMALL, bundle, link_of
 from hostile_guard import assert_refused, watch
-from share.bundle import BundleError, read_bundle
-from share.links import LinkError, decode_project
+from export.bundle import BundleError, read_bundle
+from export.links import LinkError, decode_project
 from trainers import TrainingError, load_dataset
-from ui.csv_data import options_from_upload
-from ui.project_io import parse_upload
+from ui.views.csv_upload import options_from_upload
+from ui.views.project_file import parse_upload
 
 
 def test_project_upload_over_5_mb(data_dir):
