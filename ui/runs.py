@@ -1,7 +1,7 @@
 """Server-side registry of training runs keyed by workspace id: a concurrency cap, a queue, orphan reaping.
 
 Runs belong to the workspace (the id in the URL), not to a browser session, so a refreshed page
-reattaches to its still-running training (notes/live-training.md). No streamlit here: testable alone.
+reattaches to its still-running training instead of starting over. No streamlit here: testable alone.
 """
 from __future__ import annotations
 
