@@ -152,7 +152,14 @@ def optimizer_source(spec: dict) -> str:
 
 def schedule_source(spec: dict) -> str | None:
     kind = spec.get("type", "none")
-    return None if kind == "none" else SCHEDULE_SOURCE[kind](schedule_options(spec))
+    if kind == "none":
+        return None
+    options = schedule_options(spec)
+    try:
+        return SCHEDULE_SOURCE[kind](options)
+    except (TypeError, ValueError):  # e.g. "gamma": "half" from a hand-edited file
+        raise ValueError(f"training.schedule: the '{kind}' options must be numbers, got "
+                         f"{ {k: v for k, v in options.items() if v is not None} }") from None
 
 
 def training_source(source: Checked, cls: str) -> tuple[str, tuple, str]:
