@@ -3,12 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from i18n import Message, text
+
 
 @dataclass(frozen=True)
 class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
-    message: str  # reads after "<node>: "
+    text: str | Message  # English msgid and its arguments; reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
+
+    @property
+    def message(self) -> str:
+        """In the reader's language: a report cached by graph is shared by people in different languages."""
+        return text(self.text)
 
     def __str__(self) -> str:
         return f"{self.node}: {self.message}" if self.node else self.message
@@ -40,6 +47,7 @@ class Report:
         return sum(self.param_counts.values())
 
     def error(self, node, message, field=None):
+        """`message`: an English msgid, or N_(msgid, **args) rendered in the reader's language when read."""
         self.errors.append(Problem(node, message, field))
 
     def warn(self, node, message, field=None):

@@ -1,7 +1,9 @@
 """Learning-rate schedules keyed by their saved name, all stepped once per optimizer step."""
 import torch
 
-from .errors import TrainingError, unknown
+from i18n import N_
+
+from .errors import TrainingError, finite_numbers, unknown
 
 # name -> {option: default}; max_lr None means the optimizer's own lr. Exported scripts use these too.
 SCHEDULE_OPTIONS = {"none": {}, "step": {"step_size": 10, "gamma": 0.1}, "cosine": {"eta_min": 0.0},
@@ -37,8 +39,11 @@ def check_schedule(spec: dict) -> None:
         raise unknown("schedule", name, SCHEDULES, "training.schedule.type")
     for key in spec:
         if key != "type" and key not in SCHEDULE_OPTIONS[name]:
-            raise TrainingError(f"training.schedule.{key}: the '{name}' schedule has no option '{key}' "
-                                f"(options: {', '.join(SCHEDULE_OPTIONS[name]) or 'none'})")
+            raise TrainingError(N_("training.schedule.{key}: the '{name}' schedule has no option '{key}' (options: "
+                                   "{value})",
+                                   key=key, name=name, value=', '.join(SCHEDULE_OPTIONS[name]) or 'none'))
+        if key != "type" and spec[key] is not None:
+            finite_numbers(f"training.schedule.{key}", spec[key])  # a NaN gamma would export `inf` as a name
 
 
 def schedule_options(spec: dict) -> dict:

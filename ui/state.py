@@ -6,10 +6,10 @@ Getters only read; every function that writes says so in its name (set_, show_, 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 
 import streamlit as st
+
+from .content import digest
 
 PROJECT = "project"              # the neurocanvas/1 project dict being edited
 SELECTED = "selected_node"       # node id open in the inspector, or None
@@ -17,7 +17,8 @@ REVISION = "canvas_revision"     # bumped whenever Python replaces the graph sho
 CANVAS_HASH = "canvas_hash"      # hash of the graph the canvas is known to show
 SAVED_HASH = "saved_hash"        # hash of the project last written to the store
 WS = "workspace"                 # workspace id (mirrors ?ws= in the URL)
-LANG = "lang"                    # "en" | "zh" for lessons and gallery cards
+LANG = "lang"                    # "en" | "zh": the page's language (ui/language.py decides it)
+LANG_APPLIED = "lang_applied"    # the language of the last run, to tell a new choice on the page from the URL's
 RUN = "run_id"                   # the run shown on the dashboard
 COMPARE = "compare_runs"         # run ids overlaid on the loss chart
 REFRESH = "refresh_s"            # dashboard polling period while training
@@ -49,8 +50,6 @@ def init_defaults(refresh: float = 1.0) -> None:
             st.session_state[key] = copy.deepcopy(value)
 
 
-def digest(obj) -> str:
-    return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def project() -> dict:
@@ -136,7 +135,8 @@ def mark_upload(file_id: str, error: str | None) -> None:
 
 
 def set_lang(lang: str) -> None:
-    st.session_state[LANG] = lang
+    """The page's language for this run; LANG_APPLIED remembers it, so a later choice on the page is told apart."""
+    st.session_state[LANG] = st.session_state[LANG_APPLIED] = lang
 
 
 def set_layer(node_id: str | None) -> None:
