@@ -69,6 +69,6 @@ def test_data_facts_come_from_a_default_sized_set(monkeypatch):
     assert asked == [{}]
 
 
-def test_a_schedule_option_that_is_not_a_number_is_named():
-    with pytest.raises(ValueError, match="training.schedule: the 'step' options must be numbers"):
+def test_a_schedule_option_that_is_not_a_number_is_named_by_trainers():
+    with pytest.raises(ValueError, match="training.schedule.gamma: expected a finite number, got 'half'"):
         schedule_source({"type": "step", "gamma": "half"})
