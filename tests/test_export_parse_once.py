@@ -55,8 +55,8 @@ def test_an_invalid_project_is_checked_once_and_named(checks, tmp_path, capsys):
 
 def test_the_training_section_does_not_enter_the_cache_key(checks):
     plain = load_project(GRAPHS["mlp"])
-    csv = {**GRAPHS["mlp"], "training": {"dataset": "csv", "dataset_options": {"text": "a,b\n" + "1,2\n" * 400_000,
-                                                                                 "target": "b"}}}
+    csv = {**GRAPHS["mlp"], "training": {**GRAPHS["mlp"]["training"], "dataset": "csv",
+                                         "dataset_options": {"text": "a,b\n" + "1,2\n" * 400_000, "target": "b"}}}
     moved = json.loads(json.dumps(csv))
     for node in moved["graph"]["nodes"]:
         node["pos"] = [17, 42]  # dragging a node on the canvas changes nothing check reads
