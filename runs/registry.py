@@ -1,7 +1,7 @@
 """Server-side registry of training runs keyed by workspace id: capacity, a fair queue, workers, the store.
 
 Runs belong to the workspace (the id in the URL), not to a browser session, so a refreshed page
-reattaches to its still-running training (notes/live-training.md). Trainings never run in this
+reattaches to its still-running training instead of starting over. Trainings never run in this
 process: each is a worker behind the job interface (runs.pool, or runs.ray_backend). No streamlit here.
 """
 from __future__ import annotations
