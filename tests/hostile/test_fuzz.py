@@ -16,7 +16,7 @@ from builder.outside import graph_from_outside
 from hostile_craft import SMALL, bundle, link
 from hostile_guard import assert_bounded, watch
 from export.bundle import BundleError, read_bundle
-from share.opening import open_query
+from runs.opening import open_query
 from ui.views.project_file import parse_upload
 
 EXAMPLES = int(os.environ.get("NC_FUZZ_EXAMPLES", "40"))  # a bug hunt: NC_FUZZ_EXAMPLES=2000

@@ -39,7 +39,7 @@ def file_name(project: dict) -> str:
 
 def show() -> None:
     project = state.project()
-    st.download_button(_("Download project"), json.dumps(project, indent=2, ensure_ascii=False),
+    st.download_button(_("Download project"), lambda: json.dumps(project, indent=2, ensure_ascii=False),  # on click
                        file_name=file_name(project), mime="application/json", icon=":material/download:",
                        key="download_project", width="stretch")
     upload = st.file_uploader(_("Open a project (.json)"), type=["json"], key="upload_project",
