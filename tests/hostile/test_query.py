@@ -2,8 +2,8 @@
 import pytest
 
 from hostile_guard import assert_bounded, watch
-from share.opening import open_query
-from ui.store import valid_ws
+from runs.opening import open_query
+from runs.store import valid_ws
 
 
 @pytest.mark.parametrize("run", ["../../etc/passwd", "/proc/self/environ", "A" * 5000, "..%2F..%2Fx", ["a", None]])
