@@ -51,7 +51,6 @@ def check_budget(report, training: dict) -> None:
         return
     limits = current()
     est = estimate(report, training if isinstance(training, dict) else {})
-    report.memory["training_bytes"], report.memory["budget_bytes"] = est["total"], limits.bytes_of_budget()
     if est["total"] <= limits.bytes_of_budget():
         return
     parts = est["parts"]
