@@ -8,7 +8,7 @@ import torch  # noqa: F401
 import trainers  # noqa: F401
 from i18n import N_, _
 from ui import language, state, workspace
-from ui.views import (canvas_pane, dashboard, gallery, inspector, layers, lesson, model_code, sidebar, summary,
+from ui.views import (canvas_pane, cards, dashboard, gallery, inspector, layers, lesson, model_code, sidebar, summary,
                       take_home, train_buttons, train_settings)
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
@@ -38,6 +38,7 @@ with st.expander(_("Lessons & examples"), icon=":material/school:"):
 left, right = st.columns([3, 1], gap="medium")
 with left:
     canvas_pane.draw(height=560)
+    cards.picker()
 with right:
     with st.container(key="summary"):
         summary.show()

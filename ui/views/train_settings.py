@@ -10,7 +10,7 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
                       pick_device)
 
 from .. import state
-from . import csv_upload
+from . import cards, csv_upload
 from ..figures.dataset_preview import preview
 from .chart import as_figure
 
@@ -109,6 +109,7 @@ def show() -> None:
         chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", "none"), "sched",
                        help=_("how the learning rate changes during training"))
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
+        cards.row([t["loss"], opt["type"], chosen], "settings")
         c = st.columns(3)
         t["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, (1, 65536, 64), "batch",
                                   "batch_size", step=8)
