@@ -241,8 +241,9 @@ def _hints(graph: Graph, report: Report) -> None:
                             "so drop it there or use NLLLoss after a LogSoftmax")
 
 
-def check(source) -> Report:
-    """Check a project (path, dict, Project or Graph) and infer every shape; problems are in the report."""
+def check(source, fixes: bool = True) -> Report:
+    """Check a project (path, dict, Project or Graph) and infer every shape; problems are in the report,
+    with the fixes that cure them (builder.fixes) unless `fixes` is False."""
     report = Report()
     try:
         graph = as_graph(source)
@@ -282,4 +283,7 @@ def check(source) -> Report:
     if report.shapes:
         _limits(report)
     _hints(graph, report)
+    if fixes:
+        from .fixes import attach
+        attach(graph, report, check)
     return report

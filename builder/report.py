@@ -9,12 +9,14 @@ class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
     message: str  # reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
+    fixes: tuple = ()  # builder.fixes.Fix edits that cure it, offered as "Fix: ..." buttons
 
     def __str__(self) -> str:
         return f"{self.node}: {self.message}" if self.node else self.message
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "field": self.field, "message": self.message}
+        return {"node": self.node, "field": self.field, "message": self.message,
+                "fixes": [f.to_dict() for f in self.fixes]}
 
 
 @dataclass

@@ -5,6 +5,7 @@ import functools
 import json
 
 from builder import build_model, check, load_project, palette
+from trainers.agreement import agreement
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,9 +36,13 @@ def shape_text(shape) -> str:
 def _analyse(key: str) -> dict:
     data = json.loads(key)
     try:
-        report = check(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+        project = load_project({"format": "neurocanvas/1", "name": "canvas", **data})
+        report = check(project)
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
         return {"report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
+    errors, warnings = agreement(project, report)  # output, loss and data: known before Train
+    report.errors += errors
+    report.warnings += warnings
     notes: dict[str, dict] = {}
     for node, shape in report.shapes.items():
         notes.setdefault(node, {})["shape"] = shape_text(shape)

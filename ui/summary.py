@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
+from . import fix_buttons, state
 from .derived import analyse
 
 
@@ -31,7 +31,9 @@ def show() -> None:
     with st.container(key="graph_problems"):
         if report.ok:
             st.success("The graph is valid.", icon=":material/check_circle:")
-        for p in report.errors:
+        for i, p in enumerate(report.errors):
             st.error(str(p), icon=":material/error:")
-        for p in report.warnings:
+            fix_buttons.show(p, f"e{i}")
+        for i, p in enumerate(report.warnings):
             st.warning(str(p), icon=":material/warning:")
+            fix_buttons.show(p, f"w{i}")
