@@ -42,6 +42,7 @@ VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": in
          "Lesson": lesson_tab.show, "Take it home": take_home}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
+state.keep_view()
 view = st.segmented_control("View", list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed")
 with st.container(key="view"):
     VIEWS[view or "Dashboard"]()

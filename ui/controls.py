@@ -17,7 +17,7 @@ def current_run() -> Run | None:
     run = REGISTRY.get(ws, rid) if rid else None
     if run is None or run.done:
         live = REGISTRY.current(ws)
-        if live is not None and (run is None or not live.done):
+        if live is not None and not live.done:  # a finished run of the project before is not this one's
             if run is not None and live.id != run.id and run.id not in st.session_state[state.COMPARE]:
                 st.session_state[state.COMPARE] = st.session_state[state.COMPARE] + [run.id]
             st.session_state[state.RUN] = live.id

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from presets import describe_target, list_presets, load_preset
 
 from . import state
@@ -25,6 +26,37 @@ def target_text(target: dict | None, lang: str = "en") -> str:
     return f"{TARGET.get(lang, TARGET['en'])}: {line}"
 
 
+def ask(name: str) -> None:
+    """Open lesson `name`, or first ask when that would replace the person's own network."""
+    if state.edited():
+        st.session_state[state.PENDING] = name
+    else:
+        load(name)
+
+
+def _cancel() -> None:
+    st.session_state[state.PENDING] = None
+
+
+def _confirm() -> None:
+    name, st.session_state[state.PENDING] = st.session_state.get(state.PENDING), None
+    if name:
+        load(name)
+
+
+def confirm_box() -> None:
+    """'Replace my network' / 'Keep my network' while a lesson waits to be opened over the person's work."""
+    name = st.session_state.get(state.PENDING)
+    if not name:
+        return
+    with st.container(border=True, key="confirm_open"):
+        st.warning(_("Opening the lesson “{name}” replaces the network you built. Download it first from "
+                     "**Take it home** if you want to keep it.").format(name=name), icon=":material/warning:")
+        cols = st.columns(2)
+        cols[0].button(_("Replace my network"), key="btn_confirm_open", on_click=_confirm, type="primary")
+        cols[1].button(_("Keep my network"), key="btn_cancel_open", on_click=_cancel)
+
+
 def load(name: str) -> None:
     try:
         project = load_preset(name)
@@ -42,6 +74,7 @@ def show() -> None:
     except Exception as exc:
         st.error(f"The presets folder could not be read: {exc}")
         return
+    confirm_box()
     cols = st.columns(COLUMNS)
     for i, info in enumerate(infos):
         with cols[i % COLUMNS].container(border=True, key=f"card_{info.name}"):
@@ -49,4 +82,4 @@ def show() -> None:
             st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
             if info.target:
                 st.caption(target_text(info.target, lang))
-            st.button("Open", key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")
+            st.button("Open", key=f"preset_{info.name}", on_click=ask, args=(info.name,), width="stretch")

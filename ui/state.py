@@ -30,6 +30,9 @@ LAYER = "insides_layer"          # the layer whose activations over time are dra
 VIEW = "main_tab"                # the open view: Train | Dashboard | Code | Lesson | Take it home
 CANVAS = "canvas"                # widget key of the canvas component
 GEN = "project_generation"       # bumped when the whole project is replaced: settings widgets start afresh
+LAST_VIEW = "last_view"          # the view open before: a click on the open view must not close it
+PRISTINE = "pristine_hash"       # hash of the project as opened from a lesson (None: the person's own work)
+PENDING = "pending_preset"       # the lesson waiting for "Replace my network" while there is work to lose
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
             COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0}
@@ -66,6 +69,20 @@ def set_project(new: dict, select: str | None = None) -> None:
     st.session_state[RUN] = None
     st.session_state[COMPARE] = []
     st.session_state[GEN] += 1
+    st.session_state[PRISTINE] = digest(st.session_state[PROJECT])
+
+
+def edited() -> bool:
+    """Whether the project holds work that replacing it would lose (it differs from the lesson opened)."""
+    return st.session_state.get(PRISTINE) != digest(st.session_state[PROJECT])
+
+
+def keep_view() -> None:
+    """Call before the view control: Streamlit's segmented control deselects on a click on the open view."""
+    if VIEW in st.session_state and st.session_state[VIEW] is None:
+        st.session_state[VIEW] = st.session_state.get(LAST_VIEW) or "Dashboard"
+    if st.session_state.get(VIEW):
+        st.session_state[LAST_VIEW] = st.session_state[VIEW]
 
 
 def flash(kind: str, text: str) -> None:

@@ -73,6 +73,7 @@ def attach() -> str:
         st.session_state[state.WS] = ws
         st.session_state[state.PROJECT] = saved or first_project()
         st.session_state[state.HINT] = saved is None
+        st.session_state[state.PRISTINE] = None if saved else state.digest(st.session_state[state.PROJECT])
         st.session_state[state.SAVED_HASH] = state.digest(saved) if saved else None
         for row in db.load_runs(ws):  # finished runs of an earlier server process
             REGISTRY.adopt(ws, Run(id=row["id"], ws=ws, label=row["label"], project=row["project"],
