@@ -5,7 +5,7 @@ import streamlit as st
 
 from presets import lesson
 
-from . import state
+from . import state, variants
 from .gallery import target_text
 
 
@@ -20,3 +20,4 @@ def show() -> None:
     if text.get("target"):
         st.caption(target_text(text["target"], lang))
     st.markdown(text.get("body") or text.get("summary") or "")
+    variants.show(lang)

@@ -6,7 +6,7 @@ import torch
 
 from trainers import DATASETS, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset, pick_device
 
-from . import csv_data, state
+from . import csv_data, data_options, state
 from .preview import preview
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
@@ -90,6 +90,7 @@ def show() -> None:
                 st.caption(describe(t["dataset"]))
             except Exception:
                 st.caption(t["dataset"])
+            data_options.show(t)
         t["loss"] = _pick("Loss", LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help="CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values")
         opt = dict(t.get("optimizer") or {"type": "Adam", "lr": 0.001})
