@@ -5,7 +5,7 @@ import time
 import torch
 
 from ..metrics import Curve
-from . import attention, gradients, pictures, predictions
+from . import attention, flow, gradients, pictures, predictions
 from .stats import Capture, activation_stats, first_tensor
 
 PROBE_BATCH = 64       # the same validation samples are probed every time
@@ -34,6 +34,7 @@ class Prober:
         fields = [f"g:{n}" for n in self.weighted] + [f"w:{n}" for n in self.weighted]
         self.history = Curve(fields, cap=300, recent=50)
         self.last_step, self.spent_s, self.mean_cost_s = None, 0.0, None
+        self.loss = (network.training or {}).get("loss") or "CrossEntropyLoss"  # for the gradient flow
 
     def due(self, step: int, running_s: float) -> bool:
         """The first probe at once; then every N steps, and only while the time budget allows."""
@@ -57,6 +58,8 @@ class Prober:
         model.eval()  # dropout off, batch norm on running stats: what the model would predict now
         try:
             result = self._probe(model, step, autocast)
+            result["flow"] = flow.output_grad_norms(model, self.network.nodes, self.network.input_node, self.x,
+                                                    self.y, self.loss, autocast)
         finally:
             model.train(was)
         cost = time.perf_counter() - t0
