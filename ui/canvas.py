@@ -21,6 +21,8 @@ _NODE_W, _NODE_H = 180, 100
 _COLUMN_GAP = 120  # between the columns a long network wraps into
 _ASPECT = 1.6  # width / height of a typical canvas pane: long networks wrap to fill it
 _MIN_ROWS = 3
+_ONE_COLUMN = 8  # up to this many layers stay in one column: no long edge back to the top
+_GRID = 4  # layers not yet connected to anything: this many per row, under the network
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,12 +135,18 @@ def _valid_pos(pos) -> bool:
 
 
 def auto_layout(graph: dict) -> dict:
-    """A copy of the graph with every node placed in layers, inputs at the top, outputs below."""
+    """A copy of the graph with every node placed in layers, inputs at the top, outputs below; nodes not yet
+    connected sit in a grid under the network instead of one long row."""
     g = nx.DiGraph()
     g.add_nodes_from(n["id"] for n in graph.get("nodes", []))
     g.add_edges_from(
         (e["source"], e["target"]) for e in graph.get("edges", []) if e["source"] in g and e["target"] in g
     )
+    loose = [n for n in g.nodes if g.degree(n) == 0]
+    if len(loose) > 1:
+        g.remove_nodes_from(loose)
+    else:
+        loose = []
     # Layer = longest path from a source; a cyclic (invalid) graph is layered by its condensation.
     dag = nx.condensation(g)
     depth: dict[int, int] = {}
@@ -170,6 +178,10 @@ def auto_layout(graph: dict) -> dict:
         for node_id in layer:
             pos[node_id] = [round(column * column_width + slot[node_id] * _DX), row * _DY]
 
+    below = max((y for _, y in pos.values()), default=-_DY) + _DY
+    for i, node_id in enumerate(loose):
+        row, col = divmod(i, _GRID)
+        pos[node_id] = [round((col - (min(_GRID, len(loose)) - 1) / 2) * _DX), below + row * _DY]
     out = copy.deepcopy(graph)
     for node in out.get("nodes", []):
         node["pos"] = pos[node["id"]]
@@ -178,6 +190,8 @@ def auto_layout(graph: dict) -> dict:
 
 def _rows_per_column(n_layers: int, column_width: int) -> int:
     """Layers per column that let "fit view" draw the nodes largest on a pane of _ASPECT."""
+    if n_layers <= _ONE_COLUMN:
+        return max(1, n_layers)
     def zoom(columns: int) -> float:
         rows = -(-n_layers // columns)
         width = columns * column_width - _COLUMN_GAP
