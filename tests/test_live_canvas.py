@@ -69,3 +69,16 @@ def test_live_annotations_carry_a_small_histogram_per_node_and_a_width_per_edge(
     assert live_annotations(project["graph"], None) == {}, "nothing before the first probe"
     strongest = max(edges.values(), key=lambda e: e["norm"] or 0)
     assert strongest["width"] == 6.0
+
+
+def test_the_gradient_chart_gets_points_between_probes():
+    project = mlp()
+    project["training"]["probes"] = {"enabled": True, "every": 100_000}  # a probe at the start and at the end
+    job = TrainingJob(project, epochs=5)
+    job.start()
+    job.join(120)
+    history = job.snapshot()["probes"]["gradient_history"]
+    seconds = job.snapshot()["progress"]["elapsed_s"]
+    assert len(history["step"]) >= min(10, int(seconds / 0.1)), (history["step"], seconds)
+    assert history["step"] == sorted(set(history["step"]))
+    assert all(len(v) == len(history["step"]) for v in history["grad_norm"].values())

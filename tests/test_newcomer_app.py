@@ -116,3 +116,20 @@ def test_9_an_out_of_range_number_says_why_and_is_not_taken():
     assert not at.exception, [e.message for e in at.exception]
     assert any("fc1.out_features: 0 is below the smallest allowed value, 1" in e.value for e in at.error)
     assert at.session_state["project"]["graph"]["nodes"][1]["params"]["out_features"] == 32
+
+
+def test_8_feature_maps_show_their_input_image_and_hidden_states_their_input_sequence():
+    import torch
+
+    from trainers.probes.pictures import input_sample
+    from ui.plots_inside import feature_maps_figure, hidden_states_figure
+    image = torch.arange(64.0).reshape(1, 1, 8, 8)
+    probes = {"input_sample": input_sample(image),
+              "feature_maps": {"conv": {"shape": [2, 8, 8], "channels": [[[0.0] * 8] * 8] * 2, "min": 0, "max": 1}}}
+    fig = feature_maps_figure(probes, "conv")
+    assert fig.data[0].z[7][7] == 63.0 and "input" in json.dumps(fig.to_plotly_json())
+    sequence = torch.arange(20.0).reshape(1, 10, 2)
+    probes = {"input_sample": input_sample(sequence),
+              "hidden_states": {"rnn": {"values": [[0.1] * 3] * 10, "units": [0, 1, 2]}}}
+    fig = hidden_states_figure(probes, "rnn")
+    assert [t.name for t in fig.data[:2]] == ["input 0", "input 1"] and list(fig.data[1].y) == list(range(1, 20, 2))

@@ -25,7 +25,8 @@ def app_page(page, server, wait_idle):
     page.goto(server.url)
     page.locator('[data-testid="stMainBlockContainer"]').wait_for(timeout=120_000)
     wait_idle(page, timeout=120)
-    page.locator('[data-testid="nc-root"]').wait_for()
+    page.locator('[data-testid="nc-root"]').wait_for(timeout=120_000)  # 2 shared cores: the first page is slow
+    page.set_default_timeout(60_000)
     return page
 
 
@@ -38,7 +39,7 @@ class Counted:
     def act(self, do, *args) -> None:
         self.n += 1
         do(*args)
-        self.wait_idle(self.page)
+        self.wait_idle(self.page, timeout=120)
 
     def drop(self, layer: str) -> str:
         before = set(self.canvas.node_ids())

@@ -208,17 +208,30 @@ export default function Editor({ data, send }) {
   const dragStart = useCallback(() => { m.dragging = true; }, [m]);
   const dragStop = useCallback(() => { m.dragging = false; markChanged(); }, [m, markChanged]);
 
+  // A node placed out of sight (the free place was below the pane) is brought into view, zoom unchanged.
+  const reveal = useCallback((p) => {
+    const box = rootRef.current?.querySelector(".react-flow")?.getBoundingClientRect();
+    if (!box) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = -x / zoom, top = -y / zoom;
+    const inside = p.x >= left && p.y >= top && p.x + NODE_BOX.w <= left + box.width / zoom
+      && p.y + NODE_BOX.h <= top + box.height / zoom;
+    if (!inside) flow.setCenter(p.x + NODE_BOX.w / 2, p.y + NODE_BOX.h / 2, { zoom, duration: 200 });
+  }, [flow]);
+
   const addNode = useCallback((type, at) => {
+    const position = freePlace(m.state.nodes, { x: at.x - 90, y: at.y - 30 });
     setState((s) => {
       const id = newNodeId(type, new Set(s.nodes.map((n) => n.id)));
       const node = {
-        id, type: "layer", selected: true, position: freePlace(s.nodes, { x: at.x - 90, y: at.y - 30 }),
+        id, type: "layer", selected: true, position,
         data: { type, params: defaultParams(m.palette[type]), raw: {} },
       };
       return { ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] };
     });
     markChanged();
-  }, [m, markChanged]);
+    setTimeout(() => reveal(position), 30);
+  }, [m, markChanged, reveal]);
 
   const onDragOver = useCallback((e) => { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }, []);
   const onDrop = useCallback((e) => {
