@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.graph_factory import make_project  # noqa: E402
 from trainers import TrainingJob  # noqa: E402
 from trainers.probes import flow  # noqa: E402
-from ui.live_canvas import live_annotations  # noqa: E402
+from ui.canvas.live import live_annotations  # noqa: E402
 
 
 def lenet(epochs: int) -> dict:

@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from i18n import _
+from i18n import N_, _
 
 STEP_Y = 150  # an inserted node pushes what follows one row down (the canvas's layer distance)
 MAX_FIXED_NODES = 8  # candidates are re-checked: bound the work on a graph full of errors
@@ -138,22 +138,29 @@ def _candidates(graph: dict, nid: str, report) -> list[Fix]:
     return fixes
 
 
-def cures(graph: dict, fix: Fix, nodes, check_fn) -> bool:
+def recheck(graph: dict):
+    """The report of a fixed graph, without fixes of its own (they would recurse)."""
+    from .checker import run_check
+    from .project import as_graph
+    return run_check(as_graph(graph), fixes=False)
+
+
+def cures(graph: dict, fix: Fix, nodes) -> bool:
     """Whether applying `fix` leaves none of `nodes` (nor a node it adds) with an error."""
     fixed = apply({"graph": graph}, fix)["graph"]
-    report = check_fn(fixed, fixes=False)
+    report = recheck(fixed)
     added = {n["id"] for n in fixed["nodes"]} - {n["id"] for n in graph["nodes"]}
     return report.input_node is not None and not any(p.node in set(nodes) | added for p in report.errors)
 
 
-def attach(graph, report, check_fn) -> None:
+def attach(graph, report) -> None:
     """Give each node error of `report` the fixes that cure it, and flag linear maps with nothing between."""
     as_dict = graph.to_dict() if hasattr(graph, "to_dict") else graph
     done = 0
     for i, problem in enumerate(report.errors):
         if problem.node is None or problem.fixes or done >= MAX_FIXED_NODES:
             continue
-        found = [f for f in _candidates(as_dict, problem.node, report) if cures(as_dict, f, [problem.node], check_fn)]
+        found = [f for f in _candidates(as_dict, problem.node, report) if cures(as_dict, f, [problem.node])]
         done += 1
         if found:
             report.errors[i] = dataclasses.replace(problem, fixes=tuple(found))
@@ -164,8 +171,8 @@ def _no_activation(graph: dict, report) -> None:
     types = {n.get("id"): n.get("type") for n in graph.get("nodes", [])}
     for dst, srcs in report.inputs.items():
         if len(srcs) == 1 and types.get(dst) in LINEAR_MAPS and types.get(srcs[0]) in LINEAR_MAPS:
-            report.warn(dst, _("follows {node} with no activation between: two linear maps in a row are one linear "
-                               "map").format(node=srcs[0]))
+            report.warn(dst, N_("follows {node} with no activation between: two linear maps in a row are one linear "
+                                "map", node=srcs[0]))
             report.warnings[-1] = dataclasses.replace(report.warnings[-1], fixes=(
                 Fix("Fix: insert ReLU after {node}", (("node", srcs[0]),), (insert_after(srcs[0], "ReLU"),)),))
 

@@ -6,7 +6,7 @@ import torch
 
 from tests.graph_factory import make_project
 from trainers import TrainingJob
-from ui.live_canvas import live_annotations
+from ui.canvas.live import live_annotations
 
 pytestmark = pytest.mark.slow  # each test trains one epoch on digits
 

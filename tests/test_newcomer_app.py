@@ -100,13 +100,13 @@ def test_5_a_new_project_does_not_show_the_finished_run_of_the_one_before():
 
 
 def test_8_the_metric_chart_of_a_classification_run_never_promises_r2():
-    from ui.plots import metric_figure
+    from ui.figures.curves import metric_figure
     fig = metric_figure({"dataset": {"task": "classification"}, "epochs": {}})
-    assert "R²" not in json.dumps(fig.to_plotly_json(), ensure_ascii=False)
+    assert "R²" not in json.dumps(fig, ensure_ascii=False)
     other = {"label": "variant · Tanh", "snapshot": {"epochs": {"epoch": [0, 1], "val_accuracy": [0.5, 0.7]}}}
     fig = metric_figure({"dataset": {"task": "classification"},
                          "epochs": {"epoch": [0], "val_accuracy": [0.6], "train_accuracy": [0.6]}}, [other])
-    assert "variant · Tanh" in [t.name for t in fig.data], "compared runs on the accuracy chart too"
+    assert "variant · Tanh" in [t.get("name") for t in fig["data"]], "compared runs on the accuracy chart too"
 
 
 def test_9_an_out_of_range_number_says_why_and_is_not_taken():
@@ -122,14 +122,15 @@ def test_8_feature_maps_show_their_input_image_and_hidden_states_their_input_seq
     import torch
 
     from trainers.probes.pictures import input_sample
-    from ui.plots_inside import feature_maps_figure, hidden_states_figure
+    from ui.figures.layer_pictures import feature_maps_figure, hidden_states_figure
     image = torch.arange(64.0).reshape(1, 1, 8, 8)
     probes = {"input_sample": input_sample(image),
               "feature_maps": {"conv": {"shape": [2, 8, 8], "channels": [[[0.0] * 8] * 8] * 2, "min": 0, "max": 1}}}
     fig = feature_maps_figure(probes, "conv")
-    assert fig.data[0].z[7][7] == 63.0 and "input" in json.dumps(fig.to_plotly_json())
+    assert fig["data"][0]["z"][7][7] == 63.0 and "input" in json.dumps(fig)
     sequence = torch.arange(20.0).reshape(1, 10, 2)
     probes = {"input_sample": input_sample(sequence),
               "hidden_states": {"rnn": {"values": [[0.1] * 3] * 10, "units": [0, 1, 2]}}}
     fig = hidden_states_figure(probes, "rnn")
-    assert [t.name for t in fig.data[:2]] == ["input 0", "input 1"] and list(fig.data[1].y) == list(range(1, 20, 2))
+    assert [t["name"] for t in fig["data"][:2]] == ["input 0", "input 1"]
+    assert list(fig["data"][1]["y"]) == list(range(1, 20, 2))

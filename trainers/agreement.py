@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 
 import builder
-from builder.fixes import Fix, apply, insert, insert_after, set_param, set_training
+from builder.fixes import Fix, apply, insert, insert_after, recheck, set_param, set_training
 from builder.report import Problem
-from i18n import _
+from i18n import N_
 
 from .datasets import load_dataset
 from .losses import CLASS_INDEX_LOSSES
@@ -29,8 +29,8 @@ def agreement(project, report) -> tuple[list[Problem], list[Problem]]:
         out, size = report.output_node, _want(data, project.training)
         fixes = (Fix("Fix: insert Linear({size}) after {node}", (("size", size[-1]), ("node", out)),
                      (insert_after(out, "Linear", {"out_features": size[-1]}),)),) if size else ()
-        return [Problem(out, _("the network has no trainable parameters: nothing can learn. Add a layer with "
-                               "weights (Linear, Conv2d...)"), None, _verified(doc, fixes, size))], []
+        return [Problem(out, N_("the network has no trainable parameters: nothing can learn. Add a layer with "
+                                "weights (Linear, Conv2d...)"), None, _verified(doc, fixes, size))], []
     if data is None:
         return [], []
     errors, warnings = _input(doc, report, data), []
@@ -72,14 +72,14 @@ def _input(doc: dict, report, data) -> list[Problem]:
         wants = [list(natural)] + ([[1, *data.image_shape]] if data.image_shape else [])
         fixes = tuple(Fix("Fix: set {node}.shape to {shape}", (("node", nid), ("shape", str(w))),
                           (set_param(nid, "shape", w),)) for w in wants)
-        message = _("gives {shape} ({n} values), but data set '{data}' has {natural} per sample ({m} values)").format(
+        message = N_("gives {shape} ({n} values), but data set '{data}' has {natural} per sample ({m} values)",
             shape=list(shape), n=math.prod(shape), data=data.name, natural=list(natural), m=math.prod(natural))
         want = _want(data, doc["training"])  # the shapes after which the output fits too, else any that checks
         return [Problem(nid, message, "shape", _verified(doc, fixes, want) or _verified(doc, fixes, None))]
     if report.dtypes[nid] != data.dtype:
         fix = Fix("Fix: set {node}.dtype to {dtype}", (("node", nid), ("dtype", data.dtype)),
                   (set_param(nid, "dtype", data.dtype),))
-        message = _("has dtype '{dtype}', but data set '{data}' gives {kind} values").format(
+        message = N_("has dtype '{dtype}', but data set '{data}' gives {kind} values",
             dtype=report.dtypes[nid], data=data.name, kind=data.dtype)
         return [Problem(nid, message, "dtype", _verified(doc, (fix,), None))]
     return []
@@ -90,21 +90,21 @@ def _output(doc: dict, report, data, loss: str) -> tuple[list[Problem], list[Pro
     classes = data.task == "classification"
     if loss in CLASS_INDEX_LOSSES and not classes:
         fix = Fix("Fix: use {loss}", (("loss", REGRESSION_LOSS),), (set_training("loss", REGRESSION_LOSS),))
-        return [Problem(nid, _("{loss} needs class labels, but '{data}' is a regression task").format(
+        return [Problem(nid, N_("{loss} needs class labels, but '{data}' is a regression task",
             loss=loss, data=data.name), "loss", (fix,))], []
     want = _want(data, doc["training"])
     allowed = {want} | ({(1,)} if classes and data.n_classes == 2 and loss == "BCEWithLogitsLoss" else set())
     if out in allowed or (not classes and math.prod(out) == math.prod(want)):
         if classes and loss not in CLASS_INDEX_LOSSES and loss != "BCEWithLogitsLoss":
             fix = Fix("Fix: use {loss}", (("loss", "CrossEntropyLoss"),), (set_training("loss", "CrossEntropyLoss"),))
-            return [], [Problem(nid, _("{loss} on class labels compares one-hot vectors; CrossEntropyLoss is the loss "
-                                       "made for classes").format(loss=loss), "loss", (fix,))]
+            return [], [Problem(nid, N_("{loss} on class labels compares one-hot vectors; CrossEntropyLoss is the loss "
+                                       "made for classes", loss=loss), "loss", (fix,))]
         return [], []
     if classes:
-        message = _("gives {out}, but {loss} on '{data}' needs {want}: one score for each of its {n} classes").format(
+        message = N_("gives {out}, but {loss} on '{data}' needs {want}: one score for each of its {n} classes",
             out=list(out), loss=loss, data=data.name, want=list(want), n=data.n_classes)
     else:
-        message = _("gives {out}, but the targets of '{data}' are {want}").format(
+        message = N_("gives {out}, but the targets of '{data}' are {want}",
             out=list(out), data=data.name, want=list(want))
     return [Problem(nid, message, None, _verified(doc, _shape_fixes(doc, report, want), want))], []
 
@@ -133,7 +133,7 @@ def _verified(doc: dict, fixes, want: tuple | None) -> tuple[Fix, ...]:
     for fix in fixes:
         if any(fix.edits[:len(k.edits)] == k.edits for k in kept):
             continue  # a longer variant of a fix that already cures it
-        report = builder.check(apply(doc, fix)["graph"], fixes=False)
+        report = recheck(apply(doc, fix)["graph"])
         if report.ok and (want is None or tuple(report.shapes.get(report.output_node, ())) == tuple(want)):
             kept.append(fix)
     return tuple(kept)
