@@ -6,6 +6,7 @@ import sys
 
 from i18n import LANGUAGES, language_from_env, set_language
 
+from .datasets.bounds import allow_local_paths
 from .device import DEVICES
 from .errors import TrainingError
 from .run import fit
@@ -28,6 +29,7 @@ def _progress_line(snap: dict) -> str:
 
 
 def cmd_run(args) -> int:
+    allow_local_paths()  # a person at the server's command line may name local data files; a browser never
     overrides = {}
     if args.epochs is not None:
         overrides["epochs"] = args.epochs

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 from builder import FORMAT, build_model, check, load_project, palette
+from i18n import _, language, text
 from trainers.agreement import agreement
 
 from .content import digest
@@ -12,9 +13,19 @@ CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets 
 AGREEMENT_KEYS = ("dataset", "dataset_options", "loss")  # what the output must agree with, besides the graph
 
 
-@functools.lru_cache(maxsize=1)
 def catalogue() -> dict:
-    return palette()
+    """The palette with its help lines in the page's language (types, categories and params stay PyTorch's)."""
+    return _catalogue(language())
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(lang: str) -> dict:
+    specs = palette()
+    for spec in specs.values():
+        spec["help"] = _(spec["help"])
+        for param in spec["params"].values():
+            param["help"] = _(param["help"])
+    return specs
 
 
 class Keyed:
@@ -39,14 +50,22 @@ class Keyed:
 def analyse(project: dict) -> dict:
     """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
 
-    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The
+    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The texts
+    (problem, the notes' errors) are made per language: the cached check is shared by readers of both. The
     agreement of output, loss and data (trainers.agreement) is added, keyed on the graph and those settings.
     """
+    keyed, wanted = Keyed(project.get("graph")), Keyed(_agreement_settings(project))
+    checked = _agreed(keyed, wanted)
+    return {**checked, "problem": checked["problem"] and text(checked["problem"]),
+            "annotations": _annotations(keyed, wanted, language())}
+
+
+def _agreement_settings(project: dict) -> dict:
     training = project.get("training") or {}
-    wanted = {k: training.get(k) for k in AGREEMENT_KEYS}
-    if wanted["dataset"] == "csv":
-        wanted["dataset_options"] = None  # not the file: an uploaded CSV is checked when it is read
-    return _agreed(Keyed(project.get("graph")), Keyed(wanted))
+    wanted = {k: training.get(k) for k in AGREEMENT_KEYS if training.get(k) is not None}
+    if wanted.get("dataset") == "csv":
+        wanted.pop("dataset_options", None)  # not the file: an uploaded CSV is checked when it is read
+    return wanted
 
 
 def model_code(project: dict) -> tuple[str | None, str | None]:
@@ -64,8 +83,8 @@ def _analyse(graph: Keyed) -> dict:
         parsed_graph = load_project({"format": FORMAT, "name": "canvas", "graph": graph.value}).graph
         report = check(parsed_graph)
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
-        return {"graph": None, "report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
-    return {"graph": parsed_graph, "report": report, "problem": None, "annotations": _notes(graph.value, report)}
+        return {"graph": None, "report": None, "problem": (exc.args[0] if exc.args else None) or type(exc).__name__}
+    return {"graph": parsed_graph, "report": report, "problem": None}
 
 
 @functools.lru_cache(maxsize=CHECKS_KEPT)
@@ -73,14 +92,20 @@ def _agreed(graph: Keyed, training: Keyed) -> dict:
     base = _analyse(graph)
     if base["report"] is None or not base["report"].ok:
         return base
-    settings = {k: v for k, v in training.value.items() if v is not None}
-    errors, warnings = agreement({"format": FORMAT, "graph": graph.value, "training": settings}, base["report"])
+    errors, warnings = agreement({"format": FORMAT, "graph": graph.value, "training": training.value},
+                                 base["report"])
     if not errors and not warnings:
         return base
     report = base["report"].copy()
     report.errors += errors
     report.warnings += warnings
-    return {**base, "report": report, "annotations": _notes(graph.value, report)}
+    return {**base, "report": report}
+
+
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _annotations(graph: Keyed, training: Keyed, lang: str) -> dict:
+    report = _agreed(graph, training)["report"]
+    return _notes(graph.value, report) if report is not None else {}
 
 
 def _notes(graph: dict, report) -> dict:
@@ -104,7 +129,7 @@ def _notes(graph: dict, report) -> dict:
 def _code(graph: Keyed) -> tuple[str | None, str | None]:
     checked = _analyse(graph)
     if checked["report"] is None:
-        return None, checked["problem"]
+        return None, text(checked["problem"])
     try:  # the cached report: compiling does not check the graph again
         model = build_model(checked["graph"], checked["report"])
     except Exception as exc:

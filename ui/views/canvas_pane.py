@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder import ProjectError
+from builder.outside import graph_from_outside
 from i18n import _
 
 from .. import state
@@ -71,8 +73,12 @@ def _draw(height: int, live: dict | None) -> None:
 def _apply(event) -> None:
     if event is None:
         return
-    state.select(event.selected)
-    graph = event.graph
+    try:
+        graph = graph_from_outside(event.graph)  # the browser is outside: size, nesting, ids, shapes of keys
+    except ProjectError as exc:
+        state.flash("error", _("The canvas edit was not applied: {why}").format(why=exc))
+        return
+    state.select(event.selected if isinstance(event.selected, str) else None)
     if event.action == "auto_layout":
         graph = auto_layout(graph)  # a new placement: the hash differs, so draw() pushes it back
     else:
