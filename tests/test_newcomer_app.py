@@ -1,11 +1,12 @@
 """A newcomer's path under AppTest: fixes offered beside errors, comparing variants, keeping one's place, numbers."""
 import json
+import time
 
 import pytest
 
 from tests.apptest_helpers import app, inject
 from tests.graph_factory import make_project
-from ui.runs import REGISTRY
+from runs.registry import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 DIGITS = {"dataset": "digits", "loss": "CrossEntropyLoss", "epochs": 1, "seed": 0}
@@ -20,6 +21,14 @@ def stop_runs():
 def mlp(out_features):
     return make_project([("in", "Input", {"shape": [64]}), ("fc1", "Linear", {"out_features": 32}), ("relu", "ReLU"),
                          ("out", "Linear", {"out_features": out_features})], training=DIGITS)
+
+
+def wait_done(run, timeout=120.0):
+    deadline = time.time() + timeout
+    while not run.done and time.time() < deadline:
+        run.snapshot()  # a run in a worker process learns its end from its snapshot
+        time.sleep(0.2)
+    assert run.done, run.status
 
 
 def fix_buttons(at) -> dict:
@@ -55,9 +64,9 @@ def test_4_a_conv_on_a_flat_input_offers_the_image_shape_beside_the_message():
 
 def test_2_after_run_all_variants_the_other_variants_are_selected_and_only_comparable_runs_are_offered():
     at = app()
-    REGISTRY.submit(at.session_state["workspace"], make_project(
-        [("in", "Input", {"shape": [1]}), ("out", "Linear", {"out_features": 1})],
-        training={"dataset": "sine", "loss": "MSELoss", "epochs": 1}), "variant · ReLU")  # another lesson's run
+    wait_done(REGISTRY.submit(at.session_state["workspace"], make_project(
+        [("in", "Input", {"shape": [20, 1]}), ("flat", "Flatten"), ("out", "Linear", {"out_features": 1})],
+        training={"dataset": "sine", "loss": "MSELoss", "epochs": 1}), "variant · ReLU"))  # another lesson's run
     at.button(key="preset_activations_compared").click().run()
     at.session_state["project"]["training"]["epochs"] = 1
     at.run()
@@ -92,8 +101,7 @@ def test_5_opening_a_lesson_over_ones_own_network_asks_first():
 
 def test_5_a_new_project_does_not_show_the_finished_run_of_the_one_before():
     at = app()
-    done = REGISTRY.submit(at.session_state["workspace"], mlp(10), "old run")
-    done.job.join(60)
+    wait_done(REGISTRY.submit(at.session_state["workspace"], mlp(10), "old run"))
     at.button(key="preset_lenet_digits").click().run()
     assert at.session_state["run_id"] is None
     assert any("Press **Train** to start" in i.value for i in at.info)
