@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from i18n import N_, _
+from i18n import N_, Message
 
 STEP_Y = 150  # an inserted node pushes what follows one row down (the canvas's layer distance)
 MAX_FIXED_NODES = 8  # candidates are re-checked: bound the work on a graph full of errors
@@ -18,13 +18,12 @@ LINEAR_MAPS = ("Linear", "Conv1d", "Conv2d")  # two in a row collapse into one l
 class Fix:
     """One edit the person may apply with a button; `edits` are plain dicts (see apply)."""
 
-    text: str  # English msgid with {placeholders}; label translates it when read
-    args: tuple = ()  # ((name, value), ...) for the placeholders
+    message: Message  # N_("Fix: ...", **args): read in the reader's language (a cached report is shared)
     edits: tuple = ()  # ({"op": "insert" | "set" | "training", ...}, ...)
 
     @property
     def label(self) -> str:
-        return _(self.text).format(**dict(self.args))
+        return str(self.message)
 
     def to_dict(self) -> dict:
         return {"label": self.label, "edits": [dict(e) for e in self.edits]}
@@ -126,14 +125,14 @@ def _candidates(graph: dict, nid: str, report) -> list[Fix]:
         return []
     src, shape = srcs[0], report.shapes[srcs[0]]
     if len(shape) > 1:
-        return [Fix("Fix: insert Flatten before {node}", (("node", nid),), (insert(nid, "Flatten"),))]
+        return [Fix(N_("Fix: insert Flatten before {node}", node=nid), (insert(nid, "Flatten"),))]
     fixes = []
     for want in shape_candidates(shape[0]):
         if src == report.input_node:
-            fixes.append(Fix("Fix: set {node}.shape to {shape}", (("node", src), ("shape", str(want))),
+            fixes.append(Fix(N_("Fix: set {node}.shape to {shape}", node=src, shape=str(want)),
                              (set_param(src, "shape", want),)))
         else:
-            fixes.append(Fix("Fix: insert Reshape to {shape} before {node}", (("node", nid), ("shape", str(want))),
+            fixes.append(Fix(N_("Fix: insert Reshape to {shape} before {node}", node=nid, shape=str(want)),
                              (insert(nid, "Reshape", {"shape": want}),)))
     return fixes
 
@@ -174,5 +173,5 @@ def _no_activation(graph: dict, report) -> None:
             report.warn(dst, N_("follows {node} with no activation between: two linear maps in a row are one linear "
                                 "map", node=srcs[0]))
             report.warnings[-1] = dataclasses.replace(report.warnings[-1], fixes=(
-                Fix("Fix: insert ReLU after {node}", (("node", srcs[0]),), (insert_after(srcs[0], "ReLU"),)),))
+                Fix(N_("Fix: insert ReLU after {node}", node=srcs[0]), (insert_after(srcs[0], "ReLU"),)),))
 

@@ -27,7 +27,7 @@ def agreement(project, report) -> tuple[list[Problem], list[Problem]]:
     doc = {"graph": project.graph.to_dict(), "training": dict(project.training)}
     if report.total_params == 0:  # before the output: the Linear its fix adds also gives the right size
         out, size = report.output_node, _want(data, project.training)
-        fixes = (Fix("Fix: insert Linear({size}) after {node}", (("size", size[-1]), ("node", out)),
+        fixes = (Fix(N_("Fix: insert Linear({size}) after {node}", size=size[-1], node=out),
                      (insert_after(out, "Linear", {"out_features": size[-1]}),)),) if size else ()
         return [Problem(out, N_("the network has no trainable parameters: nothing can learn. Add a layer with "
                                 "weights (Linear, Conv2d...)"), None, _verified(doc, fixes, size))], []
@@ -70,14 +70,14 @@ def _input(doc: dict, report, data) -> list[Problem]:
     shape, natural = report.shapes[nid], tuple(data.input_shape)
     if math.prod(shape) != math.prod(natural):
         wants = [list(natural)] + ([[1, *data.image_shape]] if data.image_shape else [])
-        fixes = tuple(Fix("Fix: set {node}.shape to {shape}", (("node", nid), ("shape", str(w))),
+        fixes = tuple(Fix(N_("Fix: set {node}.shape to {shape}", node=nid, shape=str(w)),
                           (set_param(nid, "shape", w),)) for w in wants)
         message = N_("gives {shape} ({n} values), but data set '{data}' has {natural} per sample ({m} values)",
             shape=list(shape), n=math.prod(shape), data=data.name, natural=list(natural), m=math.prod(natural))
         want = _want(data, doc["training"])  # the shapes after which the output fits too, else any that checks
         return [Problem(nid, message, "shape", _verified(doc, fixes, want) or _verified(doc, fixes, None))]
     if report.dtypes[nid] != data.dtype:
-        fix = Fix("Fix: set {node}.dtype to {dtype}", (("node", nid), ("dtype", data.dtype)),
+        fix = Fix(N_("Fix: set {node}.dtype to {dtype}", node=nid, dtype=data.dtype),
                   (set_param(nid, "dtype", data.dtype),))
         message = N_("has dtype '{dtype}', but data set '{data}' gives {kind} values",
             dtype=report.dtypes[nid], data=data.name, kind=data.dtype)
@@ -89,14 +89,14 @@ def _output(doc: dict, report, data, loss: str) -> tuple[list[Problem], list[Pro
     out, nid = tuple(report.shapes[report.output_node]), report.output_node
     classes = data.task == "classification"
     if loss in CLASS_INDEX_LOSSES and not classes:
-        fix = Fix("Fix: use {loss}", (("loss", REGRESSION_LOSS),), (set_training("loss", REGRESSION_LOSS),))
+        fix = Fix(N_("Fix: use {loss}", loss=REGRESSION_LOSS), (set_training("loss", REGRESSION_LOSS),))
         return [Problem(nid, N_("{loss} needs class labels, but '{data}' is a regression task",
             loss=loss, data=data.name), "loss", (fix,))], []
     want = _want(data, doc["training"])
     allowed = {want} | ({(1,)} if classes and data.n_classes == 2 and loss == "BCEWithLogitsLoss" else set())
     if out in allowed or (not classes and math.prod(out) == math.prod(want)):
         if classes and loss not in CLASS_INDEX_LOSSES and loss != "BCEWithLogitsLoss":
-            fix = Fix("Fix: use {loss}", (("loss", "CrossEntropyLoss"),), (set_training("loss", "CrossEntropyLoss"),))
+            fix = Fix(N_("Fix: use {loss}", loss="CrossEntropyLoss"), (set_training("loss", "CrossEntropyLoss"),))
             return [], [Problem(nid, N_("{loss} on class labels compares one-hot vectors; CrossEntropyLoss is the loss "
                                        "made for classes", loss=loss), "loss", (fix,))]
         return [], []
@@ -116,13 +116,13 @@ def _shape_fixes(doc: dict, report, want: tuple) -> tuple[Fix, ...]:
         return ()
     last = linears[-1]
     resize = set_param(last, "out_features", want[-1])
-    fixes = [Fix("Fix: set {node}.out_features to {size}", (("node", last), ("size", want[-1])), (resize,))]
+    fixes = [Fix(N_("Fix: set {node}.out_features to {size}", node=last, size=want[-1]), (resize,))]
     for lin in linears:  # the first Linear that reads more axes than the target has needs a Flatten before it
         src = (report.inputs.get(lin) or [None])[0]
         if src in report.shapes and len(report.shapes[src]) > len(want):
-            fixes.append(Fix("Fix: insert Flatten before {node}", (("node", lin),), (insert(lin, "Flatten"),)))
-            fixes.append(Fix("Fix: insert Flatten before {node} and set {last}.out_features to {size}",
-                             (("node", lin), ("last", last), ("size", want[-1])), (insert(lin, "Flatten"), resize)))
+            fixes.append(Fix(N_("Fix: insert Flatten before {node}", node=lin), (insert(lin, "Flatten"),)))
+            fixes.append(Fix(N_("Fix: insert Flatten before {node} and set {last}.out_features to {size}", node=lin,
+                                last=last, size=want[-1]), (insert(lin, "Flatten"), resize)))
             break
     return tuple(fixes)
 
