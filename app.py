@@ -50,6 +50,7 @@ VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": la
          "Lesson": lesson.show, "Take it home": take_home.show}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
+state.keep_view()
 VIEW_NAMES = {"Train": N_("Train"), "Dashboard": N_("Dashboard"), "Layers": N_("Layers"), "Code": N_("Code"),
               "Lesson": N_("Lesson"), "Take it home": N_("Take it home")}  # the keys stay: ?view links, tests
 view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed",

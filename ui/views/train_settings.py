@@ -10,7 +10,7 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
                       pick_device)
 
 from .. import state
-from . import cards, csv_upload
+from . import cards, csv_upload, data_options
 from ..figures.dataset_preview import preview
 from .chart import as_figure
 
@@ -94,6 +94,7 @@ def show() -> None:
                 st.caption(describe(t["dataset"]))
             except Exception:
                 st.caption(t["dataset"])
+            data_options.show(t)
         t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))
         opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
