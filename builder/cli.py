@@ -49,7 +49,7 @@ def cmd_export(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m builder", description="Check and export NeuroCanvas projects.")
+    ap = argparse.ArgumentParser(prog="python -m builder", description="Check, export and import NeuroCanvas projects.")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="print each node's output shape and the parameter count")
     p.add_argument("file")
@@ -64,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--exporter", choices=("torchscript", "dynamo"), default="torchscript",
                    help="onnx: torch.onnx's tracer (fast) or the torch.export-based exporter")
     p.set_defaults(func=cmd_export)
+    from .importers.cli import add_parser  # `import`: a PyTorch class or an ONNX file -> a project
+    add_parser(sub)
     return ap
 
 
