@@ -151,6 +151,8 @@ def load_class(path, class_name: str):
     except Exception as e:  # the file's own error, reported on one line
         raise ImportProblem(_("{file}: running it failed: {why}").format(
             file=path, why=f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}")) from None
+    finally:
+        sys.modules.pop(spec.name, None)  # needed only while the file runs
     cls = getattr(mod, class_name, None)
     if not isinstance(cls, type) or not issubclass(cls, torch.nn.Module):
         raise ImportProblem(_("{file}: no nn.Module class named {name}").format(file=path, name=class_name))

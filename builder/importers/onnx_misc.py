@@ -42,11 +42,21 @@ def reshape(g, m):
             raise ValueError(f"axis={attr(node, 'axis')}")
         return "Flatten", {}, {}
     out = m.shapes.get(g.outputs[0])
-    if out is None or any(d is None for d in out[1:]):
-        raise ValueError("reshape to a size ONNX shape inference cannot tell")
-    if len(out) == 2 and (_rank(m, g.sources[0]) or 0) > 2:
+    target = [int(d) for d in out[1:]] if out is not None and None not in out[1:] else _target(node, m)
+    if len(target) == 1 and (_rank(m, g.sources[0]) or 0) > 2:
         return "Flatten", {}, {}
-    return "Reshape", {"shape": [int(d) for d in out[1:]]}, {}
+    return "Reshape", {"shape": target}, {}
+
+
+def _target(node, m) -> list[int]:
+    """x.view(x.size(0), ...): the shape is Concat(batch size, constants); the constants are the sample's shape."""
+    shape = node.input[1]
+    if shape in m.consts:
+        return [int(d) for d in m.consts[shape].reshape(-1)[1:]]
+    cat = next((n for n in m.proto.graph.node if shape in n.output and n.op_type == "Concat"), None)
+    if cat is None or any(i not in m.consts for i in cat.input[1:]):
+        raise ValueError("reshape to a size that is not a constant")
+    return [int(d) for i in cat.input[1:] for d in m.consts[i].reshape(-1)]
 
 
 def merge(g, m):

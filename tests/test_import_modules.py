@@ -1,0 +1,116 @@
+"""Hand-written modules (MLP, CNN with BatchNorm, LSTM classifier) through torch.fx and ONNX; refusals name the culprit."""
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+import builder
+from builder.importers import ImportProblem, import_module, import_onnx
+from import_models import (HAND_WRITTEN, CustomFunction, Unsupported, canonical, onnx_bytes, outputs,
+                           same_graph)
+
+
+def _model(name):
+    cls, shape = HAND_WRITTEN[name]
+    torch.manual_seed(0)
+    model = cls().eval()
+    for m in model.modules():  # trained-looking statistics, so BatchNorm is not the identity
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-1, 1)
+            m.running_var.uniform_(0.5, 2)
+    return model, shape
+
+
+TYPES = {"MLP": ["Input", "Linear", "ReLU", "Linear", "Tanh", "Linear"],
+         "SmallCNN": ["Input", "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Conv2d", "BatchNorm2d", "ReLU",
+                      "AdaptiveAvgPool2d", "Flatten", "Linear"],
+         "LSTMClassifier": ["Input", "LSTM", "SequencePool", "Linear"]}
+
+
+@pytest.mark.parametrize("name", list(HAND_WRITTEN))
+def test_hand_written_module_through_fx_and_onnx(name):
+    model, shape = _model(name)
+    x = torch.randn(4, *shape)
+    traced, state = import_module(model, shape)
+    assert [n["type"] for n in traced["graph"]["nodes"]] == TYPES[name]
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(traced, state, x), model(x))
+    from_onnx, onnx_state = import_onnx(onnx_bytes(model, shape, preserve=True))
+    assert same_graph(canonical(traced, inference=True), canonical(from_onnx, inference=True))
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(from_onnx, onnx_state, x), model(x))
+
+
+def test_onnx_with_batchnorm_folded_into_conv_keeps_the_outputs():
+    model, shape = _model("SmallCNN")
+    x = torch.randn(4, *shape)
+    imported, state = import_onnx(onnx_bytes(model, shape))  # torch.onnx's default eval export folds BN
+    assert "BatchNorm2d" not in [n["type"] for n in imported["graph"]["nodes"]]
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(imported, state, x), model(x), atol=1e-5, rtol=1e-4)
+
+
+def test_layout_is_computed():
+    imported, _ = import_module(_model("MLP")[0], (20,))
+    xs = [n["pos"][0] for n in imported["graph"]["nodes"]]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)  # a chain, left to right
+
+
+def test_unsupported_module_is_named():
+    with pytest.raises(ImportProblem) as e:
+        import_module(Unsupported(), (8,))
+    assert "bil" in str(e.value) and "Bilinear" in str(e.value) and e.value.where == "bil"
+
+
+def test_unsupported_function_is_named_in_both_paths():
+    with pytest.raises(ImportProblem, match=r"torch.*cumsum.*'cumsum'"):
+        import_module(CustomFunction(), (8,))
+    with pytest.raises(ImportProblem, match=r"CumSum"):
+        import_onnx(onnx_bytes(CustomFunction(), (8,)))
+
+
+def test_onnx_garbage_is_refused():
+    with pytest.raises(ImportProblem, match="not a readable ONNX model"):
+        import_onnx(b"\x08\x07garbage" * 100, where="bad.onnx")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """`python -m builder import ARGS` in tmp_path, in this process: (exit code, stderr)."""
+    from builder.cli import main
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args):
+        code = main(["import", *args])
+        return code, capsys.readouterr().err
+    return run
+
+
+def test_cli_imports_a_class_with_weights_and_an_onnx_file(tmp_path, cli):
+    src = (Path(__file__).parent / "import_models.py").read_text()
+    (tmp_path / "models.py").write_text(src.replace("import builder\n", ""))
+    model, shape = _model("SmallCNN")
+    torch.save(model.state_dict(), tmp_path / "cnn.pt")
+    code, err = cli("models.py:SmallCNN", "--input-shape", "3,16,16", "--weights", "cnn.pt", "-o", "cnn.json")
+    assert code == 0, err
+    data = json.loads((tmp_path / "cnn.json").read_text())
+    state = torch.load(tmp_path / "cnn.pt", weights_only=True)
+    x = torch.randn(2, *shape)
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(data, state, x), model(x))
+    (tmp_path / "m.onnx").write_bytes(onnx_bytes(*_model("MLP")))
+    code, err = cli("m.onnx", "-o", "m.json")
+    assert code == 0, err
+    assert builder.check(builder.load_project(str(tmp_path / "m.json"))).ok
+
+
+def test_cli_refusals_are_one_line(tmp_path, cli):
+    src = (Path(__file__).parent / "import_models.py").read_text().replace("import builder\n", "")
+    (tmp_path / "models.py").write_text(src)
+    (tmp_path / "bad.onnx").write_bytes(b"not onnx")
+    for args in (["models.py:Unsupported", "--input-shape", "8"], ["bad.onnx"], ["models.py:Nope"],
+                 ["models.py:MLP", "--input-shape", "a,b"], ["missing.py:X", "--input-shape", "3"]):
+        code, err = cli(*args)
+        assert code == 2 and "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1, (args, err)
