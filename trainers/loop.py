@@ -32,6 +32,7 @@ class LoopData:
     labels_val: torch.Tensor | None = None
     task: str = "classification"
     target_scale: float = 1.0
+    augment: object = None  # the data set's training-batch transform (picture flips and shifts), or None
 
 
 def autocast_for(settings: TrainingSettings, device: torch.device):
@@ -69,6 +70,8 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
         for i in range(steps_per_epoch):
             idx = order[i * batch:(i + 1) * batch]
             xb, yb = data.x_train[idx], data.y_train[idx]
+            if data.augment is not None:
+                xb = data.augment(xb)
             with autocast():
                 out = model(xb)
             loss = compute_loss(loss_fn, out.float(), yb)

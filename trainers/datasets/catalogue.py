@@ -5,7 +5,7 @@ import json
 import os
 
 from ..errors import TrainingError, unknown
-from . import idx, series, tabular, tokens, toy2d
+from . import idx, images, series, tabular, tokens, toy2d
 from .base import Dataset
 from .csv import load_csv
 
@@ -28,6 +28,7 @@ DATASETS = {
     "copy": tokens.copy,
     "recall": tokens.recall,
     "csv": load_csv,
+    "images": images.images,
     "mnist": idx.mnist,
     "fashion_mnist": idx.fashion_mnist,
 }
