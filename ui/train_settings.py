@@ -6,10 +6,10 @@ import torch
 
 from trainers import DATASETS, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset, pick_device
 
-from . import csv_data, state
+from . import csv_data, image_data, state
 from .preview import preview
 
-BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
+BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist", "images")]  # usable with no file or network
 DEVICES = ["auto", "cpu", "cuda", "mps"]
 
 
@@ -34,8 +34,8 @@ def _apply(name: str) -> None:
         if value != (t.get("schedule") or {}).get("type", "none"):
             t["schedule"] = {"type": value}
     elif name == "dataset":
-        if value != t.get("dataset") and "csv" in (value, t.get("dataset")):
-            t["dataset_options"] = {}  # a CSV's text and target mean nothing to a built-in set, and vice versa
+        if value != t.get("dataset") and {"csv", "images"} & {value, t.get("dataset")}:
+            t["dataset_options"] = {}  # a CSV's text or a picture zip mean nothing to a built-in set, and vice versa
         t["dataset"] = value
     else:
         t[FIELDS[name]] = int(value) if name in WHOLE else value
@@ -80,11 +80,13 @@ def show() -> None:
     t = state.training()
     cols = st.columns([2, 3])
     with cols[0]:
-        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist", "csv"], t.get("dataset", "digits"),
+        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"], t.get("dataset", "digits"),
                              "dataset", format_func=_label,
                              help="built-in sets need no network; MNIST needs a local copy; or upload a CSV")
         if t["dataset"] == "csv":
             csv_data.controls(t)
+        elif t["dataset"] == "images":
+            image_data.controls(t)
         else:
             try:
                 st.caption(describe(t["dataset"]))
@@ -117,12 +119,14 @@ def show() -> None:
     with cols[1]:
         if t["dataset"] == "csv":
             csv_data.preview(t)
+        elif t["dataset"] == "images":
+            image_data.preview(t)
         else:
             _preview(t["dataset"], t.get("dataset_options") or {})
 
 
 def _label(name: str) -> str:
-    return csv_data.LABEL if name == "csv" else name
+    return csv_data.LABEL if name == "csv" else image_data.LABEL if name == "images" else name
 
 
 def device_line(choice: str) -> str:
