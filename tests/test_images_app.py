@@ -1,13 +1,12 @@
 """Pictures in the Train view (AppTest): upload a zip, see each class, train to a stated accuracy; bad zips refused."""
-import copy
 import io
 import time
 import zipfile
 
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import app, inject
 from picture_zips import cnn_project, make_zip, shapes_zip
 from trainers.datasets.images import decode_zip, encode_zip
 from ui import image_data
@@ -27,14 +26,8 @@ def stop_runs():
     REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
 
 
-def page(project) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    at.run()
-    at.session_state["project"] = copy.deepcopy(project)
-    at.session_state["main_tab"] = "Train"
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def page(project):
+    return inject(app(), project, main_tab="Train")
 
 
 def _uploader(at):
