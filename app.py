@@ -5,23 +5,24 @@ import streamlit as st
 import torch  # noqa: F401
 
 import trainers  # noqa: F401
-from ui import (canvas_view, code_tab, controls, dashboard, gallery, insides, inspector, lesson_tab, sidebar, state,
-                summary, train_settings, workspace)
-from ui.take_home import show as take_home
+from ui import state, workspace
+from ui.views import (canvas_pane, dashboard, gallery, inspector, layers, lesson, model_code, sidebar, summary,
+                      take_home, train_buttons, train_settings)
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
 workspace.attach()
-workspace.open_shared()  # ?project= / ?run= links from "Take it home"
-canvas_view.take_edit()  # apply a canvas edit before anything is derived from the project
+state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
+train_buttons.follow_live_run()  # before any view reads the run on the dashboard
+take_home.open_shared()  # ?project= / ?run= links from "Take it home"
+canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
 
 st.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name', 'project')}")
 with st.container(key="notices"):  # always present: the canvas below keeps its place (no remount)
     if st.session_state[state.FLASH]:
-        kind, text = st.session_state[state.FLASH]
+        kind, text = state.take_flash()
         getattr(st, kind)(text)
-        st.session_state[state.FLASH] = None
     if st.session_state[state.HINT]:
         st.info("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
                 "the canvas, connect it, or click a layer to change it.", icon=":material/lightbulb:")
@@ -30,16 +31,16 @@ with st.expander("Lessons & examples", icon=":material/school:"):
 
 left, right = st.columns([3, 1], gap="medium")
 with left:
-    canvas_view.draw(height=560)
+    canvas_pane.draw(height=560)
 with right:
     with st.container(key="summary"):
         summary.show()
     with st.container(border=True, key="inspector"):
         inspector.show()
 
-controls.show()
-VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": insides.show, "Code": code_tab.show,
-         "Lesson": lesson_tab.show, "Take it home": take_home}
+train_buttons.show()
+VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": layers.show, "Code": model_code.show,
+         "Lesson": lesson.show, "Take it home": take_home.show}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
 view = st.segmented_control("View", list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed")

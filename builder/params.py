@@ -1,7 +1,7 @@
 """Parameter specifications: what a layer's constructor argument may hold, and its validation."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 REQUIRED = object()  # sentinel: the parameter has no default and must be given
@@ -95,9 +95,3 @@ def validate(spec: ParamSpec, name: str, value) -> tuple[Any, str | None]:
             return (out[0] if len(out) == 1 else out), None
         return out, None
     raise ValueError(f"unknown parameter kind {spec.kind}")  # programming error in the catalogue
-
-
-@dataclass
-class ParamResult:
-    values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)  # (field, message)

@@ -183,6 +183,13 @@ def as_graph(source) -> Graph:
     return load_project(source).graph
 
 
+def blank_project(training: dict | None = None, name: str = "New project") -> dict:
+    """A new project dict: one Input node; `training` is the section it starts with (trainers' starter)."""
+    return {"format": FORMAT, "name": name, "description": "",
+            "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}], "edges": []},
+            "training": copy.deepcopy(training or {})}
+
+
 def dumps(project: Project) -> str:
     return json.dumps(project.to_dict(), indent=2, ensure_ascii=False) + "\n"
 

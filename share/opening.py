@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from builder.project import Project
 
-from . import links, store
-from .bundle import Bundle, BundleError
+from export import links
+from export.bundle import Bundle, BundleError
+
+from . import store
 
 
 @dataclass

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from builder.project import Project
-
-from .bundle import Bundle, BundleError, build_bundle, read_bundle
+from builder.checked_project import checked
+from builder.project import Project, load_project
+from export.bundle import Bundle, BundleError, build_bundle, read_bundle
 
 PARAM = "run"  # the query key: ?run=<id>
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{10}$")
@@ -38,7 +38,7 @@ def run_path(run_id: str, root=None) -> Path:
 
 def save_run(project, model=None, snapshot: dict | None = None, root=None) -> str:
     """Save project, weights (module or state_dict), curves and last probes; returns a new short id."""
-    data = build_bundle(project, model, snapshot)
+    data = build_bundle(checked(load_project(project)), model, snapshot)
     folder = data_dir(root) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     while True:

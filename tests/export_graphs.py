@@ -50,3 +50,9 @@ GRAPHS = {
         training=_train("reverse", dataset_options={"n_samples": 200, "length": 6}),
         name="Reverse transformer"),
 }
+
+
+def entered(project):
+    """A project as it flows past the door: parsed and checked once (builder.Checked)."""
+    from builder import checked, load_project
+    return checked(load_project(project))

@@ -72,8 +72,7 @@ HAND_WRITTEN = {"MLP": (MLP, (20,)), "SmallCNN": (SmallCNN, (3, 16, 16)), "LSTMC
 
 def exporter(*names):
     """The first attribute found among export/ (after the move) and builder/export_*.py (before it)."""
-    for module in ("export.code", "export.onnx", "export.export_code", "export.export_onnx", "export",
-                   "builder.export_code", "builder.export_onnx"):
+    for module in ("export.script", "export.onnx", "builder.export_code", "builder.export_onnx"):
         try:
             mod = importlib.import_module(module)
         except ImportError:

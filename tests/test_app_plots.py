@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from trainers import TrainingJob, load_dataset
-from ui import plots, plots_inside as pi
-from ui.compare import differing, flatten
-from ui.preview import preview
+from ui.figures import curves as plots, layer_pictures as pi
+from ui.figures.run_compare import differing, flatten
+from ui.figures.dataset_preview import preview
 from tests.graph_factory import make_project
 
 

@@ -8,7 +8,7 @@ import torch
 
 from builder import build_model, load_project
 from builder.cli import main
-from builder.export_weights import WeightsError, load_weights, read_state_dict, weights_bytes
+from export.weights import WeightsError, load_weights, read_state_dict, weights_bytes
 from export_graphs import GRAPHS
 
 

@@ -9,7 +9,7 @@ import torch
 from apptest_helpers import app, inject
 from picture_zips import cnn_project, make_zip, shapes_zip
 from trainers.datasets.images import decode_zip, encode_zip
-from ui import image_data
+from ui.views import image_data
 
 try:  # the run registry moves from ui/ to runs/ (issue 10)
     from runs import REGISTRY

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 import builder
+from builder.layout import auto_layout
 from builder.importers import ImportProblem, import_module, import_onnx
 from import_models import (HAND_WRITTEN, CustomFunction, Unsupported, canonical, onnx_bytes, outputs,
                            same_graph)
@@ -54,8 +55,8 @@ def test_onnx_with_batchnorm_folded_into_conv_keeps_the_outputs():
 
 def test_layout_is_computed():
     imported, _ = import_module(_model("MLP")[0], (20,))
-    xs = [n["pos"][0] for n in imported["graph"]["nodes"]]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)  # a chain, left to right
+    assert imported["graph"] == auto_layout(imported["graph"])  # builder's own layout, every node placed
+    assert len({tuple(n["pos"]) for n in imported["graph"]["nodes"]}) == 6
 
 
 def test_unsupported_module_is_named():

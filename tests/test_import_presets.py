@@ -29,7 +29,7 @@ def test_preset_through_the_pytorch_script(name, tmp_path):
     project = builder.load_project(data)
     export_script, class_name = exporter("export_script"), exporter("class_name")
     path = tmp_path / "model.py"
-    path.write_text(export_script(project, training=False), encoding="utf-8")
+    path.write_text(export_script(builder.checked(project), training=False), encoding="utf-8")
     cls = load_class(path, class_name(project.name))
     original = _trained_like(project)
     module = cls()
@@ -48,7 +48,7 @@ def test_preset_through_onnx(name):
     data = load_preset(name)
     project = builder.load_project(data)
     original = _trained_like(project)
-    imported, state = import_onnx(exporter("export_onnx")(project, original))
+    imported, state = import_onnx(exporter("export_onnx")(builder.checked(project), original))
     assert same_graph(canonical(data, inference=True), canonical(imported, inference=True))
     x, _, _ = _example(project)
     with torch.no_grad():

@@ -31,7 +31,7 @@ def pick_device(name: str = "auto") -> torch.device:
 def cpu_threads(cores: int | None = None) -> int:
     """Half the cores, at most 8: the UI server and other sessions need the rest.
 
-    Measured on 2 cores: 1 thread trained faster than 2 beside a Streamlit server (notes/live-training.md).
+    Measured on 2 cores: 1 thread trained faster than 2 beside a Streamlit server, which needs a core to stay live.
     """
     cores = cores or os.cpu_count() or 1
     return max(1, min(8, cores // 2))

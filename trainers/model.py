@@ -22,20 +22,28 @@ class Network:
 
 
 def from_project(source, seed: int | None = None) -> Network:
-    """Check and compile a project (path, dict or builder.Project); problems raise TrainingError naming nodes.
+    """The door for a project (path, dict, builder.Project or builder.Checked): parsed and checked once here."""
+    import builder
+    if not isinstance(source, builder.Checked):
+        try:
+            project = source if isinstance(source, builder.Project) else builder.load_project(source)
+        except builder.ProjectError as exc:
+            raise TrainingError(str(exc)) from None
+        source = builder.checked(project)
+    return from_checked(source, seed)
+
+
+def from_checked(source, seed: int | None = None) -> Network:
+    """Compile a builder.Checked; problems raise TrainingError naming nodes.
 
     The weights are initialised after torch.manual_seed(seed) (default: the project's training.seed).
     """
     import builder
-    try:
-        project = source if isinstance(source, builder.Project) else builder.load_project(source)
-    except builder.ProjectError as exc:
-        raise TrainingError(str(exc)) from None
-    report = builder.check(project)
+    project, report = source.project, source.report
     if not report.ok:
         raise TrainingError("; ".join(str(p) for p in report.errors))
     torch.manual_seed(int(seed if seed is not None else project.training.get("seed", 0) or 0))
-    model = builder.build_model(project, report)
+    model = builder.build_model(source)
     types = {n.id: n.type for n in project.graph.nodes}
     nodes = {nid: model.get_submodule(attr) for nid, attr in model.node_modules.items()}
     return Network(model, dict(project.training), report.input_node, tuple(report.shapes[report.input_node]),

@@ -12,6 +12,7 @@ OPTIMIZERS = {
     "RMSprop": torch.optim.RMSprop,
     "Adagrad": torch.optim.Adagrad,
 }
+DEFAULT_OPTIMIZER = {"type": "Adam", "lr": 0.001}  # a new project's optimizer; copy before changing it
 _INTERNAL = {"self", "params", "foreach", "differentiable", "fused", "capturable", "maximize"}
 
 

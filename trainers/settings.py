@@ -1,10 +1,11 @@
 """TrainingSettings: the project's `training` section as a dataclass, validated field by field."""
+import copy
 from dataclasses import dataclass, field, fields
 
 from .device import DEVICES
 from .errors import TrainingError, unknown
 from .losses import LOSSES
-from .optimizers import check_optimizer
+from .optimizers import DEFAULT_OPTIMIZER, check_optimizer
 from .schedules import check_schedule
 
 
@@ -13,7 +14,7 @@ class TrainingSettings:
     dataset: str = "digits"             # data set name in trainers.DATASETS (or "csv")
     dataset_options: dict = field(default_factory=dict)  # e.g. {"noise": 0.2, "n_samples": 500} or {"path", "target"}
     loss: str = "CrossEntropyLoss"      # torch.nn loss class name (trainers.LOSSES)
-    optimizer: dict = field(default_factory=lambda: {"type": "Adam", "lr": 0.001})  # type + torch constructor args
+    optimizer: dict = field(default_factory=lambda: dict(DEFAULT_OPTIMIZER))  # type + torch constructor args
     schedule: dict = field(default_factory=lambda: {"type": "none"})  # none | step | cosine | one-cycle (+ options)
     batch_size: int = 64                # samples per optimizer step
     epochs: int = 10                    # passes over the training split
@@ -74,6 +75,15 @@ class TrainingSettings:
         every = (self.probes or {}).get("every", "auto")
         if every != "auto" and not (isinstance(every, int) and every > 0):
             raise TrainingError(f"training.probes.every: expected \"auto\" or a positive integer, got {every!r}")
+
+
+STARTER_FIELDS = ("dataset", "loss", "optimizer", "batch_size", "epochs", "val_fraction", "seed")
+
+
+def starter_training() -> dict:
+    """The training section a new project starts with: the fields a person sets first, at their defaults."""
+    defaults = TrainingSettings()
+    return {name: copy.deepcopy(getattr(defaults, name)) for name in STARTER_FIELDS}
 
 
 def _positive_int(name, value, zero=False):

@@ -1,10 +1,13 @@
-"""What follows from the project: the check Report, canvas annotations and model code, cached by content."""
+"""What follows from the project, computed once per content: the checked graph, canvas notes, model code."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 
-from builder import build_model, check, load_project, palette
+from builder import FORMAT, build_model, check, load_project, palette
+
+CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
 
 
 @functools.lru_cache(maxsize=1)
@@ -12,52 +15,76 @@ def catalogue() -> dict:
     return palette()
 
 
-def _key(project: dict) -> str:
-    return json.dumps({"graph": project.get("graph"), "training": project.get("training")}, sort_keys=True,
-                      default=str)
+class Keyed:
+    """A JSON value that hashes by its content, so an lru_cache keeps one result per content, not per object.
+
+    The digest is taken once, when the value is wrapped; the cache keeps the value only to compute a miss.
+    """
+
+    __slots__ = ("value", "digest")
+
+    def __init__(self, value):
+        self.value = value
+        self.digest = hashlib.sha1(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Keyed) and other.digest == self.digest
 
 
 def analyse(project: dict) -> dict:
-    """{"report": Report | None, "problem": str | None, "annotations": {node id: {...}}} for the canvas."""
-    return _analyse(_key(project))
+    """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
+
+    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV.
+    """
+    return _analyse(Keyed(project.get("graph")))
 
 
 def model_code(project: dict) -> tuple[str | None, str | None]:
     """(code, None) or (None, message): the PyTorch code of the compiled model."""
-    return _code(_key(project))
+    return _code(Keyed(project.get("graph")))
 
 
 def shape_text(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-@functools.lru_cache(maxsize=64)
-def _analyse(key: str) -> dict:
-    data = json.loads(key)
-    try:
-        report = check(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _analyse(graph: Keyed) -> dict:
+    try:  # one parse and one check per graph content
+        parsed_graph = load_project({"format": FORMAT, "name": "canvas", "graph": graph.value}).graph
+        report = check(parsed_graph)
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
-        return {"report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
+        return {"graph": None, "report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
+    return {"graph": parsed_graph, "report": report, "problem": None, "annotations": _notes(graph.value, report)}
+
+
+def _notes(graph: dict, report) -> dict:
+    """What the canvas draws on nodes and edges: {node id: {"shape", "params", "error"}, "_edges": {...}}."""
     notes: dict[str, dict] = {}
     for node, shape in report.shapes.items():
         notes.setdefault(node, {})["shape"] = shape_text(shape)
     for node, count in report.param_counts.items():
         notes.setdefault(node, {})["params"] = int(count)
     notes["_edges"] = {f"{e['source']}->{e['target']}": shape_text(report.shapes[e["source"]])
-                       for e in data.get("graph", {}).get("edges", [])
+                       for e in (graph or {}).get("edges", [])
                        if isinstance(e, dict) and e.get("source") in report.shapes}
     for p in report.errors:
         if p.node:
             entry = notes.setdefault(p.node, {})
             entry["error"] = (entry["error"] + "; " if "error" in entry else "") + p.message
-    return {"report": report, "problem": None, "annotations": notes}
+    return notes
 
 
 @functools.lru_cache(maxsize=16)
-def _code(key: str) -> tuple[str | None, str | None]:
-    data = json.loads(key)
-    try:
-        model = build_model(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+def _code(graph: Keyed) -> tuple[str | None, str | None]:
+    checked = _analyse(graph)
+    if checked["report"] is None:
+        return None, checked["problem"]
+    try:  # the cached report: compiling does not check the graph again
+        model = build_model(checked["graph"], checked["report"])
     except Exception as exc:
         return None, str(exc) or type(exc).__name__
     return module_code(model), None

@@ -5,7 +5,7 @@ import torch
 
 from i18n import _
 
-from ..check import check
+from ..checked_project import check
 from ..compile import build_model
 from ..layout import auto_layout
 from ..project import FORMAT, load_project
@@ -14,10 +14,7 @@ from .errors import ImportProblem
 
 def project_dict(name: str, nodes: list[dict], edges: list[dict], description: str = "") -> dict:
     """A neurocanvas/1 dict laid out left to right; ImportProblem unless check() accepts the whole graph."""
-    graph = {"nodes": nodes, "edges": edges}
-    pos = auto_layout(graph)
-    for n in nodes:
-        n["pos"] = pos[n["id"]]
+    graph = auto_layout({"nodes": nodes, "edges": edges})  # a copy with every node placed
     data = {"format": FORMAT, "name": name, "description": description, "graph": graph, "training": {}}
     report = check(load_project(data))
     if not report.ok:  # the import must give a working graph or nothing

@@ -5,8 +5,6 @@ import torch
 
 from ..errors import TrainingError
 
-KINDS = ("tabular", "image", "points2d", "series", "tokens")
-
 
 @dataclass(eq=False)
 class Dataset:

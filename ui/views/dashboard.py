@@ -1,0 +1,104 @@
+"""Live training view: fragments that poll the run's snapshot while it trains and stop polling when it ends."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import state
+from ..figures import curves
+from .chart import chart
+from .train_buttons import current_run
+from ..runs import REGISTRY
+
+LIVE = ("running", "queued")
+
+
+def fmt_seconds(s) -> str:
+    if s is None:
+        return "–"
+    s = int(round(s))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def progress_text(snap: dict) -> str:
+    p = snap.get("progress") or {}
+    return (f"epoch {min(p.get('epoch', 0) + 1, p.get('epochs', 0))}/{p.get('epochs', 0)} · "
+            f"step {p.get('step', 0):,}/{p.get('total_steps', 0):,} · "
+            f"{p.get('samples_per_s', 0):,.0f} samples/s · ETA {fmt_seconds(p.get('eta_s'))} · "
+            f"{'GPU' if p.get('device') == 'cuda' else p.get('device', 'cpu').upper()}")
+
+
+def status_banner(run, snap: dict) -> None:
+    status = snap.get("status")
+    if status == "queued":
+        pos = REGISTRY.queue_position(run)
+        st.info(f"Waiting for a free training slot: position {pos} in the queue "
+                f"(the server trains {REGISTRY.max_active} at a time).", icon=":material/hourglass_top:")
+    elif status == "failed":
+        st.error(f"Training failed: {snap.get('error') or run.error or 'unknown error'}", icon=":material/error:")
+    elif snap.get("message"):
+        kind = st.warning if status == "paused" else st.info
+        kind(snap["message"], icon=":material/info:")
+
+
+def notice_end(snap: dict) -> None:
+    """When the run stopped being live since the last poll, a full rerun turns polling off and updates buttons."""
+    seen = state.mark_status(snap.get("status"))
+    if seen in LIVE and snap.get("status") not in LIVE:
+        st.rerun()
+
+
+def progress_line(run, snap: dict) -> None:
+    status_banner(run, snap)
+    if snap.get("progress"):
+        st.progress(min(1.0, float(snap["progress"].get("fraction") or 0.0)),
+                    text=f"**{run.label}** · {snap.get('status')} · {progress_text(snap)}")
+
+
+def overlays(run) -> list[dict]:
+    ws = st.session_state[state.WS]
+    out = []
+    for rid in st.session_state[state.COMPARE]:
+        other = REGISTRY.get(ws, rid)
+        if other is not None and other.id != run.id:
+            out.append({"label": other.label, "snapshot": other.snapshot()})
+    return out
+
+
+def show() -> None:
+    run = current_run()
+    if run is None:
+        st.info("Press **Train** to start; the loss curve and what happens inside each layer appear here live.",
+                icon=":material/monitoring:")
+        return
+    period = float(st.session_state[state.REFRESH])
+
+    @st.fragment(run_every=period if run.status in LIVE else None)
+    def live():
+        REGISTRY.touch(st.session_state[state.WS])
+        snap = run.snapshot()
+        notice_end(snap)
+        progress_line(run, snap)
+        cols = st.columns(2)
+        chart(curves.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
+        chart(curves.metric_figure, snap, key="chart_metric", where=cols[1])
+
+    live()
+    _compare_picker(run)
+
+
+def _compare_picker(run) -> None:
+    ws = st.session_state[state.WS]
+    others = [r for r in REGISTRY.runs(ws) if r.id != run.id and r.done][-10:]
+    if others:
+        names = {r.id: r.label for r in others}
+        chosen = st.multiselect("Compare with earlier runs (dashed on the loss chart)", list(names),
+                                default=[r for r in st.session_state[state.COMPARE] if r in names],
+                                format_func=names.get, key=f"compare:{run.id}")
+        state.set_compare(chosen)
+        if chosen:
+            from ..figures.run_compare import settings_table
+            st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)
+    snap = run.snapshot()
+    if (snap.get("epochs") or {}).get("epoch") or (snap.get("steps") or {}).get("step"):
+        st.download_button("Download metrics (CSV)", curves.metrics_csv(snap), file_name=f"{run.label.split(' ·')[0]}.csv",
+                           mime="text/csv", icon=":material/download:", key=f"csv:{run.id}")
