@@ -6,7 +6,7 @@ import os
 import streamlit as st
 
 from .. import state
-from . import project_file
+from . import import_model, project_file
 
 LANGS = {"en": "English", "zh": "中文"}
 PERIODS = [0.5, 1.0, 2.0, 5.0]
@@ -29,6 +29,7 @@ def show() -> None:
                          help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
         st.divider()
         project_file.show()
+        import_model.show()
         st.divider()
         st.caption(f"Workspace `{st.session_state[state.WS]}` — bookmark this page's address to come back to "
                    "your project and runs.")
