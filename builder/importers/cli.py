@@ -26,17 +26,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run_import)
 
 
-def _shape(text: str | None) -> list[int]:
-    try:
-        dims = [int(d) for d in (text or "").replace(" ", "").split(",") if d]
-    except ValueError:
-        dims = []
-    if not dims or any(d < 1 for d in dims):
-        raise ImportProblem(_("--input-shape must be positive integers separated by commas, e.g. 1,8,8; got "
-                              "{value!r}").format(value=text))
-    return dims
-
-
 def _read_weights(path: str) -> dict:
     p = Path(path)
     if not p.is_file() or p.stat().st_size > MAX_WEIGHTS_BYTES:
@@ -52,7 +41,7 @@ def _read_weights(path: str) -> dict:
 
 
 def _from_python(args) -> tuple[dict, dict | None]:
-    from .fx_import import import_module, load_class
+    from .fx_import import import_module, load_class, parse_shape
     file, _sep, name = args.file.rpartition(":")
     cls = load_class(file, name)
     try:
@@ -65,7 +54,7 @@ def _from_python(args) -> tuple[dict, dict | None]:
         except RuntimeError as e:
             raise ImportProblem(_("{file}: does not fit {name}: {why}").format(
                 file=args.weights, name=name, why=str(e).splitlines()[1 if "\n" in str(e) else 0][:200])) from None
-    data, state = import_module(module, _shape(args.input_shape), args.input_dtype, name)
+    data, state = import_module(module, parse_shape(args.input_shape), args.input_dtype, name)
     return data, state if args.weights else None
 
 

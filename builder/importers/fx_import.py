@@ -126,6 +126,18 @@ class _Walk:
                 raise ImportProblem(_("forward must return one tensor"))
 
 
+def parse_shape(text: str | None) -> list[int]:
+    """'3,32,32' -> [3, 32, 32]: the input shape of one sample, as typed on the command line or the page."""
+    try:
+        dims = [int(d) for d in (text or "").replace(" ", "").split(",") if d]
+    except ValueError:
+        dims = []
+    if not dims or any(d < 1 for d in dims):
+        raise ImportProblem(_("input shape: positive whole numbers separated by commas, e.g. 3,32,32; got "
+                              "{value!r}").format(value=text))
+    return dims
+
+
 def import_module(module: torch.nn.Module, input_shape, dtype: str = "float", name: str | None = None):
     """(project dict, state_dict for build_model) of a module; ImportProblem naming what cannot be mapped."""
     module = module.eval()

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from builder.importers import ImportProblem, import_module, import_onnx, load_class
+from builder.importers.fx_import import parse_shape
 from builder.importers.onnx_read import MAX_ONNX_BYTES
 from i18n import _
 
@@ -21,17 +22,6 @@ MAX_PY_BYTES = 200_000  # a model definition, not a program
 
 def code_allowed() -> bool:
     return os.environ.get(ALLOW_ENV) == "1"
-
-
-def _shape(text: str) -> list[int]:
-    try:
-        dims = [int(d) for d in text.replace(" ", "").split(",") if d]
-    except ValueError:
-        dims = []
-    if not dims or any(d < 1 for d in dims):
-        raise ImportProblem(_("input shape: positive whole numbers separated by commas, e.g. 3,32,32; got "
-                              "{value!r}").format(value=text))
-    return dims
 
 
 def _from_python(name: str, data: bytes, class_name: str, shape: str):
@@ -47,7 +37,7 @@ def _from_python(name: str, data: bytes, class_name: str, shape: str):
             module = cls()
         except Exception as exc:  # the class's own constructor
             raise ImportProblem(_("{name}() failed: {why}").format(name=class_name, why=str(exc)[:200])) from None
-        return import_module(module, _shape(shape), name=class_name.strip())
+        return import_module(module, parse_shape(shape), name=class_name.strip())
 
 
 def import_upload(name: str, data: bytes, class_name: str = "", shape: str = "") -> tuple[dict, bytes]:
