@@ -115,3 +115,71 @@ def test_cli_refusals_are_one_line(tmp_path, cli):
                  ["models.py:MLP", "--input-shape", "a,b"], ["missing.py:X", "--input-shape", "3"]):
         code, err = cli(*args)
         assert code == 2 and "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1, (args, err)
+
+
+class _SharedLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(self.fc(x))
+
+
+class _UsesState(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(3, 5, batch_first=True)
+
+    def forward(self, x):
+        _out, h = self.rnn(x)
+        return h[0]
+
+
+class _RawParameter(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.ones(4))
+
+    def forward(self, x):
+        return x * self.w
+
+
+class _SeqFirst(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 5)
+
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+
+@pytest.mark.parametrize("module, shape, words", [
+    (_SharedLayer(), (4,), ["'fc'", "more than once"]),
+    (_UsesState(), (6, 3), ["module 'rnn'", "only its output"]),
+    (_RawParameter(), (4,), ["'w'", "directly"]),
+    (_SeqFirst(), (6, 3), ["'lstm'", "batch_first=False"]),
+])
+def test_what_a_canvas_cannot_hold_is_refused_by_name(module, shape, words):
+    with pytest.raises(ImportProblem) as e:
+        import_module(module, shape)
+    for w in words:
+        assert w in str(e.value)
+
+
+def test_onnx_limits_and_external_weights(monkeypatch):
+    import onnx
+    from builder.importers import onnx_read
+    data = onnx_bytes(*_model("MLP"))
+    monkeypatch.setattr(onnx_read, "MAX_ONNX_BYTES", len(data) - 1)
+    with pytest.raises(ImportProblem, match="m.onnx: larger than"):
+        import_onnx(data, where="m.onnx")
+    monkeypatch.undo()
+    proto = onnx.load_from_string(data)
+    proto.graph.initializer[0].data_location = onnx.TensorProto.EXTERNAL
+    with pytest.raises(ImportProblem, match="external files, which are never read"):
+        import_onnx(proto.SerializeToString(), where="m.onnx")
+    proto = onnx.load_from_string(data)
+    proto.graph.input[0].type.tensor_type.shape.dim[1].dim_param = "features"
+    with pytest.raises(ImportProblem, match="needs fixed sizes after the batch axis"):
+        import_onnx(proto.SerializeToString(), where="m.onnx")
