@@ -5,12 +5,14 @@ import streamlit as st
 import torch  # noqa: F401
 
 import trainers  # noqa: F401
-from ui import state, workspace
+from i18n import N_, _
+from ui import language, state, workspace
 from ui.views import (canvas_pane, dashboard, gallery, inspector, layers, lesson, model_code, sidebar, summary,
                       take_home, train_buttons, train_settings)
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
+language.apply()  # before any text: ?lang=, the class's, the browser's language, then English
 workspace.attach()
 state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
 train_buttons.follow_live_run()  # before any view reads the run on the dashboard
@@ -18,15 +20,18 @@ take_home.open_shared()  # ?project= / ?run= links from "Take it home"
 canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
 sidebar.show()
 
-st.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name', 'project')}")
+title, lang_switch = st.columns([5, 1], vertical_alignment="center")
+title.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name') or _('project')}")
+with lang_switch:
+    language.switch()
 with st.container(key="notices"):  # always present: the canvas below keeps its place (no remount)
     if st.session_state[state.FLASH]:
         kind, text = state.take_flash()
         getattr(st, kind)(text)
     if st.session_state[state.HINT]:
-        st.info("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
-                "the canvas, connect it, or click a layer to change it.", icon=":material/lightbulb:")
-with st.expander("Lessons & examples", icon=":material/school:"):
+        st.info(_("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
+                "the canvas, connect it, or click a layer to change it."), icon=":material/lightbulb:")
+with st.expander(_("Lessons & examples"), icon=":material/school:"):
     gallery.show()
 
 left, right = st.columns([3, 1], gap="medium")
@@ -43,7 +48,10 @@ VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": la
          "Lesson": lesson.show, "Take it home": take_home.show}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
-view = st.segmented_control("View", list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed")
+VIEW_NAMES = {"Train": N_("Train"), "Dashboard": N_("Dashboard"), "Layers": N_("Layers"), "Code": N_("Code"),
+              "Lesson": N_("Lesson"), "Take it home": N_("Take it home")}  # the keys stay: ?view links, tests
+view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed",
+                            format_func=lambda name: str(VIEW_NAMES[name]))
 with st.container(key="view"):
     VIEWS[view or "Dashboard"]()
 workspace.save()

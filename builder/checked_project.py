@@ -1,7 +1,6 @@
 """The checked value (a project with its report), made once where a project enters; check cached by graph."""
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
@@ -54,7 +53,7 @@ def check_graph(graph: Graph) -> Report:
             _cache[key] = report
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-    return copy.deepcopy(report)  # callers may annotate their report; the cached one stays as checked
+    return report.copy()  # callers may annotate their report; the cached one stays as checked
 
 
 def clear_cache() -> None:
@@ -75,6 +74,6 @@ def check(source) -> Report:
         graph = as_graph(source)
     except ProjectError as e:
         report = Report()
-        report.error(None, str(e))
+        report.error(None, e.args[0] if e.args else str(e))  # a Message: read in the reader's language
         return report
     return check_graph(graph)

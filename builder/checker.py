@@ -12,6 +12,8 @@ import networkx as nx
 import torch
 from torch.overrides import TorchFunctionMode
 
+from i18n import N_
+
 from .catalogue import LAYERS, constructor_kwargs
 from .params import validate
 from .project import Graph
@@ -30,7 +32,7 @@ def suggest(name: str, choices) -> str:
     """' (did you mean X?)' for a near miss, case-insensitive first."""
     lower = {c.lower(): c for c in choices}
     hit = lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)), None)
-    return f" (did you mean {hit}?)" if hit else ""
+    return N_(" (did you mean {name}?)", name=hit) if hit else ""
 
 
 def _params(node, spec, report: Report) -> dict | None:
@@ -40,20 +42,21 @@ def _params(node, spec, report: Report) -> dict | None:
             continue  # compared with the inferred value once shapes are known
         if name not in spec.params:
             known = ", ".join(spec.params) or "none"
-            report.error(node.id, f"{node.type} has no parameter \"{name}\"{suggest(name, spec.params)}; "
-                                  f"its parameters: {known}", name)
+            report.error(node.id, N_("{type} has no parameter \"{name}\"{hint}; its parameters: {known}",
+                                     type=node.type, name=name, hint=suggest(name, spec.params), known=known), name)
             ok = False
     for name, ps in spec.params.items():
         if name not in node.params:
             if ps.required:
-                report.error(node.id, f"{node.type} needs \"{name}\" ({ps.help})", name)
+                report.error(node.id, N_("{type} needs \"{name}\" ({help})", type=node.type, name=name,
+                                         help=N_(ps.help)), name)  # help: a catalogue msgid
                 ok = False
             else:
                 values[name] = ps.default
             continue
         value, err = validate(ps, name, node.params[name])
         if err:
-            report.error(node.id, f"{node.type} {err}", name)
+            report.error(node.id, N_("{type} {problem}", type=node.type, problem=err), name)
             ok = False
         values[name] = value
     return values if ok else None
@@ -65,7 +68,8 @@ def _inputs_in_order(graph: Graph, report: Report, known: set) -> dict[str, list
         missing = [x for x in (e.source, e.target) if x not in known]
         if missing:
             owner = e.target if e.target in known else (e.source if e.source in known else None)
-            report.error(owner, f"edge {e.source} → {e.target}: there is no node \"{missing[0]}\"")
+            report.error(owner, N_("edge {source} → {target}: there is no node \"{missing}\"", source=e.source,
+                                   target=e.target, missing=missing[0]))
             continue
         if e.source == e.target:
             report.error(e.source, "is connected to itself: a network must flow one way")
@@ -83,23 +87,24 @@ def _inputs_in_order(graph: Graph, report: Report, known: set) -> dict[str, list
 def _wiring(graph: Graph, specs: dict, inputs: dict, report: Report) -> None:
     in_nodes = [n.id for n in graph.nodes if n.type == "Input"]
     if not in_nodes:
-        report.error(None, "the network has no Input node: drag an Input onto the canvas and connect it")
+        report.error(None, N_("the network has no Input node: drag an Input onto the canvas and connect it"))
     for extra in in_nodes[1:]:
-        report.error(extra, f"a second Input: only one Input per network is supported (the first is {in_nodes[0]})")
+        report.error(extra, N_("a second Input: only one Input per network is supported (the first is {first})",
+                               first=in_nodes[0]))
     report.input_node = in_nodes[0] if in_nodes else None
     for n in graph.nodes:
         spec, srcs = specs.get(n.id), inputs[n.id]
         if spec is None:
             continue
         if spec.inputs == 0 and srcs:
-            report.error(n.id, f"an Input cannot receive edges (from {', '.join(srcs)})")
+            report.error(n.id, N_("an Input cannot receive edges (from {sources})", sources=", ".join(srcs)))
         elif spec.inputs == 1 and not srcs:
-            report.error(n.id, f"{n.type} is not connected: it has no input")
+            report.error(n.id, N_("{type} is not connected: it has no input", type=n.type))
         elif spec.inputs == 1 and len(srcs) > 1:
-            report.error(n.id, f"{n.type} takes one input, but {len(srcs)} edges arrive (from {', '.join(srcs)}): "
-                               f"merge them with Add or Concat first")
+            report.error(n.id, N_("{type} takes one input, but {count} edges arrive (from {sources}): merge them with "
+                                  "Add or Concat first", type=n.type, count=len(srcs), sources=", ".join(srcs)))
         elif spec.inputs == "many" and len(srcs) < 2:
-            report.error(n.id, f"{n.type} needs at least two inputs, got {len(srcs)}")
+            report.error(n.id, N_("{type} needs at least two inputs, got {count}", type=n.type, count=len(srcs)))
 
 
 def _outputs(g: nx.DiGraph, report: Report) -> None:
@@ -111,8 +116,8 @@ def _outputs(g: nx.DiGraph, report: Report) -> None:
     for s in sinks[:-1]:
         if s == report.input_node:
             continue
-        report.error(s, f"its output is not used: connect it onward or delete it "
-                        f"(the model's output is {report.output_node})")
+        report.error(s, N_("its output is not used: connect it onward or delete it (the model's output is {output})",
+                           output=report.output_node))
 
 
 class _SkipInit(TorchFunctionMode):
@@ -163,11 +168,12 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
         if spec.inputs == 0:
             shape = tuple(params["shape"])
             if any(d < 1 for d in shape):
-                report.error(nid, f"Input shape {fmt(shape)} must hold positive sizes", "shape")
+                report.error(nid, N_("Input shape {shape} must hold positive sizes", shape=fmt(shape)), "shape")
                 continue
             if math.prod(shape) > MAX_INPUT_VALUES:
-                report.error(nid, f"Input shape {fmt(shape)} has {math.prod(shape):,} values per sample, "
-                                  f"above the limit of {MAX_INPUT_VALUES:,}", "shape")
+                report.error(nid, N_("Input shape {shape} has {values:,} values per sample, above the limit of "
+                                     "{limit:,}", shape=fmt(shape), values=math.prod(shape), limit=MAX_INPUT_VALUES),
+                             "shape")
                 continue
             out = (shape, params["dtype"])
         else:
@@ -182,16 +188,18 @@ def _shapes(graph: Graph, specs: dict, report: Report) -> None:
             if _stated_sizes_disagree(node, spec, ins, report):
                 continue
             if any(d < 1 for d in out[0]):
-                report.error(nid, f"{node.type} output shape {fmt(out[0])} has an empty axis")
+                report.error(nid, N_("{type} output shape {shape} has an empty axis", type=node.type,
+                                     shape=fmt(out[0])))
                 continue
             try:
                 count, buffers, torch_warnings = _module_params(node.type, ins, params)
             except Exception as e:  # torch's own argument checks, e.g. an invalid combination
-                report.error(nid, f"{node.type} cannot be built: {e}")
+                report.error(nid, N_("{type} cannot be built: {reason}", type=node.type, reason=str(e)))
                 continue
             if buffers > MAX_PARAMS:  # e.g. a sinusoidal table of max_len × d_model: allocated, not trained
-                report.error(nid, f"{node.type} would hold {buffers:,} fixed values ({4 * buffers / 2**30:.1f} GiB), "
-                                  f"above the limit of {MAX_PARAMS:,}")
+                report.error(nid, N_("{type} would hold {values:,} fixed values ({gib:.1f} GiB), above the limit of "
+                                     "{limit:,}", type=node.type, values=buffers, gib=4 * buffers / 2**30,
+                                     limit=MAX_PARAMS))
                 continue
             report.param_counts[nid] = count
             buffer_values += buffers
@@ -208,11 +216,12 @@ def _stated_sizes_disagree(node, spec, ins, report: Report) -> bool:
     for name in INFERRED_NAMES:
         if name in node.params:
             if name not in inferred:
-                report.error(node.id, f"{node.type} has no parameter \"{name}\"", name)
+                report.error(node.id, N_("{type} has no parameter \"{name}\"", type=node.type, name=name), name)
                 return True
             if node.params[name] != inferred[name]:
-                report.error(node.id, f"{name} is inferred from the incoming shape as {inferred[name]}, "
-                                      f"but the file says {node.params[name]}: remove it", name)
+                report.error(node.id, N_("{name} is inferred from the incoming shape as {inferred}, but the file says "
+                                         "{stated}: remove it", name=name, inferred=inferred[name],
+                                         stated=node.params[name]), name)
                 return True
     return False
 
@@ -221,24 +230,25 @@ def _limits(report: Report) -> None:
     total = report.total_params
     if total > MAX_PARAMS:
         biggest = max(report.param_counts, key=report.param_counts.get)
-        report.error(biggest, f"the model would have {total:,} parameters ({4 * total / 2**30:.1f} GiB of weights), "
-                              f"above the limit of {MAX_PARAMS:,}; this node alone has "
-                              f"{report.param_counts[biggest]:,}")
+        report.error(biggest, N_("the model would have {total:,} parameters ({gib:.1f} GiB of weights), above the "
+                                 "limit of {limit:,}; this node alone has {node:,}", total=total, gib=4 * total / 2**30,
+                                 limit=MAX_PARAMS, node=report.param_counts[biggest]))
     act = report.memory["activation_bytes_per_sample"]
     if act > MAX_ACTIVATION_BYTES:
         biggest = max(report.shapes, key=lambda n: math.prod(report.shapes[n]))
-        report.error(biggest, f"activations need {act / 2**20:,.0f} MiB per sample, above the limit of "
-                              f"{MAX_ACTIVATION_BYTES / 2**20:.0f} MiB; the largest is {fmt(report.shapes[biggest])}")
+        report.error(biggest, N_("activations need {mib:,.0f} MiB per sample, above the limit of {limit:.0f} MiB; "
+                                 "the largest is {shape}", mib=act / 2**20, limit=MAX_ACTIVATION_BYTES / 2**20,
+                                 shape=fmt(report.shapes[biggest])))
 
 
 def _hints(graph: Graph, report: Report) -> None:
     for n in graph.nodes:
         p = report.params.get(n.id, {})
         if n.type == "Dropout" and p.get("p") == 1.0:
-            report.warn(n.id, "Dropout with p = 1 zeroes every value while training", "p")
+            report.warn(n.id, N_("Dropout with p = 1 zeroes every value while training"), "p")
     if report.output_node and (out := graph.node(report.output_node)) and out.type == "Softmax":
-        report.warn(out.id, "the model ends in Softmax: CrossEntropyLoss expects raw scores (logits), "
-                            "so drop it there or use NLLLoss after a LogSoftmax")
+        report.warn(out.id, N_("the model ends in Softmax: CrossEntropyLoss expects raw scores (logits), "
+                               "so drop it there or use NLLLoss after a LogSoftmax"))
 
 
 def run_check(graph: Graph) -> Report:
@@ -247,12 +257,13 @@ def run_check(graph: Graph) -> Report:
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
     for n in graph.nodes:
         if n.id in seen:
-            report.error(n.id, "this id is used by two nodes: ids must be unique")
+            report.error(n.id, N_("this id is used by two nodes: ids must be unique"))
             continue
         seen[n.id] = None
         spec = LAYERS.get(n.type)
         if spec is None:
-            report.error(n.id, f"unknown layer type \"{n.type}\"{suggest(n.type, LAYERS)}", "type")
+            report.error(n.id, N_("unknown layer type \"{type}\"{hint}", type=n.type, hint=suggest(n.type, LAYERS)),
+                         "type")
             continue
         specs[n.id] = spec
         params = _params(n, spec, report)
@@ -269,7 +280,8 @@ def run_check(graph: Graph) -> Report:
         report.order = list(nx.topological_sort(g))
     except nx.NetworkXUnfeasible:
         cycle = [u for u, _ in nx.find_cycle(g)]
-        report.error(cycle[0], f"{' → '.join(cycle + [cycle[0]])} form a cycle: a network must flow one way")
+        report.error(cycle[0], N_("{cycle} form a cycle: a network must flow one way",
+                                  cycle=" → ".join(cycle + [cycle[0]])))
         return report
     _outputs(g, report)
     _shapes(graph, specs, report)

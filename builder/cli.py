@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import runpy
 import sys
+
+from i18n import LANGUAGES, _, language_from_env, set_language
 
 from .checked_project import checked
 from .project import ProjectError, load_project
@@ -34,13 +37,13 @@ def cmd_check(args) -> int:
     if not report.ok:
         for p in report.errors:
             print(f"error: {p}", file=sys.stderr)
-        print(f"{args.file}: {len(report.errors)} problem(s)", file=sys.stderr)
+        print(_("{file}: {count} problem(s)").format(file=args.file, count=len(report.errors)), file=sys.stderr)
         return 1
     print(_table(project, report))
     mem = report.memory
-    print(f"\ntotal trainable parameters: {report.total_params:,}")
-    print(f"memory: {mem['params_bytes'] / 2**20:.2f} MiB of weights, "
-          f"{mem['activation_bytes_per_sample'] / 1024:.1f} KiB of activations per sample")
+    print("\n" + _("total trainable parameters: {count:,}").format(count=report.total_params))
+    print(_("memory: {weights:.2f} MiB of weights, {activations:.1f} KiB of activations per sample").format(
+        weights=mem["params_bytes"] / 2**20, activations=mem["activation_bytes_per_sample"] / 1024))
     return 0
 
 
@@ -59,9 +62,11 @@ def hand_over_export(argv: list[str]) -> int:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m builder", description="Check, export and import NeuroCanvas projects.")
+    ap.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="print each node's output shape and the parameter count")
     p.add_argument("file")
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     p.set_defaults(func=cmd_check)
     sub.add_parser("export", add_help=False, help="the same as python -m export: a PyTorch script, weights or ONNX")
     from .importers.cli import add_parser  # `import`: a PyTorch class or an ONNX file -> a project
@@ -74,6 +79,7 @@ def main(argv=None) -> int:
     if argv[:1] == ["export"]:
         return hand_over_export(argv[1:])
     args = parser().parse_args(argv)
+    set_language(args.lang or language_from_env(os.environ))
     try:
         return args.func(args)
     except KeyboardInterrupt:

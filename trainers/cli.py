@@ -1,10 +1,11 @@
 """`python -m trainers run FILE [--epochs N] [--device ...]`: train without the UI, end with one JSON line."""
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from i18n import _
+from i18n import LANGUAGES, _, language_from_env, set_language
 
 from .device import DEVICES
 from .errors import TrainingError
@@ -70,18 +71,21 @@ def cmd_run(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m trainers", description="Train a NeuroCanvas project without the UI.")
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="train a project file and print the final metrics as JSON")
     run.add_argument("file", help="a neurocanvas/1 project (.json)")
     run.add_argument("--epochs", type=int, help="override training.epochs")
     run.add_argument("--device", choices=DEVICES, help="override training.device")
     run.add_argument("--images", metavar="ZIP", help=_("train on your pictures: a zip with one folder per class"))
+    run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     run.set_defaults(func=cmd_run)
     return p
 
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    set_language(args.lang or language_from_env(os.environ))
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -3,6 +3,8 @@ import inspect
 
 import torch
 
+from i18n import N_
+
 from .errors import TrainingError, unknown
 
 OPTIMIZERS = {
@@ -32,10 +34,10 @@ def check_optimizer(spec: dict) -> None:
         if key == "type":
             continue
         if key not in allowed:
-            raise TrainingError(f"training.optimizer.{key}: {name} has no argument '{key}' "
-                                f"(its arguments: {', '.join(allowed)})")
+            raise TrainingError(N_("training.optimizer.{key}: {name} has no argument '{key}' (its arguments: {value})",
+                                   key=key, name=name, value=', '.join(allowed)))
         if key == "lr" and not (isinstance(value, (int, float)) and value > 0):
-            raise TrainingError(f"training.optimizer.lr: expected a positive number, got {value!r}")
+            raise TrainingError(N_("training.optimizer.lr: expected a positive number, got {value!r}", value=value))
 
 
 def make_optimizer(spec: dict, params) -> torch.optim.Optimizer:

@@ -1,6 +1,8 @@
 """Learning-rate schedules keyed by their saved name, all stepped once per optimizer step."""
 import torch
 
+from i18n import N_
+
 from .errors import TrainingError, unknown
 
 # name -> {option: default}; max_lr None means the optimizer's own lr. Exported scripts use these too.
@@ -37,8 +39,9 @@ def check_schedule(spec: dict) -> None:
         raise unknown("schedule", name, SCHEDULES, "training.schedule.type")
     for key in spec:
         if key != "type" and key not in SCHEDULE_OPTIONS[name]:
-            raise TrainingError(f"training.schedule.{key}: the '{name}' schedule has no option '{key}' "
-                                f"(options: {', '.join(SCHEDULE_OPTIONS[name]) or 'none'})")
+            raise TrainingError(N_("training.schedule.{key}: the '{name}' schedule has no option '{key}' (options: "
+                                   "{value})",
+                                   key=key, name=name, value=', '.join(SCHEDULE_OPTIONS[name]) or 'none'))
 
 
 def schedule_options(spec: dict) -> dict:

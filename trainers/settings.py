@@ -3,6 +3,8 @@ import copy
 from dataclasses import dataclass, field, fields
 
 from .device import DEVICES
+from i18n import N_
+
 from .errors import TrainingError, unknown
 from .losses import LOSSES
 from .optimizers import DEFAULT_OPTIMIZER, check_optimizer
@@ -53,28 +55,33 @@ class TrainingSettings:
         _positive_int("epochs", self.epochs)
         _positive_int("seed", self.seed, zero=True)
         if not isinstance(self.dataset, str):
-            raise TrainingError(f"training.dataset: expected a data set name, got {self.dataset!r}")
+            raise TrainingError(N_("training.dataset: expected a data set name, got {dataset!r}", dataset=self.dataset))
         if not isinstance(self.dataset_options, dict):
-            raise TrainingError(f"training.dataset_options: expected an object, got {self.dataset_options!r}")
+            raise TrainingError(N_("training.dataset_options: expected an object, got {dataset_options!r}",
+                                   dataset_options=self.dataset_options))
         if self.loss not in LOSSES:
             raise unknown("loss", self.loss, LOSSES, "training.loss")
         if not isinstance(self.optimizer, dict):
-            raise TrainingError(f"training.optimizer: expected {{\"type\": ..., \"lr\": ...}}, got {self.optimizer!r}")
+            raise TrainingError(N_("training.optimizer: expected {{\"type\": ..., \"lr\": ...}}, got {optimizer!r}",
+                                   optimizer=self.optimizer))
         check_optimizer(self.optimizer)
         check_schedule(self.schedule)
         if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
-            raise TrainingError(f"training.val_fraction: expected a number in [0, 1), got {self.val_fraction!r}")
+            raise TrainingError(N_("training.val_fraction: expected a number in [0, 1), got {val_fraction!r}",
+                                   val_fraction=self.val_fraction))
         if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and self.grad_clip > 0):
-            raise TrainingError(f"training.grad_clip: expected a positive number or null, got {self.grad_clip!r}")
+            raise TrainingError(N_("training.grad_clip: expected a positive number or null, got {grad_clip!r}",
+                                   grad_clip=self.grad_clip))
         if self.early_stopping is not None:
             _positive_int("early_stopping", self.early_stopping)
         if self.device not in DEVICES:
             raise unknown("device", self.device, DEVICES, "training.device")
         if not isinstance(self.amp, bool):
-            raise TrainingError(f"training.amp: expected true or false, got {self.amp!r}")
+            raise TrainingError(N_("training.amp: expected true or false, got {amp!r}", amp=self.amp))
         every = (self.probes or {}).get("every", "auto")
         if every != "auto" and not (isinstance(every, int) and every > 0):
-            raise TrainingError(f"training.probes.every: expected \"auto\" or a positive integer, got {every!r}")
+            raise TrainingError(N_("training.probes.every: expected \"auto\" or a positive integer, got {every!r}",
+                                   every=every))
 
 
 STARTER_FIELDS = ("dataset", "loss", "optimizer", "batch_size", "epochs", "val_fraction", "seed")
@@ -90,4 +97,5 @@ def _positive_int(name, value, zero=False):
     low = 0 if zero else 1
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         kind = "a non-negative" if zero else "a positive"
-        raise TrainingError(f"training.{name}: expected {kind} integer, got {value!r}")
+        raise TrainingError(N_("training.{name}: expected {kind} integer, got {value!r}",
+                               name=name, kind=kind, value=value))

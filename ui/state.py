@@ -17,7 +17,8 @@ REVISION = "canvas_revision"     # bumped whenever Python replaces the graph sho
 CANVAS_HASH = "canvas_hash"      # hash of the graph the canvas is known to show
 SAVED_HASH = "saved_hash"        # hash of the project last written to the store
 WS = "workspace"                 # workspace id (mirrors ?ws= in the URL)
-LANG = "lang"                    # "en" | "zh" for lessons and gallery cards
+LANG = "lang"                    # "en" | "zh": the page's language (ui/language.py decides it)
+LANG_APPLIED = "lang_applied"    # the language of the last run, to tell a new choice on the page from the URL's
 RUN = "run_id"                   # the run shown on the dashboard
 COMPARE = "compare_runs"         # run ids overlaid on the loss chart
 REFRESH = "refresh_s"            # dashboard polling period while training
@@ -144,7 +145,8 @@ def mark_import(file_id: str, error: str | None, name: str = "", weights: bytes 
 
 
 def set_lang(lang: str) -> None:
-    st.session_state[LANG] = lang
+    """The page's language for this run; LANG_APPLIED remembers it, so a later choice on the page is told apart."""
+    st.session_state[LANG] = st.session_state[LANG_APPLIED] = lang
 
 
 def set_layer(node_id: str | None) -> None:

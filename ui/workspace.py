@@ -5,10 +5,14 @@ import uuid
 
 import streamlit as st
 
+from i18n import _
+
 from builder import blank_project
+from presets import load_preset
 from trainers import starter_training
 
 from . import state
+from .canvas import auto_layout
 from .runs import REGISTRY, Run
 from .store import Store, valid_ws
 
@@ -45,7 +49,6 @@ def flows_down(graph: dict) -> bool:
 
 def laid_out(project: dict) -> dict:
     """The project with its graph placed top to bottom when its saved positions run sideways."""
-    from .canvas import auto_layout
     graph = project.get("graph") or {}
     if graph.get("edges") and not flows_down(graph):
         project = {**project, "graph": auto_layout(graph)}
@@ -53,7 +56,6 @@ def laid_out(project: dict) -> dict:
 
 
 def first_project() -> dict:
-    from presets import load_preset
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail
@@ -89,5 +91,5 @@ def save() -> None:
             store().save_project(st.session_state[state.WS], state.project())
             state.mark_saved(digest)
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
-            st.warning(f"Could not save the workspace to {store().path}: {exc}")
+            st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 

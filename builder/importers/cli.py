@@ -1,13 +1,14 @@
 """`python -m builder import FILE.py:Class --input-shape C,H,W -o project.json` (or model.onnx): one line per problem."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
 import torch
 
-from i18n import _
+from i18n import LANGUAGES, _
 
 from .assemble import save_weights
 from .errors import ImportProblem
@@ -23,6 +24,7 @@ def add_parser(sub) -> None:
                    help=_("long for token ids feeding an Embedding (.py only)"))
     p.add_argument("--weights", help=_("a state_dict (.pt) of the class, read with weights_only=True (.py only)"))
     p.add_argument("-o", "--output", help=_("project file to write (default: named after the input)"))
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=_("language of the messages"))
     p.set_defaults(func=run_import)
 
 

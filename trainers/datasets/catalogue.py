@@ -4,6 +4,8 @@ import inspect
 import json
 import os
 
+from i18n import N_
+
 from ..errors import TrainingError, unknown
 from . import idx, images, series, tabular, tokens, toy2d
 from .base import Dataset
@@ -70,10 +72,11 @@ def _cached(name: str, options_json: str, stamp) -> Dataset:
     try:
         data = DATASETS[name](**options)
     except TypeError as exc:  # a wrong option type, e.g. n_samples="many"
-        raise TrainingError(f"training.dataset_options: {name}: {exc}") from None
+        raise TrainingError(N_("training.dataset_options: {name}: {exc}", name=name, exc=exc)) from None
     if autoencode:
         if data.dtype != "float":
-            raise TrainingError(f"training.dataset_options.autoencode: '{name}' holds token ids, not values")
+            raise TrainingError(N_("training.dataset_options.autoencode: '{name}' holds token ids, not values",
+                                   name=name))
         data = Dataset(name, data.kind, "regression", data.x, data.x.clone(), feature_names=data.feature_names,
                        standardise=data.standardise, image_shape=data.image_shape)
     return data

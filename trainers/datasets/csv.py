@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from i18n import N_
+
 from ..errors import TrainingError
 from .base import Dataset
 
@@ -16,13 +18,13 @@ def read_frame(path: str | None = None, text: str | None = None) -> tuple[pd.Dat
     if text is not None:
         return pd.read_csv(io.StringIO(text)), "uploaded CSV"
     if not path:
-        raise TrainingError("training.dataset_options: the csv data set needs 'path' (or 'text') and 'target'")
+        raise TrainingError(N_("training.dataset_options: the csv data set needs 'path' (or 'text') and 'target'"))
     if not Path(path).is_file():
-        raise TrainingError(f"{path}: no such CSV file")
+        raise TrainingError(N_("{path}: no such CSV file", path=path))
     try:
         return pd.read_csv(path), str(path)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise TrainingError(f"{path}: not a readable CSV ({exc})") from None
+        raise TrainingError(N_("{path}: not a readable CSV ({exc})", path=path, exc=exc)) from None
 
 
 def infer_task(target: pd.Series) -> str:
@@ -37,16 +39,18 @@ def load_csv(path: str | None = None, target: str | None = None, text: str | Non
              task: str | None = None) -> Dataset:
     frame, where = read_frame(path, text)
     if target not in frame.columns:
-        raise TrainingError(f"{where}: target column {target!r} not found; columns: {', '.join(map(str, frame.columns))}")
+        raise TrainingError(N_("{where}: target column {target!r} not found; columns: {value}",
+                               where=where, target=target, value=', '.join(map(str, frame.columns))))
     missing = frame.isna().sum()
     missing = missing[missing > 0]
     if len(missing):
         listing = ", ".join(f"'{c}' ({n})" for c, n in missing.items())
-        raise TrainingError(f"{where}: missing values in {listing}; fill or remove them before training")
+        raise TrainingError(N_("{where}: missing values in {listing}; fill or remove them before training",
+                               where=where, listing=listing))
     task = task or infer_task(frame[target])
     features = frame.drop(columns=[target])
     if features.shape[1] == 0:
-        raise TrainingError(f"{where}: no feature columns besides the target {target!r}")
+        raise TrainingError(N_("{where}: no feature columns besides the target {target!r}", where=where, target=target))
     categorical = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     features = pd.get_dummies(features, columns=categorical, dtype=np.float32)
     x = torch.from_numpy(features.to_numpy(dtype=np.float32, copy=True))
@@ -56,6 +60,7 @@ def load_csv(path: str | None = None, target: str | None = None, text: str | Non
         y = torch.as_tensor(codes.astype(np.int64))
         return Dataset("csv", "tabular", task, x, y, len(classes), [str(c) for c in classes], names, standardise=True)
     if not pd.api.types.is_numeric_dtype(frame[target]):
-        raise TrainingError(f"{where}: target column {target!r} is not numeric, so it cannot be a regression target")
+        raise TrainingError(N_("{where}: target column {target!r} is not numeric, so it cannot be a regression target",
+                               where=where, target=target))
     y = torch.from_numpy(frame[target].to_numpy(dtype=np.float32, copy=True)).unsqueeze(1)
     return Dataset("csv", "tabular", task, x, y, feature_names=names, standardise=True, standardise_target=True)

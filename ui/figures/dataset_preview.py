@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+
+from i18n import _
 
 from .theme import SERIES, figure, grid, layout
 
 N_IMAGES = 16
 
 
-def image_grid(x: np.ndarray, labels, names=None) -> go.Figure:
+def image_grid(x: np.ndarray, labels, names=None) -> dict:
     """x: (N, H, W) images; two rows of up to 16 with their labels as titles."""
     n = min(N_IMAGES, len(x))
     cols = (n + 1) // 2
@@ -25,25 +26,25 @@ def image_grid(x: np.ndarray, labels, names=None) -> go.Figure:
     return figure(data, {**layout(height=260, annotations=notes), **axes})
 
 
-def scatter2d(x: np.ndarray, y: np.ndarray) -> go.Figure:
+def scatter2d(x: np.ndarray, y: np.ndarray) -> dict:
     data = []
     for i, label in enumerate(np.unique(y)[:12]):
         pts = x[y == label]
         data.append(dict(type="scatter", x=pts[:, 0].tolist(), y=pts[:, 1].tolist(), mode="markers",
-                         name=f"class {label}", marker=dict(size=6, color=SERIES[i % len(SERIES)],
-                                                             line=dict(width=0.5, color="white"))))
+                         name=_("class {label}").format(label=label),
+                         marker=dict(size=6, color=SERIES[i % len(SERIES)], line=dict(width=0.5, color="white"))))
     return figure(data, layout(height=320, yaxis=dict(scaleanchor="x")))
 
 
-def series_plot(x: np.ndarray, y: np.ndarray) -> go.Figure:
+def series_plot(x: np.ndarray, y: np.ndarray) -> dict:
     """x: (N, T, F) windows; draws the first feature of a few windows and the value to predict."""
     data = []
     for i in range(min(3, len(x))):
         data.append(dict(type="scatter", x=list(range(x.shape[1])), y=x[i, :, 0].tolist(), mode="lines",
-                         name=f"window {i}", line=dict(color=SERIES[i], width=2.5)))
+                         name=_('window {i}').format(i=i), line=dict(color=SERIES[i], width=2.5)))
         data.append(dict(type="scatter", x=[x.shape[1]], y=[float(np.ravel(y[i])[0])], mode="markers",
                          showlegend=False, marker=dict(size=12, symbol="star", color=SERIES[i])))
-    return figure(data, layout(height=280, xaxis=dict(title=dict(text="time step (★ = value to predict)"))))
+    return figure(data, layout(height=280, xaxis=dict(title=dict(text=_("time step (★ = value to predict)")))))
 
 
 def token_rows(x: np.ndarray, y: np.ndarray, n: int = 6) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
+
+from i18n import _
 
 from .theme import DIVERGING, HEAT, SERIES, axis, empty, figure, grid, layout
 
@@ -10,7 +11,7 @@ BINS = 40
 HIDDEN = dict(visible=False)
 
 
-def activation_over_time(history: list[dict], node: str) -> go.Figure:
+def activation_over_time(history: list[dict], node: str) -> dict:
     """Heatmap: x = probe step, y = activation value, colour = share of units there (one column per probe).
 
     history: [{"step": int, "activations": {node: {"hist": {"edges", "counts"}, ...}}}] oldest first.
@@ -19,7 +20,7 @@ def activation_over_time(history: list[dict], node: str) -> go.Figure:
     cols = [(h["step"], h["activations"][node]["hist"]) for h in history
             if node in h.get("activations", {}) and _finite_hist(h["activations"][node].get("hist"))]
     if not cols:
-        return empty(f"{node}: activations appear after the first probe")
+        return empty(_('{node}: activations appear after the first probe').format(node=node))
     lo = min(hist["edges"][0] for _, hist in cols)
     hi = max(hist["edges"][-1] for _, hist in cols)
     hi = hi if hi > lo else lo + 1.0
@@ -31,10 +32,11 @@ def activation_over_time(history: list[dict], node: str) -> go.Figure:
         column, _ = np.histogram(centres, bins=edges, weights=counts)
         z[:, j] = column / max(column.sum(), 1.0)
     heat = dict(type="heatmap", x=[s for s, _ in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
-                colorscale=HEAT, colorbar=dict(title=dict(text="share"), tickformat=".0%"),
+                colorscale=HEAT, colorbar=dict(title=dict(text=_("share")), tickformat=".0%"),
                 hovertemplate="step %{x}<br>value %{y:.3g}<br>share %{z:.1%}<extra></extra>")
-    return figure([heat], layout(f"{node}: activation distribution over time", height=320,
-                                 xaxis=dict(title=dict(text="step")), yaxis=dict(title=dict(text="activation value"))))
+    return figure([heat], layout(_('{node}: activation distribution over time').format(node=node), height=320,
+                                 xaxis=dict(title=dict(text=_("step"))),
+                                 yaxis=dict(title=dict(text=_("activation value")))))
 
 
 def _finite_hist(hist) -> bool:
@@ -42,12 +44,12 @@ def _finite_hist(hist) -> bool:
     return bool((hist or {}).get("counts")) and all(isinstance(e, (int, float)) and np.isfinite(e) for e in edges)
 
 
-def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
+def activation_histograms(probes: dict, max_layers: int = 12) -> dict:
     """Latest histogram of every layer, in graph order, with mean and dead-unit share in the title."""
     acts = probes.get("activations") or {}
     nodes = [n for n in probes.get("order", []) if n in acts][:max_layers]
     if not nodes:
-        return empty("Activation histograms appear after the first probe")
+        return empty(_("Activation histograms appear after the first probe"))
     cols = min(4, len(nodes))
     rows = -(-len(nodes) // cols)
 
@@ -68,7 +70,7 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
     return figure(data, {**layout(height=230 * rows + 40, bargap=0, annotations=notes), **axes})
 
 
-def dead_units_figure(history: list[dict]) -> go.Figure:
+def dead_units_figure(history: list[dict]) -> dict:
     """Share of ReLU-family units that never fire on the probe batch, per layer, over time."""
     data, nodes = [], []
     for h in history:
@@ -78,16 +80,16 @@ def dead_units_figure(history: list[dict]) -> go.Figure:
         data.append(dict(type="scatter", x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines+markers", name=n,
                          line=dict(color=SERIES[i % len(SERIES)], width=2.5)))
     if not data:
-        return empty("No ReLU-family layers: no dead units to count")
-    return figure(data, layout("Dead units per layer", xaxis=dict(title=dict(text="step")),
-                               yaxis=dict(title=dict(text="dead units"), range=[0, 1], tickformat=".0%")))
+        return empty(_("No ReLU-family layers: no dead units to count"))
+    return figure(data, layout(_("Dead units per layer"), xaxis=dict(title=dict(text=_("step"))),
+                               yaxis=dict(title=dict(text=_("dead units")), range=[0, 1], tickformat=".0%")))
 
 
-def boundary_figure(probes: dict) -> go.Figure:
+def boundary_figure(probes: dict) -> dict:
     """The model's output over the 2-D input plane with the training points on top."""
     b = probes.get("boundary")
     if not b:
-        return empty("The decision boundary is drawn for 2-D inputs")
+        return empty(_("The decision boundary is drawn for 2-D inputs"))
     heat = dict(type="heatmap", x=b["x"], y=b["y"], z=b.get("value") or b.get("predicted"), colorscale=DIVERGING,
                 opacity=0.75, showscale=False, hoverinfo="skip", zsmooth="best")
     pts = b.get("points") or {}
@@ -97,31 +99,31 @@ def boundary_figure(probes: dict) -> go.Figure:
                 marker=dict(size=8, color=labels, colorscale="Portland" if ints else DIVERGING,
                             line=dict(width=1, color="white")),
                 hovertemplate="(%{x:.2f}, %{y:.2f}) label %{marker.color}<extra></extra>")
-    return figure([heat, dots], layout("Decision boundary", height=420,
+    return figure([heat, dots], layout(_("Decision boundary"), height=420,
                                        xaxis=dict(title=dict(text="x₁"), range=[b["x"][0], b["x"][-1]]),
                                        yaxis=dict(title=dict(text="x₂"), range=[b["y"][0], b["y"][-1]],
                                                   scaleanchor="x")))
 
 
-def confusion_figure(probes: dict) -> go.Figure:
+def confusion_figure(probes: dict) -> dict:
     c = probes.get("confusion")
     if not c:
-        return empty("The confusion matrix is drawn for classification")
+        return empty(_("The confusion matrix is drawn for classification"))
     m = np.asarray(c["matrix"], float)
     share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
     labels = [str(s) for s in c["labels"]]
     heat = dict(type="heatmap", z=share.tolist(), x=labels, y=labels, colorscale="Blues", zmin=0, zmax=1,
-                text=m.astype(int).tolist(), colorbar=dict(title=dict(text="of row"), tickformat=".0%"),
+                text=m.astype(int).tolist(), colorbar=dict(title=dict(text=_("of row")), tickformat=".0%"),
                 hovertemplate="true %{y} → predicted %{x}: %{text}<extra></extra>")
     if len(labels) <= 15:
         heat["texttemplate"] = "%{text}"
-    return figure([heat], layout("Confusion matrix (validation)", height=420,
-                                 xaxis=dict(title=dict(text="predicted"), type="category"),
-                                 yaxis=dict(title=dict(text="true"), type="category", autorange="reversed")))
+    return figure([heat], layout(_("Confusion matrix (validation)"), height=420,
+                                 xaxis=dict(title=dict(text=_("predicted")), type="category"),
+                                 yaxis=dict(title=dict(text=_("true")), type="category", autorange="reversed")))
 
 
 def _panels(images: list[dict], titles: list[str], height: int, title: str | None = None, hgap=0.02,
-            axis_kw: dict | None = None) -> go.Figure:
+            axis_kw: dict | None = None) -> dict:
     """A row of heatmap panels (pictures, feature maps, attention heads) with one title each."""
     axes, refs, notes = grid(len(images), len(images), titles, hgap=hgap, square=True)
     for name, ax in axes.items():
@@ -132,7 +134,7 @@ def _panels(images: list[dict], titles: list[str], height: int, title: str | Non
     return figure(data, {**layout(title, height=height, annotations=notes), **axes})
 
 
-def sample_images_figure(probes: dict) -> go.Figure | None:
+def sample_images_figure(probes: dict) -> dict | None:
     """Image samples with prediction and truth as titles (✓/✗); None when samples are not images."""
     samples = [s for s in probes.get("samples") or [] if s.get("kind") == "image"]
     if not samples:
@@ -150,29 +152,29 @@ def sample_images_figure(probes: dict) -> go.Figure | None:
     return _panels(images, [title(s) for s in samples], 220)
 
 
-def feature_maps_figure(probes: dict, node: str) -> go.Figure:
+def feature_maps_figure(probes: dict, node: str) -> dict:
     fm = (probes.get("feature_maps") or {}).get(node)
     if not fm:
-        return empty(f"{node}: no feature maps")
+        return empty(_('{node}: no feature maps').format(node=node))
     images = [dict(z=ch, colorscale=HEAT, zmin=fm["min"], zmax=fm["max"], showscale=i == 0)
               for i, ch in enumerate(fm["channels"])]
     return _panels(images, [f"ch {i}" for i in range(len(images))], 250, f"{node}: feature maps {fm['shape']}")
 
 
-def hidden_states_figure(probes: dict, node: str) -> go.Figure:
+def hidden_states_figure(probes: dict, node: str) -> dict:
     hs = (probes.get("hidden_states") or {}).get(node)
     if not hs:
-        return empty(f"{node}: no hidden states")
+        return empty(_('{node}: no hidden states').format(node=node))
     heat = dict(type="heatmap", z=np.asarray(hs["values"]).T.tolist(), y=[f"unit {u}" for u in hs["units"]],
-                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text="value")))
-    return figure([heat], layout(f"{node}: hidden state over time (sample 0)", height=320,
-                                 xaxis=dict(title=dict(text="time step"))))
+                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value"))))
+    return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
+                                 xaxis=dict(title=dict(text=_("time step")))))
 
 
-def attention_figure(probes: dict, node: str) -> go.Figure:
+def attention_figure(probes: dict, node: str) -> dict:
     att = (probes.get("attention") or {}).get(node)
     if not att:
-        return empty(f"{node}: no attention weights")
+        return empty(_('{node}: no attention weights').format(node=node))
     heads = att["weights"]
     ticks = [str(t) for t in att["tokens"]] if att.get("tokens") else None
     kw = axis()

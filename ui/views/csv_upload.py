@@ -6,6 +6,8 @@ import io
 import pandas as pd
 import streamlit as st
 
+from i18n import _
+
 from trainers import TrainingError, load_dataset
 
 from .. import state
@@ -102,14 +104,16 @@ def _target() -> None:
 
 def controls(t: dict) -> None:
     """Uploader and target picker, under the Data set picker; they write into training.dataset_options."""
-    st.caption(f"At most {MAX_MB} MB. Numeric columns are used as they are, text columns become one-hot; "
-               "empty cells are not allowed.")
-    upload = st.file_uploader("CSV file", type=["csv"], key=_key("csv_file"), on_change=_uploaded)
+    st.caption(_('At most {MAX_MB} MB. Numeric columns are used as they are, text columns become one-hot; empty cells '
+                 'are not allowed.').format(
+        MAX_MB=MAX_MB))
+    upload = st.file_uploader(_("CSV file"), type=["csv"], key=_key("csv_file"), on_change=_uploaded)
     options = t.get("dataset_options") or {}
     if upload is not None:
         fresh, problem = options_from_upload(upload.getvalue(), upload.name, options.get("target"))
         if problem:
-            st.error(problem + " — the data set settings were not changed.", icon=":material/error:")
+            st.error(_("{problem} — the data set settings were not changed.").format(problem=problem),
+                     icon=":material/error:")
         elif fresh["text"] != options.get("text"):
             t["dataset_options"] = options = fresh  # the callback did not run (e.g. first draw after a rerun)
     if not options.get("text"):
@@ -117,12 +121,13 @@ def controls(t: dict) -> None:
     try:
         header = columns(options["text"])
     except Exception as exc:
-        st.error(f"{upload.name if upload else SOURCE}: not a readable CSV ({exc})", icon=":material/error:")
+        st.error(_('{value}: not a readable CSV ({exc})').format(
+            value=upload.name if upload else SOURCE, exc=exc), icon=":material/error:")
         return
     current = options.get("target")
     pick = header if current in header else [current] + header
-    st.selectbox("Column to predict (target)", pick, index=pick.index(current), key=_key("csv_target"),
-                 on_change=_target, help="the other columns are the inputs")
+    st.selectbox(_("Column to predict (target)"), pick, index=pick.index(current), key=_key("csv_target"),
+                 on_change=_target, help=_("the other columns are the inputs"))
 
 
 def _input_hint(n_features: int) -> str | None:
@@ -145,13 +150,16 @@ def preview(t: dict) -> None:
         (st.info if not options.get("text") else st.error)(problem)
         return
     n_features = int(data.input_shape[0])
-    what = f"classification, {data.n_classes} classes" if data.task == "classification" else "regression"
-    st.markdown(f"**{name or SOURCE}** · {len(data):,} rows · target **{options['target']}** · {what} · "
-                f"{n_features} input features")
+    what = (_("classification, {n} classes").format(n=data.n_classes) if data.task == "classification"
+            else _("regression"))
+    st.markdown(_("**{name}** · {rows:,} rows · target **{target}** · {what} · {n_features} input "
+                  "features").format(name=name or SOURCE, rows=len(data), target=options["target"], what=what,
+                                     n_features=n_features))
     st.dataframe(pd.read_csv(io.StringIO(options["text"]), nrows=8), hide_index=True, width="stretch", height=260)
     hint = _input_hint(n_features)
     if hint:
         st.warning(hint, icon=":material/straighten:")
     loss = t.get("loss", "CrossEntropyLoss")
     if data.task == "regression" and loss in ("CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss"):
-        st.warning(f"The target '{options['target']}' holds values, not classes: pick MSELoss, L1Loss or HuberLoss.")
+        st.warning(_("The target '{target}' holds values, not classes: pick MSELoss, L1Loss or HuberLoss.").format(
+            target=options['target']))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
 from presets import describe_target, list_presets, load_preset
 
 from .. import state
@@ -29,10 +31,11 @@ def load(name: str) -> None:
     try:
         project = load_preset(name)
     except Exception as exc:
-        state.flash("error", f"preset {name}: {exc}")
+        state.flash("error", _('preset {name}: {exc}').format(name=name, exc=exc))
         return
     state.set_project(laid_out(project))
-    state.flash("success", f"Loaded “{project.get('name', name)}”. Press Train to see it learn.")
+    state.flash("success", _("Loaded “{name}”. Press Train to see it learn.").format(
+        name=project.get("name", name)))
 
 
 def show() -> None:
@@ -40,7 +43,7 @@ def show() -> None:
     try:
         infos = list_presets()
     except Exception as exc:
-        st.error(f"The presets folder could not be read: {exc}")
+        st.error(_('The presets folder could not be read: {exc}').format(exc=exc))
         return
     cols = st.columns(COLUMNS)
     for i, info in enumerate(infos):
@@ -49,4 +52,4 @@ def show() -> None:
             st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
             if info.target:
                 st.caption(target_text(info.target, lang))
-            st.button("Open", key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")
+            st.button(_("Open"), key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")

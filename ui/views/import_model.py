@@ -84,7 +84,7 @@ def show() -> None:
                      "on). ONNX files are data and always welcome.").format(env=ALLOW_ENV))
     fresh = upload is not None and upload.file_id != st.session_state.get(state.IMPORT_SEEN)
     if fresh and upload.name.lower().endswith(".py") and allowed:
-        class_name = st.text_input(_("Class to import"), key="import_class", placeholder="Net")
+        class_name = st.text_input(_("Class to import"), key="import_class")
         shape = st.text_input(_("Input shape without the batch axis"), key="import_shape", placeholder="3,32,32")
         if st.button(_("Import the class"), key="import_go", disabled=not class_name or not shape):
             _apply(upload, class_name, shape)

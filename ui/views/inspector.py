@@ -5,6 +5,8 @@ import re
 
 import streamlit as st
 
+from i18n import _
+
 from .. import state
 from ..state import INSPECTOR_ERROR as ERR
 from ..derived import analyse, catalogue
@@ -16,7 +18,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 def show() -> None:
     node = state.selected_node()
     if node is None:
-        st.caption("Select a layer on the canvas to edit its parameters here.")
+        st.caption(_("Select a layer on the canvas to edit its parameters here."))
         return
     spec = catalogue().get(node.get("type"), {})
     nid = node["id"]
@@ -25,23 +27,25 @@ def show() -> None:
     if spec.get("help"):
         st.caption(spec["help"])
     if report is not None and nid in report.shapes:
-        st.markdown(f"output **{list(report.shapes[nid])}** · {report.param_counts.get(nid, 0):,} parameters")
+        st.markdown(_('output **{value}** · {value2:,} parameters').format(
+            value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
     for p in (report.problems_for(nid) if report is not None else []):
         st.error(f"{nid}: {p.message}")
     if not spec:
-        st.warning(f"{nid}: unknown layer type {node.get('type')!r}; delete it or load another project")
+        st.warning(_('{nid}: unknown layer type {value!r}; delete it or load another project').format(
+            nid=nid, value=node.get('type')))
     for name, pspec in spec.get("params", {}).items():
         _widget(nid, name, pspec, (node.get("params") or {}).get(name, pspec.get("default")))
     if st.session_state.get(ERR):
         st.error(st.session_state[ERR])
     with st.form(key=f"rename:{nid}", border=False):
         # input and button on their own rows: beside each other the inspector column cut "Rename" off
-        new_id = st.text_input("id", value=nid, help="the node's name in the project and in the code")
-        if st.form_submit_button("Rename", icon=":material/edit:", width="stretch",
-                                 help="give this layer a new id; its edges follow"):
+        new_id = st.text_input(_("id"), value=nid, help=_("the node's name in the project and in the code"))
+        if st.form_submit_button(_("Rename"), icon=":material/edit:", width="stretch",
+                                 help=_("give this layer a new id; its edges follow")):
             rename(nid, new_id.strip())
             st.rerun()  # the canvas above was drawn with the old id
-    st.button("Delete layer", key=f"delete:{nid}", on_click=delete, args=(nid,), type="secondary",
+    st.button(_("Delete layer"), key=f"delete:{nid}", on_click=delete, args=(nid,), type="secondary",
               icon=":material/delete:")
 
 
@@ -71,7 +75,7 @@ def _widget(nid: str, name: str, spec: dict, value) -> None:
                         args=args)
     else:  # ints, shape, nullable int: text so that "3, 3" and "" (none) are possible
         st.text_input(name, value=ints_to_text(value), key=key, help=help_, on_change=_set, args=args,
-                      placeholder="empty = default" if spec.get("nullable") else None)
+                      placeholder=_("empty = default") if spec.get("nullable") else None)
 
 
 def _num(x):

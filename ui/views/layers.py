@@ -3,26 +3,29 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
+from .. import language, state
 from ..figures import curves, layer_pictures as pi
-from .chart import chart
-from .. import state
 from ..state import LAYER
+from .chart import chart
+from .dashboard import LIVE, notice_end, progress_line
+from .train_buttons import current_run
 
 PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
 
 
 def show() -> None:
     """The Layers view: its own fragment, polling at the pictures' pace (the curves live in the Dashboard view)."""
-    from .train_buttons import current_run
-    from .dashboard import LIVE, notice_end, progress_line
     run = current_run()
     if run is None:
-        st.info("Press **Train**: what happens inside every layer appears here as the network learns.",
+        st.info(_("Press **Train**: what happens inside every layer appears here as the network learns."),
                 icon=":material/layers:")
         return
 
     @st.fragment(run_every=PICTURES_S if run.status in LIVE else None)
     def layers():
+        language.follow()
         snap = run.snapshot()
         notice_end(snap)
         progress_line(run, snap)
@@ -34,11 +37,13 @@ def show() -> None:
 def show_insides(run, snap: dict) -> None:
     probes = run.shown_probes(snap, PICTURES_S)
     if not probes:
-        st.caption("Pictures of every layer appear after the first probe (a few steps into training).")
+        st.caption(_("Pictures of every layer appear after the first probe (a few steps into training)."))
         return
-    st.caption(f"Probed at step {probes['step']:,} on a fixed validation batch "
-               f"(every {probes.get('every')} steps, {100 * probes.get('cost_fraction', 0):.1f}% of the time).")
-    tabs = st.tabs(["Activations", "Gradients", "Predictions", "Feature maps", "Hidden states", "Attention"])
+    st.caption(_("Probed at step {step:,} on a fixed validation batch (every {every} steps, {percent:.1f}% of the "
+                 "time).").format(step=probes["step"], every=probes.get("every"),
+                                  percent=100 * probes.get("cost_fraction", 0)))
+    tabs = st.tabs([_("Activations"), _("Gradients"), _("Predictions"), _("Feature maps"), _("Hidden states"),
+                    _("Attention")])
     with tabs[0], st.container(key="panel_activations"):
         _activations(run, probes)
     with tabs[1]:
@@ -56,7 +61,7 @@ def _activations(run, probes: dict) -> None:
     cols = st.columns(2)
     with cols[0]:
         current = st.session_state.get(LAYER)
-        layer = st.selectbox("Layer over time", layers, index=layers.index(current) if current in layers else
+        layer = st.selectbox(_("Layer over time"), layers, index=layers.index(current) if current in layers else
                              min(1, len(layers) - 1), key=f"{LAYER}:{run.id}")
         state.set_layer(layer)
         history = [h for h in run.probe_history if h["step"] <= probes["step"]]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
 from presets import lesson
 
 from .. import state
@@ -13,8 +15,7 @@ def show() -> None:
     lang = st.session_state[state.LANG]
     text = lesson(state.project(), lang)
     if not text:
-        st.info("This project has no lesson. Open one from **Lessons & examples** at the top of the page."
-                if lang == "en" else "这个项目没有课程。请在页面顶部的「课程与示例」中打开一个。")
+        st.info(_("This project has no lesson. Open one from **Lessons & examples** at the top of the page."))
         return
     st.subheader(text.get("title") or state.project().get("name", ""))
     if text.get("target"):

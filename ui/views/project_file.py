@@ -5,6 +5,8 @@ import json
 
 import streamlit as st
 
+from i18n import _
+
 from builder import ProjectError, blank_project, load_project
 from trainers import starter_training
 
@@ -39,10 +41,10 @@ def file_name(project: dict) -> str:
 
 def show() -> None:
     project = state.project()
-    st.download_button("Download project", json.dumps(project, indent=2, ensure_ascii=False),
+    st.download_button(_("Download project"), json.dumps(project, indent=2, ensure_ascii=False),
                        file_name=file_name(project), mime="application/json", icon=":material/download:",
                        key="download_project", width="stretch")
-    upload = st.file_uploader("Open a project (.json)", type=["json"], key="upload_project")
+    upload = st.file_uploader(_("Open a project (.json)"), type=["json"], key="upload_project")
     if upload is not None and upload.file_id != st.session_state.get(state.UPLOAD_SEEN):
         try:
             new = parse_upload(upload.name, upload.getvalue())
@@ -51,11 +53,12 @@ def show() -> None:
         else:
             state.mark_upload(upload.file_id, None)
             state.set_project(new)
-            state.flash("success", f"Opened {upload.name}.")
+            state.flash("success", _('Opened {name}.').format(name=upload.name))
             st.rerun()
     if st.session_state.get(state.UPLOAD_ERROR):
-        st.error(f"{st.session_state[state.UPLOAD_ERROR]}. Your current project is unchanged.", icon=":material/error:")
-    if st.button("New blank project", key="new_project", icon=":material/add:", width="stretch"):
+        st.error(_('{value}. Your current project is unchanged.').format(
+            value=st.session_state[state.UPLOAD_ERROR]), icon=":material/error:")
+    if st.button(_("New blank project"), key="new_project", icon=":material/add:", width="stretch"):
         state.set_project(BLANK)
-        state.flash("info", "A blank project: drag layers from the palette onto the canvas and connect them.")
+        state.flash("info", _("A blank project: drag layers from the palette onto the canvas and connect them."))
         st.rerun()

@@ -1,14 +1,15 @@
-"""The sidebar: language, dashboard refresh rate, the project file, and the workspace link."""
+"""The sidebar: dashboard refresh rate, the project file, and the workspace link (the language switch is on the page)."""
 from __future__ import annotations
 
 import os
 
 import streamlit as st
 
+from i18n import _
+
 from .. import state
 from . import import_model, project_file
 
-LANGS = {"en": "English", "zh": "中文"}
 PERIODS = [0.5, 1.0, 2.0, 5.0]
 
 
@@ -21,15 +22,11 @@ def default_period() -> float:
 
 def show() -> None:
     with st.sidebar:
-        st.segmented_control("Language / 语言", list(LANGS), format_func=LANGS.get, key=state.LANG,
-                             selection_mode="single")
-        if not st.session_state.get(state.LANG):
-            state.set_lang("en")
-        st.select_slider("Dashboard refresh (s)", PERIODS, key=state.REFRESH,
-                         help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
+        st.select_slider(_("Dashboard refresh (s)"), PERIODS, key=state.REFRESH,
+                         help=_("how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother"))
         st.divider()
         project_file.show()
         import_model.show()
         st.divider()
-        st.caption(f"Workspace `{st.session_state[state.WS]}` — bookmark this page's address to come back to "
-                   "your project and runs.")
+        st.caption(_("Workspace `{workspace}` — bookmark this page's address to come back to your project and "
+                     "runs.").format(workspace=st.session_state[state.WS]))

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from i18n import _
+
 from builder import GraphError, build_model, checked, load_project
 from export.bundle import BundleError, build_bundle, read_bundle
 from export.links import LinkError, share_url
@@ -59,24 +61,24 @@ def _downloads(project: dict, run) -> None:
     stem = _stem(project)
     checked_graph = analyse(project)
     cols = st.columns(4)
-    cols[0].download_button("Project (.json)", lambda: json.dumps(project, indent=2, ensure_ascii=False),
+    cols[0].download_button(_("Project (.json)"), lambda: json.dumps(project, indent=2, ensure_ascii=False),
                             file_name=f"{stem}.json", mime="application/json", key="export_json")
     if checked_graph["report"] is None or not checked_graph["report"].ok:
         why = checked_graph["report"].errors[0] if checked_graph["report"] is not None else checked_graph["problem"]
-        st.caption(f"Code, weights and ONNX need a valid graph: {why}")
+        st.caption(_('Code, weights and ONNX need a valid graph: {why}').format(why=why))
         return
-    cols[1].download_button("PyTorch script (.py)", lambda: _script(checked(load_project(project))),
+    cols[1].download_button(_("PyTorch script (.py)"), lambda: _script(checked(load_project(project))),
                             file_name=f"{stem}.py",
                             mime="text/x-python", key="export_py")
     trained = _trained(run)
     source = trained or project
     if trained is not None:
-        cols[2].download_button("Trained weights (.pt)", lambda: weights_bytes(_state(run)), file_name=f"{stem}.pt",
+        cols[2].download_button(_("Trained weights (.pt)"), lambda: weights_bytes(_state(run)), file_name=f"{stem}.pt",
                                 mime="application/octet-stream", key="export_pt")
         if trained != project:
-            st.caption("The weights belong to the graph as it was when this run trained; "
-                       "the script is the current graph.")
-    if cols[3].button("Prepare ONNX", key="export_onnx_prepare"):
+            st.caption(_("The weights belong to the graph as it was when this run trained; "
+                       "the script is the current graph."))
+    if cols[3].button(_("Prepare ONNX"), key="export_onnx_prepare"):
         try:
             onnx_source = checked(load_project(source))
             model = build_model(onnx_source)
@@ -84,13 +86,13 @@ def _downloads(project: dict, run) -> None:
                 model.load_state_dict(_state(run))
             state.set_onnx(state.digest(source), export_onnx(onnx_source, model))
         except (OnnxExportError, GraphError) as e:
-            st.error(f"ONNX export: {e}")
+            st.error(_('ONNX export: {e}').format(e=e))
     onnx = st.session_state.get(state.ONNX)
     if onnx and onnx[0] == state.digest(source):  # made for this graph, not an earlier one
-        cols[3].download_button("ONNX (.onnx)", onnx[1], file_name=f"{stem}.onnx",
+        cols[3].download_button(_("ONNX (.onnx)"), onnx[1], file_name=f"{stem}.onnx",
                                 mime="application/octet-stream", key="export_onnx_file")
     if trained is not None:
-        st.download_button("Run bundle (.zip): project, weights, curves, script",
+        st.download_button(_("Run bundle (.zip): project, weights, curves, script"),
                            lambda: build_bundle(checked(load_project(trained)), _state(run), run.snapshot()),
                            file_name=f"{stem}-run.zip", mime="application/zip", key="export_zip")
 
@@ -108,28 +110,28 @@ def _links(project: dict, run) -> None:
     base = _base_url()
     url, problem = _share_url(Keyed(project), base)
     if url:
-        st.text_input("Share link (graph + training settings; opens on any NeuroCanvas)", url, key="export_link",
-                      help=f"{len(url):,} characters")
+        st.text_input(_("Share link (graph + training settings; opens on any NeuroCanvas)"), url, key="export_link",
+                      help=_('{n_url:,} characters').format(n_url=len(url)))
     else:
         st.warning(problem)
     trained = _trained(run)
     if trained is None or not getattr(run, "done", False):
-        st.caption("A short link to the trained run appears here once a run has finished.")
+        st.caption(_("A short link to the trained run appears here once a run has finished."))
         return
-    if st.button("Save this run and get a short link", key="export_save_run"):
+    if st.button(_("Save this run and get a short link"), key="export_save_run"):
         try:
             saved = save_run(trained, _state(run), run.snapshot())
             state.set_run_url(getattr(run, "id", None), run_url(base, saved))
         except (BundleError, OSError) as e:
-            st.error(f"Could not save the run: {e}")
+            st.error(_('Could not save the run: {e}').format(e=e))
     saved = st.session_state.get(state.RUN_URL)
     if saved and saved[0] == getattr(run, "id", None):  # the link of this run, not of one shown earlier
-        st.text_input("Read-only link to this trained run (others can make a copy)", saved[1],
+        st.text_input(_("Read-only link to this trained run (others can make a copy)"), saved[1],
                       key="export_run_link")
 
 
 def _upload():
-    file = st.file_uploader("Open a run bundle (.zip)", type=["zip"], key="export_upload")
+    file = st.file_uploader(_("Open a run bundle (.zip)"), type=["zip"], key="export_upload")
     if file is None:
         return None
     if st.session_state.get(state.BUNDLE_FILE) == file.file_id:
@@ -141,8 +143,8 @@ def _upload():
         return None
     state.set_bundle(bundle, file.file_id)
     curves = len(bundle.epochs.get("epoch", []))
-    st.toast(f"Opened '{bundle.project.name}': {'trained weights, ' if bundle.state_dict else ''}"
-             f"{curves} epoch(s) of curves.")
+    st.toast((_("Opened '{name}': trained weights, {curves} epoch(s) of curves.") if bundle.state_dict
+              else _("Opened '{name}': {curves} epoch(s) of curves.")).format(name=bundle.project.name, curves=curves))
     return bundle
 
 
@@ -160,7 +162,8 @@ def restore(bundle, label: str = "bundle") -> None:
                   final=bundle.snapshot(), job=RestoredJob(bundle))
         REGISTRY.adopt(ws, run)
         state.show_run(run.id)
-    state.flash("success", f"Opened '{bundle.project.name}' from a {label}: editing it changes your copy only.")
+    state.flash("success", _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
+        name=bundle.project.name, label=label))
 
 
 def open_shared() -> None:
@@ -168,7 +171,7 @@ def open_shared() -> None:
     try:
         open_from_url()
     except Exception as exc:  # a broken link must not break the page
-        state.flash("error", f"The link in the address could not be opened: {exc}")
+        state.flash("error", _('The link in the address could not be opened: {exc}').format(exc=exc))
 
 
 def open_from_url() -> None:
@@ -186,7 +189,7 @@ def open_from_url() -> None:
         restore(opened.run, "saved run")
     else:
         state.set_project(opened.project.to_dict())
-        state.flash("success", f"Opened the shared project '{opened.project.name}'.")
+        state.flash("success", _("Opened the shared project '{name}'.").format(name=opened.project.name))
 
 
 def show() -> None:

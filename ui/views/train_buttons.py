@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+from presets import apply_variant
 from trainers import TrainingSettings
 
 from .. import state
@@ -35,18 +37,19 @@ def why_not_trainable() -> str | None:
     """The reason Train is disabled, naming the node or field; None when the project can train."""
     derived = analyse(state.project())
     if derived["report"] is None:
-        return f"The graph cannot be read: {derived['problem']}"
+        return _("The graph cannot be read: {problem}").format(problem=derived["problem"])
     if not derived["report"].ok:
         first = derived["report"].errors[0]
         more = len(derived["report"].errors) - 1
-        return f"Fix the graph first: {first}" + (f" (and {more} more)" if more else "")
+        return (_("Fix the graph first: {problem} (and {more} more)") if more
+                else _("Fix the graph first: {problem}")).format(problem=first, more=more)
     try:
         TrainingSettings.from_dict(state.training())
     except Exception as exc:
-        return f"Fix the training settings first: {exc}"
+        return _("Fix the training settings first: {problem}").format(problem=exc)
     options = state.training().get("dataset_options") or {}
     if state.training().get("dataset") == "csv" and not (options.get("text") or options.get("path")):
-        return "Upload a CSV file and pick the column to predict first (Train view, Data set)"
+        return _("Upload a CSV file and pick the column to predict first (Train view, Data set)")
     return None
 
 
@@ -72,14 +75,13 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
 
 def run_variants() -> None:
     """Queue one run per preset variant with the same seed; they are overlaid on the loss chart."""
-    from presets import apply_variant
     project = state.project()
     ids = []
     for v in project.get("variants", []):
         try:
             variant = apply_variant(project, v["id"])
         except Exception as exc:
-            state.flash("error", f"variant {v.get('id')!r}: {exc}")
+            state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
         ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
@@ -94,27 +96,28 @@ def show() -> None:
     reason = why_not_trainable()
     live = status in ("running", "paused", "queued")
     cols = st.columns(6)
-    if cols[0].button("Train", key="btn_train", type="primary", icon=":material/play_arrow:",
+    if cols[0].button(_("Train"), key="btn_train", type="primary", icon=":material/play_arrow:",
                       disabled=bool(reason) or live, width="stretch"):
         start()
         st.rerun()
-    if cols[1].button("Pause", key="btn_pause", icon=":material/pause:", disabled=status != "running", width="stretch"):
+    if cols[1].button(_("Pause"), key="btn_pause", icon=":material/pause:", disabled=status != "running",
+                      width="stretch"):
         run.job.pause()
         st.rerun()
-    if cols[2].button("Step", key="btn_step", icon=":material/skip_next:", disabled=status != "paused",
-                      width="stretch", help="train one batch, then stay paused"):
+    if cols[2].button(_("Step"), key="btn_step", icon=":material/skip_next:", disabled=status != "paused",
+                      width="stretch", help=_("train one batch, then stay paused")):
         run.job.step()
-    if cols[3].button("Resume", key="btn_resume", icon=":material/resume:", disabled=status != "paused",
+    if cols[3].button(_("Resume"), key="btn_resume", icon=":material/resume:", disabled=status != "paused",
                       width="stretch"):
         run.job.resume()
         st.rerun()
-    if cols[4].button("Stop", key="btn_stop", icon=":material/stop:", disabled=not live, width="stretch"):
+    if cols[4].button(_("Stop"), key="btn_stop", icon=":material/stop:", disabled=not live, width="stretch"):
         REGISTRY.stop(run)
         st.rerun()
     if state.project().get("variants"):
-        if cols[5].button("Run all variants", key="btn_variants", icon=":material/compare:",
+        if cols[5].button(_("Run all variants"), key="btn_variants", icon=":material/compare:",
                           disabled=bool(reason) or live, width="stretch",
-                          help="one run per variant of this lesson, same seed, overlaid on the loss chart"):
+                          help=_("one run per variant of this lesson, same seed, overlaid on the loss chart")):
             run_variants()
             st.rerun()
     if reason:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import streamlit as st
+
+from i18n import _
 import torch
 
 from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset,
@@ -10,6 +12,7 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
 from .. import state
 from . import csv_upload, image_data
 from ..figures.dataset_preview import preview
+from .chart import as_figure
 
 BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist", "images")]  # usable with no file or network
 
@@ -65,8 +68,8 @@ def _shown(value, cast, lo, hi, default, field: str):
         return cast(value)
     shown = cast(min(max(value, lo), hi)) if ok else cast(default)
     span = f"{lo:g} to {hi:g}" if cast is float else f"{lo} to {hi}"
-    st.warning(f"training.{field}: {value!r} is not a usable value (expected {cast.__name__} from {span}); "
-               f"using {shown!r}")
+    st.warning(_("training.{field}: {value!r} is not a usable value (expected {kind} from {span}); using "
+                 "{shown!r}").format(field=field, value=value, kind=cast.__name__, span=span, shown=shown))
     return shown
 
 
@@ -81,10 +84,10 @@ def show() -> None:
     t = state.training()
     cols = st.columns([2, 3])
     with cols[0]:
-        t["dataset"] = _pick("Data set", BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"],
+        t["dataset"] = _pick(_("Data set"), BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"],
                              t.get("dataset", "digits"),
                              "dataset", format_func=_label,
-                             help="built-in sets need no network; MNIST needs a local copy; or upload a CSV")
+                             help=_("built-in sets need no network; MNIST needs a local copy; or upload a CSV"))
         if t["dataset"] == "csv":
             csv_upload.controls(t)
         elif t["dataset"] == "images":
@@ -94,29 +97,29 @@ def show() -> None:
                 st.caption(describe(t["dataset"]))
             except Exception:
                 st.caption(t["dataset"])
-        t["loss"] = _pick("Loss", LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
-                          help="CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values")
+        t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
+                          help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))
         opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
         c = st.columns(2)
         names = list(OPTIMIZERS)
-        opt["type"] = c[0].selectbox("Optimizer", names, **_on("opt"),
+        opt["type"] = c[0].selectbox(_("Optimizer"), names, **_on("opt"),
                                      index=names.index(opt["type"]) if opt.get("type") in names else names.index("Adam"))
-        opt["lr"] = _number(c[1], "Learning rate", opt.get("lr"), float, (1e-6, 10.0, 0.001), "lr",
+        opt["lr"] = _number(c[1], _("Learning rate"), opt.get("lr"), float, (1e-6, 10.0, 0.001), "lr",
                             "optimizer.lr", format="%g", step=0.0005,
-                            help="step size of the optimizer; too high and the loss explodes")
+                            help=_("step size of the optimizer; too high and the loss explodes"))
         t["optimizer"] = opt
         sched = dict(t.get("schedule") or {"type": "none"})
-        chosen = _pick("Schedule", SCHEDULES, sched.get("type", "none"), "sched",
-                       help="how the learning rate changes during training")
+        chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", "none"), "sched",
+                       help=_("how the learning rate changes during training"))
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
         c = st.columns(3)
-        t["batch_size"] = _number(c[0], "Batch", t.get("batch_size"), int, (1, 65536, 64), "batch",
+        t["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, (1, 65536, 64), "batch",
                                   "batch_size", step=8)
-        t["epochs"] = _number(c[1], "Epochs", t.get("epochs"), int, (1, 10000, 10), "epochs", "epochs")
-        t["seed"] = _number(c[2], "Seed", t.get("seed"), int, (0, 2**31 - 1, 0), "seed", "seed",
-                            help="same seed, same curve")
-        t["device"] = _pick("Device", DEVICES, t.get("device", "auto"), "device",
-                            help="auto uses a CUDA GPU when there is one")
+        t["epochs"] = _number(c[1], _("Epochs"), t.get("epochs"), int, (1, 10000, 10), "epochs", "epochs")
+        t["seed"] = _number(c[2], _("Seed"), t.get("seed"), int, (0, 2**31 - 1, 0), "seed", "seed",
+                            help=_("same seed, same curve"))
+        t["device"] = _pick(_("Device"), DEVICES, t.get("device", "auto"), "device",
+                            help=_("auto uses a CUDA GPU when there is one"))
         st.caption(device_line(t["device"]))
     with cols[1]:
         if t["dataset"] == "csv":
@@ -137,21 +140,22 @@ def device_line(choice: str) -> str:
     except Exception as exc:
         return f"⚠ {exc}"
     if dev.type == "cuda":
-        return f"Training on the GPU: {torch.cuda.get_device_name(0)}"
-    return "Training on the CPU" + (" (no GPU found)" if not torch.cuda.is_available() else "")
+        return _("Training on the GPU: {name}").format(name=torch.cuda.get_device_name(0))
+    return _("Training on the CPU") if torch.cuda.is_available() else _("Training on the CPU (no GPU found)")
 
 
 def _preview(name: str, options: dict) -> None:
     try:
         data = load_dataset(name, **options)
     except Exception as exc:  # e.g. MNIST without a local copy: name the set and the reason
-        st.info(f"Data set '{name}' cannot be previewed: {exc}")
+        st.info(_("Data set '{name}' cannot be previewed: {exc}").format(name=name, exc=exc))
         return
-    st.markdown(f"**{name}** · {len(data):,} samples · input {list(data.input_shape)} · "
-                + (f"{data.n_classes} classes" if data.n_classes else "regression"))
+    st.markdown(_("**{name}** · {samples:,} samples · input {shape} · {task}").format(
+        name=name, samples=len(data), shape=list(data.input_shape),
+        task=_("{n} classes").format(n=data.n_classes) if data.n_classes else _("regression")))
     kind, what = preview(data)
     if kind == "figure":
-        st.plotly_chart(what, width="stretch", key=f"preview:{name}", config={"displayModeBar": False},
+        st.plotly_chart(as_figure(what), width="stretch", key=f"preview:{name}", config={"displayModeBar": False},
                         theme=None)
     else:
         st.dataframe(what, hide_index=True, width="stretch", height=260)
