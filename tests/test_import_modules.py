@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 import builder
@@ -183,3 +184,34 @@ def test_onnx_limits_and_external_weights(monkeypatch):
     proto.graph.input[0].type.tensor_type.shape.dim[1].dim_param = "features"
     with pytest.raises(ImportProblem, match="needs fixed sizes after the batch axis"):
         import_onnx(proto.SerializeToString(), where="m.onnx")
+
+
+class _Functional(nn.Module):
+    """Functions the catalogue has layers for: cat, activations with arguments, pooling over time, add."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(6, 8)
+        self.b = nn.Linear(6, 8)
+        self.gru = nn.GRU(16, 8, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(16, 3)
+
+    def forward(self, x):  # (B, T, 6)
+        h = torch.cat([F.gelu(self.a(x)), F.leaky_relu(self.b(x), 0.2)], dim=-1)
+        seq = self.gru(h)[0]
+        pooled = seq.mean(dim=1) + F.elu(seq[:, -1], alpha=0.5)
+        return F.softmax(self.head(pooled), dim=-1)
+
+
+def test_functional_calls_map_onto_catalogue_layers():
+    model = _Functional().eval()
+    x = torch.randn(3, 5, 6)
+    data, state = import_module(model, (5, 6))
+    types = sorted(n["type"] for n in data["graph"]["nodes"])
+    assert types == sorted(["Input", "Linear", "Linear", "GELU", "LeakyReLU", "Concat", "GRU", "SequencePool",
+                            "SequencePool", "ELU", "Add", "Linear", "Softmax"])
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(data, state, x), model(x))
+    from_onnx, onnx_state = import_onnx(onnx_bytes(model, (5, 6)))
+    with torch.no_grad():
+        torch.testing.assert_close(outputs(from_onnx, onnx_state, x), model(x))

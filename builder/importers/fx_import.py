@@ -84,7 +84,7 @@ class _Walk:
         self.values[n] = (_TUPLE, nid) if tuple_out else nid
 
     def call(self, n):
-        src = n.args[0] if n.args else None
+        src = n.args[0] if n.args and isinstance(n.args[0], fx.Node) else None
         if isinstance(self.values.get(src), tuple):  # element of an RNN's / attention's (output, state)
             if n.target.__name__ != "getitem" or n.args[1] != 0:
                 raise ImportProblem(_("'{node}' uses the state that module '{path}' returns; the canvas keeps "
