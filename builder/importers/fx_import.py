@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -50,6 +51,17 @@ def _trace(module: torch.nn.Module, x: torch.Tensor) -> fx.GraphModule:
     return gm
 
 
+def _node_id(n: fx.Node, taken: set) -> str:
+    """The module path for a layer ('features.0' -> 'features_0'), the argument name for the Input."""
+    base = str(n.target) if n.op in ("call_module", "placeholder") else n.name
+    base = re.sub(r"\W", "_", base).strip("_") or "node"
+    base = f"layer_{base}" if base[0].isdigit() else base
+    nid, k = base, 2
+    while nid in taken:
+        nid, k = f"{base}_{k}", k + 1
+    return nid
+
+
 class _Walk:
     """Turns the traced graph into project nodes and edges; `values` maps fx nodes to node ids."""
 
@@ -58,7 +70,7 @@ class _Walk:
         self.nodes, self.edges, self.values, self.weights, self.called = [], [], {}, {}, set()
 
     def add(self, fx_node, kind, params, inputs):
-        nid = fx_node.name
+        nid = _node_id(fx_node, {n["id"] for n in self.nodes})
         self.nodes.append({"id": nid, "type": kind, "params": params})
         for port, src in enumerate(inputs):
             edge = {"source": self.values[src], "target": nid}
