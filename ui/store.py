@@ -76,6 +76,10 @@ class Store:
         with self._lock, self._db:
             self._db.execute("DELETE FROM runs WHERE ws = ? AND id = ?", (ws, run_id))
 
+    def shared(self):
+        """(connection, lock) for other tables in the same file (runs.classes)."""
+        return self._db, self._lock
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
