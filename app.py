@@ -5,15 +5,24 @@ import streamlit as st
 import torch  # noqa: F401
 
 import trainers  # noqa: F401
+from i18n import _
 from ui import (canvas_view, code_tab, controls, dashboard, gallery, insides, inspector, lesson_tab, sidebar, state,
                 summary, train_settings, workspace)
+from ui import projector
 from ui.take_home import show as take_home
+from ui.views import classroom, classroom_student
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
+classroom.route()  # ?class=: the teacher's board or the join form take the whole page
 workspace.attach()
 workspace.open_shared()  # ?project= / ?run= links from "Take it home"
+classroom.open_lesson()  # ?lesson=<preset>, untrained
 canvas_view.take_edit()  # apply a canvas edit before anything is derived from the project
+classroom_student.enforce()  # a class's locks undo what its students may not change, server-side
+if projector.show():  # ?present=1 or its toggle: canvas, big metric, controls and chart on one screen
+    workspace.save()
+    st.stop()
 sidebar.show()
 
 st.markdown(f"### :material/hub: NeuroCanvas · {state.project().get('name', 'project')}")
@@ -35,10 +44,11 @@ with right:
     with st.container(key="summary"):
         summary.show()
     with st.container(border=True, key="inspector"):
-        inspector.show()
+        inspector.show() if classroom_student.may("graph") else st.caption(_("This lesson's network is fixed."))
 
 controls.show()
-VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": insides.show, "Code": code_tab.show,
+train_view = train_settings.show if classroom_student.may("training") else classroom_student.fixed_settings
+VIEWS = {"Train": train_view, "Dashboard": dashboard.show, "Layers": insides.show, "Code": code_tab.show,
          "Lesson": lesson_tab.show, "Take it home": take_home}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.

@@ -13,7 +13,7 @@ def take_edit() -> None:
     _apply(canvas_event(state.CANVAS, st.session_state[state.REVISION]))
 
 
-def draw(height: int = 560) -> None:
+def draw(height: int = 560, bare: bool = False) -> None:
     graph = state.graph()
     known = state.digest(graph)
     if known != st.session_state[state.CANVAS_HASH]:  # Python changed the graph: the canvas must adopt it
@@ -21,7 +21,7 @@ def draw(height: int = 560) -> None:
         st.session_state[state.CANVAS_HASH] = known
     notes = analyse(state.project())["annotations"]
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
-                   key=state.CANVAS, height=height)
+                   key=state.CANVAS, height=height, bare=bare)
     if event is not None:  # only when take_edit could not see it first
         _apply(event)
         st.rerun()

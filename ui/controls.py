@@ -27,6 +27,9 @@ def current_run() -> Run | None:
 
 def why_not_trainable() -> str | None:
     """The reason Train is disabled, naming the node or field; None when the project can train."""
+    from .views.classroom_student import lock_reason  # a teacher may hold the whole class
+    if held := lock_reason():
+        return held
     derived = analyse(state.project())
     if derived["report"] is None:
         return f"The graph cannot be read: {derived['problem']}"

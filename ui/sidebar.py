@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from . import project_io, state
+from . import project_io, projector, state
 
 LANGS = {"en": "English", "zh": "中文"}
 PERIODS = [0.5, 1.0, 2.0, 5.0]
@@ -28,6 +28,10 @@ def show() -> None:
                          help="how often the charts redraw while training; 1 s suits a projector, 0.5 s is smoother")
         st.divider()
         project_io.show()
+        st.divider()
+        from .views.classroom import start_form
+        start_form()
+        projector.toggle()
         st.divider()
         st.caption(f"Workspace `{st.session_state[state.WS]}` — bookmark this page's address to come back to "
                    "your project and runs.")

@@ -30,9 +30,13 @@ LAYER = "insides_layer"          # the layer whose activations over time are dra
 VIEW = "main_tab"                # the open view: Train | Dashboard | Code | Lesson | Take it home
 CANVAS = "canvas"                # widget key of the canvas component
 GEN = "project_generation"       # bumped when the whole project is replaced: settings widgets start afresh
+JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
+PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
+BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
+LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
-            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0}
+            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {}}
 
 
 def init_defaults(refresh: float = 1.0) -> None:
