@@ -44,7 +44,10 @@ with right:
     with st.container(key="summary"):
         summary.show()
     with st.container(border=True, key="inspector"):
-        inspector.show() if classroom_student.may("graph") else st.caption(_("This lesson's network is fixed."))
+        if classroom_student.may("graph"):
+            inspector.show()
+        else:
+            st.caption(_("This lesson's network is fixed."))
 
 controls.show()
 train_view = train_settings.show if classroom_student.may("training") else classroom_student.fixed_settings

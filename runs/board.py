@@ -27,23 +27,24 @@ def _same_work(a: dict | None, b: dict | None) -> bool:
     return core(a) == core(b)
 
 
-def status(project: dict | None, runs: list[tuple[dict, dict]], report) -> str:
-    """editing / invalid graph: error / queued / training 40% / finished (or failed, stopped)."""
+def status(project: dict | None, runs: list[tuple[dict, dict]], report) -> tuple[str, str]:
+    """(phase, text): editing / invalid (graph: error) / queued / training (40%) / finished, failed, stopped."""
     last = runs[-1][1] if runs else None
     state = (last or {}).get("status")
     if state in LIVE:
         fraction = ((last or {}).get("progress") or {}).get("fraction") or 0.0
         word = {"queued": _("queued"), "running": _("training"), "paused": _("paused")}[state]
-        return word if state == "queued" else "{word} {pct:.0f}%".format(word=word, pct=100 * fraction)
+        phase = "training" if state == "running" else state
+        return phase, word if state == "queued" else "{word} {pct:.0f}%".format(word=word, pct=100 * fraction)
     if isinstance(report, str):
-        return _("invalid project: {error}").format(error=report)
+        return "invalid", _("invalid project: {error}").format(error=report)
     if not report.ok:
-        return _("invalid graph: {error}").format(error=report.errors[0])
+        return "invalid", _("invalid graph: {error}").format(error=report.errors[0])
     if last is not None and _same_work(project, runs[-1][0]):
         if state == "failed":
-            return _("failed: {error}").format(error=last.get("error") or "")
-        return {"finished": _("finished"), "stopped": _("stopped")}.get(state, str(state))
-    return _("editing")
+            return "failed", _("failed: {error}").format(error=last.get("error") or "")
+        return state, {"finished": _("finished"), "stopped": _("stopped")}.get(state, str(state))
+    return "editing", _("editing")
 
 
 def row(name: str, project: dict | None, runs: list[tuple[dict, dict]], metric: str, op: str = ">=",
@@ -55,7 +56,8 @@ def row(name: str, project: dict | None, runs: list[tuple[dict, dict]], metric: 
         if (snap or {}).get("status") == "finished":
             value = judge.final_value(snap, metric)
             best = value if judge.better(op, value, best) else best
-    out = {"student": name, "status": status(project, runs, report), "best": best,
+    phase, text = status(project, runs, report)
+    out = {"student": name, "phase": phase, "status": text, "best": best,
            "parameters": None if isinstance(report, str) else report.total_params, "runs": len(runs)}
     if goal:
         verdict = judge.best(goal, runs)

@@ -116,6 +116,6 @@ def test_the_board_ranks_those_who_meet_the_challenge(seed_mlp):
     by = {r["student"]: r for r in ranked}
     assert by["Cy"]["best"] == 0.99 and "parameters" in by["Cy"]["why"] and by["Cy"]["status"] == "finished"
     assert by["Di"]["status"].startswith("invalid graph") and by["Di"]["runs"] == 0
-    assert by["Ed"]["status"] == "training 40%" and by["Ana"]["parameters"] == 650
+    assert (by["Ed"]["status"], by["Ed"]["phase"]) == ("training 40%", "training") and by["Ana"]["parameters"] == 650
     moved = {**small, "training": {**small["training"], "epochs": 2}}
     assert board.row("Fa", moved, [(small, _snap())], "val_accuracy")["status"] == "editing"

@@ -33,6 +33,7 @@ GEN = "project_generation"       # bumped when the whole project is replaced: se
 JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
 PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
 BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
+BOARD_SEEN = "board_members"     # how many students the board's controls were drawn with
 LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,

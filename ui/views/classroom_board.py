@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import _
+from i18n import _, ngettext
 from presets import METRICS
 from runs import board
 from runs.classes import Klass
@@ -23,7 +23,7 @@ _adopted: set[str] = set()  # workspaces whose stored runs this server process h
 def student_link(code: str) -> str:
     """The link students open: this server's address with ?class=<code> only (never the teacher's key)."""
     base = (st.context.url or "").split("?")[0]
-    return f"{base}?class={code}"
+    return f"{base.rstrip('/')}/?class={code}" if base else f"?class={code}"
 
 
 def runs_of(ws: str) -> list[Run]:
@@ -55,6 +55,20 @@ def rows(klass: Klass) -> tuple[list[dict], dict]:
     return board.ranked(out, op) if klass.challenge else out, curves
 
 
+def summary(data: list[dict]) -> str:
+    """One line a teacher reads from the back of the room: how many students, training, finished, the best."""
+    phases = [r["phase"] for r in data]
+    line = ngettext("**{n}** student", "**{n}** students", len(data)).format(n=len(data)) + " · " + _(
+        "**{training}** training · **{finished}** finished").format(
+        training=phases.count("training") + phases.count("queued"), finished=phases.count("finished"))
+    scored = [r for r in data if r["best"] is not None]
+    top = data[0] if data[0].get("rank") else max(scored, key=lambda r: r["best"], default=None)
+    if top is not None:  # ranked: the challenge's leader; else the best validation value
+        value = top["score"] if top.get("rank") else top["best"]
+        line += " · " + _("best {value:.3f} ({name})").format(value=value, name=top["student"])
+    return line
+
+
 def table(data: list[dict], klass: Klass) -> pd.DataFrame:
     metric, _op = metric_of(klass)
     name = (METRICS.get(metric) or {}).get(st.session_state.get(state.LANG) or "en", metric)
@@ -65,14 +79,14 @@ def table(data: list[dict], klass: Klass) -> pd.DataFrame:
 
 
 def show(klass: Klass) -> None:
-    st.markdown("## :material/co_present: " + _("Class {code} · {title}").format(code=klass.code, title=klass.title))
     link = student_link(klass.code)
-    left, right = st.columns([3, 1])
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    heading = _("Class {code} · {title}").format(code=klass.code, title=klass.title)
+    left.markdown("### :material/co_present: " + heading)
     left.markdown(_("Students open:"))
-    left.markdown(f"<div style='font-size:2.6rem;font-weight:700;word-break:break-all'>{link}</div>",
+    left.markdown(f"<div style='font-size:2.4rem;font-weight:700;line-height:1.2;word-break:break-all'>{link}</div>",
                   unsafe_allow_html=True)
-    left.markdown(_("or type the code **{code}**").format(code=klass.code))
-    right.image(qr_png(link), width=220)
+    right.image(qr_png(link), width=170)
     _teacher_controls(klass)
     live(klass)
 
@@ -109,10 +123,15 @@ def live(klass: Klass) -> None:
     @st.fragment(run_every=float(st.session_state[state.REFRESH]))
     def refresh():
         data, curves = rows(klass)
+        if st.session_state.get(state.BOARD_SEEN, 0) != len(data):  # someone joined: redraw the student picker too
+            st.session_state[state.BOARD_SEEN] = len(data)
+            st.rerun()
         if not data:
             st.info(_("Nobody has joined yet. Students open the link above and type their name."),
                     icon=":material/group_add:")
             return
+        with st.container(key="board_summary"):
+            st.markdown(summary(data))
         frame = table(data, klass)
         st.dataframe(frame, hide_index=True, on_select=lambda: _picked(data), selection_mode="single-row",
                      key="board_table", width="stretch")
