@@ -9,13 +9,14 @@ from presets import METRICS
 
 from . import canvas_view, controls, plots, state
 from .chart import chart
-from .dashboard import LIVE, progress_line
+from .dashboard import LIVE, notice_end, progress_line
 
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}
 [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.2rem 0 1.2rem; max-width: 100%;}
 .stApp p, .stApp li, .stApp label, .stApp button {font-size: 1.25rem;}
-.st-key-big_metric [data-testid="stMetricValue"] {font-size: 4.2rem; line-height: 1.1;}
+.st-key-big_metric [data-testid="stMetricValue"], .st-key-big_metric [data-testid="stMetricValue"] * {
+  font-size: 4.5rem; line-height: 1.1; font-weight: 700;}
 .st-key-big_metric [data-testid="stMetricLabel"] p {font-size: 1.3rem;}
 </style>"""
 CANVAS_HEIGHT = 430
@@ -84,11 +85,14 @@ def _live(run) -> None:
     @st.fragment(run_every=period if run is not None and run.status in LIVE else None)
     def big():
         snap = run.snapshot() if run is not None else None
+        if snap is not None:
+            notice_end(snap)  # the run ended: a full rerun turns polling off and updates the buttons
         label, value = headline(snap)
         with st.container(key="big_metric"):
             st.metric(label, value)
         if run is not None:
             progress_line(run, snap)
-            chart(_small_loss, snap, [], key="chart_present_loss")
+            with st.container(key="present_chart"):
+                chart(_small_loss, snap, [], key="chart_present_loss")
 
     big()

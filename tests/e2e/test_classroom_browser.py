@@ -15,10 +15,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(streamlit_server, tmp_path_factory):
-    env = {"NEUROCANVAS_DATA": str(tmp_path_factory.mktemp("nc_class")), "NEUROCANVAS_REFRESH_S": "0.5",
-           "NEUROCANVAS_MAX_TRAININGS": "3"}
-    return streamlit_server(REPO / "app.py", env=env)
+def data_dir(tmp_path_factory) -> pathlib.Path:
+    return tmp_path_factory.mktemp("nc_class")
+
+
+@pytest.fixture(scope="module")
+def server(streamlit_server, data_dir):
+    """Three trainings at once: one per student of the class."""
+    return streamlit_server(REPO / "app.py", env={"NEUROCANVAS_DATA": str(data_dir), "NEUROCANVAS_REFRESH_S": "0.5",
+                                                   "NEUROCANVAS_MAX_TRAININGS": "3"})
 
 
 def context_page(browser, viewport=None):
@@ -62,10 +67,11 @@ def join(browser, link, name, open_app, wait_idle):
 
 
 def board_counts(page) -> dict:
-    """{"students", "training", "finished"} from the board's summary line (the grid itself is a canvas)."""
+    """{"student", "training", "finished": counts, "text"} from the board's summary line (the grid is a canvas)."""
     line = page.locator(".st-key-board_summary")
     text = line.first.inner_text() if line.count() else ""
-    return {word.rstrip("s") if word.startswith("student") else word: int(n) for n, word in re.findall(r"(\d+) (students?|training|finished)", text)} | {"text": text}
+    found = re.findall(r"(\d+) (student|training|finished)", text)
+    return {word: int(n) for n, word in found} | {"text": text}
 
 
 def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, wait_idle):
@@ -102,24 +108,33 @@ def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, 
     wait_for(lambda: ana.locator('.react-flow__node').count() == before, ana, timeout=20, what="edit undone")
     for context, _page in students:
         context.close()
+    t_context.close()
 
+
+def test_projector_mode_fits_a_1280x720_screen(browser, server, open_app):
     s_context, present = context_page(browser, SMALL)
     open_app(present, f"{server.url}/?lesson=simplenet_digits&present=1")
+    present.locator(".st-key-big_metric").wait_for(timeout=120_000)
     present.locator(".st-key-btn_train button").click()
     wait_for(lambda: present.locator(".st-key-big_metric").inner_text().count(".") > 0
              and "validation" in present.locator(".st-key-big_metric").inner_text(), present, what="big metric")
     assert present.locator('[data-testid="nc-palette"]').is_hidden()
     assert present.locator('[data-testid="stSidebar"]').count() == 0 or present.locator(
         '[data-testid="stSidebar"]').is_hidden()
-    for key_name in ("btn_train", "chart_present_loss", "big_metric"):
+    for key_name in ("btn_train", "present_chart", "big_metric"):
         box = present.locator(f".st-key-{key_name}").first.bounding_box()
         assert box and box["y"] + box["height"] <= SMALL["height"], (key_name, box)
     present.screenshot(path=str(SHOTS / "classroom_projector.png"))
     s_context.close()
 
+
+def test_a_wrong_teacher_key_is_refused(browser, server, data_dir, open_app):
+    from runs.classes import Classes
+    from ui.store import Store
+    code, _key = Classes(*Store(data_dir / "neurocanvas.sqlite").shared()).create(
+        "Tiny", {"format": "neurocanvas/1", "graph": {"nodes": [], "edges": []}})
     w_context, wrong = context_page(browser)
     open_app(wrong, f"{server.url}/?class={code}&teacher=not-the-right-key-123")
     wrong.get_by_text("not valid").wait_for()
     assert wrong.locator('[data-testid="stDataFrame"]').count() == 0 and "Students open" not in wrong.content()
     w_context.close()
-    t_context.close()
