@@ -22,7 +22,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builder import build_model, check  # noqa: E402
-from builder.check import _count  # noqa: E402  (the per-node parameter-count cache)
+from builder.checker import _count  # noqa: E402  (the per-node parameter-count cache)
 
 N_SAMPLES, BATCH = 1797, 64  # the size of scikit-learn's digits
 STEPS_PER_ROUND = 8

@@ -7,6 +7,7 @@ from typing import Callable
 from torch import nn
 
 from . import layers, shapes
+from .calls import FIRST, PLAIN, SELF_ATTENTION, Call, constructor_source
 from .params import MAX_SIZE, ParamSpec
 
 # Palette order; the canvas shows categories in this order.
@@ -24,8 +25,14 @@ class LayerSpec:
     inputs: int | str = 1  # 0 (Input), 1, or "many" (Add, Concat)
     inferred: Callable = lambda ins: {}  # constructor arguments that follow from the input shape
     fixed: dict = field(default_factory=dict)  # constructor arguments we always set (batch_first)
-    call: str = "plain"  # "plain" | "first" (module returns a tuple; take [0]) | "self_attention"
+    call: Call = PLAIN  # how the module is called and which part of its result is the output
     key_params: tuple = ()  # the 1-3 parameters a node face shows
+    hidden_defaults: dict | None = None  # constructor defaults torch's signature hides (RNN classes take *args)
+
+    def source(self, kwargs: dict) -> str:
+        """The constructor as exported code writes it; our own classes are copied into the script, unprefixed."""
+        prefix = "" if self.cls.__module__ == layers.__name__ else "nn."
+        return constructor_source(self.cls, kwargs, self.hidden_defaults, prefix)
 
 
 def _size(help, initial=64, default=None):
@@ -42,7 +49,7 @@ def _kernel(default=None, initial=3):
     return ParamSpec("ints", "window size (one int, or one per spatial axis)", min=1, max=1024, **kw)
 
 
-def _conv_params(dims):
+def _conv_params():
     return {
         "out_channels": _size("number of filters (output channels)", initial=8),
         "kernel_size": _kernel(),
@@ -77,6 +84,10 @@ def _recurrent_params(with_nonlinearity=False):
     return p
 
 
+_RNN_DEFAULTS = {"num_layers": 1, "nonlinearity": "tanh", "bias": True, "batch_first": False, "dropout": 0.0,
+                 "bidirectional": False, "proj_size": 0}
+
+
 def _batchnorm_params():
     return {"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
             "momentum": ParamSpec("float", "running-statistics update rate", default=0.1, min=0.0, max=1.0)}
@@ -107,11 +118,11 @@ LAYERS: dict[str, LayerSpec] = {
         inferred=lambda ins: {"in_features": _first_feature(ins)}, key_params=("out_features",)),
     "Conv1d": LayerSpec(
         "convolution", "1-D convolution over [C, L] (series, signals)", shapes.conv, nn.Conv1d,
-        params=_conv_params(1), inferred=lambda ins: {"in_channels": _channels(ins)},
+        params=_conv_params(), inferred=lambda ins: {"in_channels": _channels(ins)},
         key_params=("out_channels", "kernel_size")),
     "Conv2d": LayerSpec(
         "convolution", "2-D convolution over [C, H, W] images", shapes.conv, nn.Conv2d,
-        params=_conv_params(2), inferred=lambda ins: {"in_channels": _channels(ins)},
+        params=_conv_params(), inferred=lambda ins: {"in_channels": _channels(ins)},
         key_params=("out_channels", "kernel_size")),
     "MaxPool1d": LayerSpec("pooling", "max over windows of [C, L]", shapes.pool, nn.MaxPool1d,
                            params=_pool_params(), key_params=("kernel_size",)),
@@ -158,15 +169,18 @@ LAYERS: dict[str, LayerSpec] = {
     "RNN": LayerSpec(
         "recurrent", "Elman RNN over [T, F]; outputs every step [T, H·dirs]", shapes.recurrent, nn.RNN,
         params=_recurrent_params(with_nonlinearity=True), inferred=lambda ins: {"input_size": _first_feature(ins)},
-        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+        fixed={"batch_first": True}, call=FIRST, key_params=("hidden_size", "num_layers"),
+        hidden_defaults=_RNN_DEFAULTS),
     "LSTM": LayerSpec(
         "recurrent", "long short-term memory over [T, F]; outputs every step", shapes.recurrent, nn.LSTM,
         params=_recurrent_params(), inferred=lambda ins: {"input_size": _first_feature(ins)},
-        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+        fixed={"batch_first": True}, call=FIRST, key_params=("hidden_size", "num_layers"),
+        hidden_defaults=_RNN_DEFAULTS),
     "GRU": LayerSpec(
         "recurrent", "gated recurrent unit over [T, F]; outputs every step", shapes.recurrent, nn.GRU,
         params=_recurrent_params(), inferred=lambda ins: {"input_size": _first_feature(ins)},
-        fixed={"batch_first": True}, call="first", key_params=("hidden_size", "num_layers")),
+        fixed={"batch_first": True}, call=FIRST, key_params=("hidden_size", "num_layers"),
+        hidden_defaults=_RNN_DEFAULTS),
     "MultiheadAttention": LayerSpec(
         "attention", "self-attention over [T, E]: every step looks at every step", shapes.attention,
         nn.MultiheadAttention, inferred=lambda ins: {"embed_dim": _first_feature(ins)},
@@ -174,7 +188,7 @@ LAYERS: dict[str, LayerSpec] = {
                                        min=1, max=256),
                 "dropout": ParamSpec("float", "dropout on attention weights", default=0.0, min=0.0, max=0.99),
                 "bias": _bias()},
-        fixed={"batch_first": True}, call="self_attention", key_params=("num_heads",)),
+        fixed={"batch_first": True}, call=SELF_ATTENTION, key_params=("num_heads",)),
     "TransformerEncoderLayer": LayerSpec(
         "attention", "self-attention + feed-forward block with residuals and LayerNorm", shapes.attention,
         nn.TransformerEncoderLayer, inferred=lambda ins: {"d_model": _first_feature(ins)},

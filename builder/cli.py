@@ -1,10 +1,14 @@
-"""The `python -m builder` command line: check or export a project file; never a traceback."""
+"""The `python -m builder` command line: check a project file (export is handed to `python -m export`)."""
 from __future__ import annotations
 
 import argparse
+import os
+import runpy
 import sys
 
-from .check import check
+from i18n import LANGUAGES, _, language_from_env, set_language
+
+from .checked_project import checked
 from .project import ProjectError, load_project
 from .shapes import fmt
 
@@ -27,48 +31,53 @@ def cmd_check(args) -> int:
     except ProjectError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    report = check(project)
+    report = checked(project).report
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if not report.ok:
         for p in report.errors:
             print(f"error: {p}", file=sys.stderr)
-        print(f"{args.file}: {len(report.errors)} problem(s)", file=sys.stderr)
+        print(_("{file}: {count} problem(s)").format(file=args.file, count=len(report.errors)), file=sys.stderr)
         return 1
     print(_table(project, report))
     mem = report.memory
-    print(f"\ntotal trainable parameters: {report.total_params:,}")
-    print(f"memory: {mem['params_bytes'] / 2**20:.2f} MiB of weights, "
-          f"{mem['activation_bytes_per_sample'] / 1024:.1f} KiB of activations per sample")
+    print("\n" + _("total trainable parameters: {count:,}").format(count=report.total_params))
+    print(_("memory: {weights:.2f} MiB of weights, {activations:.1f} KiB of activations per sample").format(
+        weights=mem["params_bytes"] / 2**20, activations=mem["activation_bytes_per_sample"] / 1024))
     return 0
 
 
-def cmd_export(args) -> int:
-    from .export_cli import run_export  # torch.onnx and the exporters load only when exporting
-    return run_export(args)
+def hand_over_export(argv: list[str]) -> int:
+    """`python -m builder export ...` runs `python -m export ...`: export sits above builder, which never imports it."""
+    saved = sys.argv
+    sys.argv = ["python -m builder export", *argv]
+    try:
+        runpy.run_module("export", run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        sys.argv = saved
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m builder", description="Check and export NeuroCanvas projects.")
+    ap.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="print each node's output shape and the parameter count")
     p.add_argument("file")
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("export", help="write a standalone PyTorch script, a weights file or ONNX")
-    p.add_argument("file")
-    p.add_argument("--format", choices=("pytorch", "onnx", "weights"), default="pytorch")
-    p.add_argument("-o", "--output", help="output file (default: named after the project)")
-    p.add_argument("--weights", help="trained weights (.pt state_dict) to put in the onnx/weights export")
-    p.add_argument("--no-training", dest="training", action="store_false",
-                   help="pytorch: only the model class, without the data set and training loop")
-    p.add_argument("--exporter", choices=("torchscript", "dynamo"), default="torchscript",
-                   help="onnx: torch.onnx's tracer (fast) or the torch.export-based exporter")
-    p.set_defaults(func=cmd_export)
+    sub.add_parser("export", add_help=False, help="the same as python -m export: a PyTorch script, weights or ONNX")
     return ap
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["export"]:
+        return hand_over_export(argv[1:])
     args = parser().parse_args(argv)
+    set_language(args.lang or language_from_env(os.environ))
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -11,7 +11,8 @@ from torch import fx, nn
 from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
 
 from .catalogue import LAYERS, constructor_kwargs
-from .check import _WARNINGS_LOCK, check
+from .checked_project import Checked, check
+from .checker import _WARNINGS_LOCK
 from .project import Graph, as_graph
 from .report import Report
 
@@ -65,9 +66,12 @@ def build_modules(report: Report, graph: Graph) -> dict[str, nn.Module]:
 
 
 def build_model(source, report: Report | None = None) -> fx.GraphModule:
-    """An nn.Module for a project or graph; its forward takes the Input tensor (B, *shape)."""
-    graph = as_graph(source)
-    report = report or check(graph)
+    """An nn.Module for a Checked value (or, as public API, a project or graph); forward takes (B, *shape)."""
+    if isinstance(source, Checked):
+        graph, report = source.graph, source.report
+    else:
+        graph = as_graph(source)
+        report = report or check(source)  # with the memory budget: nothing is built beyond it
     if not report.ok:
         raise GraphError(report)
     names = attribute_names(report.order)
@@ -83,16 +87,10 @@ def build_model(source, report: Report | None = None) -> fx.GraphModule:
         if spec.cls is None:
             values[nid] = fxg.placeholder(names[nid])
             continue
-        args = tuple(values[s] for s in report.inputs[nid])
-        name = names[nid]
-        if spec.call == "plain":
-            values[nid] = fxg.create_node("call_module", name, args, {}, name=name)
-            continue
-        if spec.call == "self_attention":  # attn(q, k, v) -> (out, weights); self-attention, keep out
-            call = fxg.create_node("call_module", name, args * 3, {"need_weights": False}, name=name + "_all")
-        else:  # RNN/LSTM/GRU -> (sequence, final state); keep the full sequence (B, T, H*dirs)
-            call = fxg.create_node("call_module", name, args, {}, name=name + "_all")
-        values[nid] = fxg.create_node("call_function", operator.getitem, (call, 0), {}, name=name)
+        args, name, how = tuple(values[s] for s in report.inputs[nid]), names[nid], spec.call
+        call = fxg.create_node("call_module", name, args * how.repeat, dict(how.kwargs),
+                               name=name + "_all" if how.first else name)
+        values[nid] = fxg.create_node("call_function", operator.getitem, (call, 0), {}, name=name) if how.first else call
     fxg.output(values[report.output_node])
     model = fx.GraphModule(root, fxg, class_name="NeuroCanvasModel")
     extras = {"node_modules": {nid: names[nid] for nid in modules},  # node id -> submodule name

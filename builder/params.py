@@ -1,8 +1,10 @@
 """Parameter specifications: what a layer's constructor argument may hold, and its validation."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from i18n import N_
 
 REQUIRED = object()  # sentinel: the parameter has no default and must be given
 
@@ -36,11 +38,11 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _check_range(spec: ParamSpec, v, what: str) -> str | None:
+def _check_range(spec: ParamSpec, v, what: str):
     if spec.min is not None and v < spec.min:
-        return f"{what} must be ≥ {_fmt(spec.min)}, got {v}"
+        return N_("{what} must be ≥ {limit}, got {value}", what=what, limit=_fmt(spec.min), value=v)
     if spec.max is not None and v > spec.max:
-        return f"{what} must be ≤ {_fmt(spec.max)}, got {v}"
+        return N_("{what} must be ≤ {limit}, got {value}", what=what, limit=_fmt(spec.max), value=v)
     return None
 
 
@@ -48,46 +50,50 @@ def _fmt(x) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def validate(spec: ParamSpec, name: str, value) -> tuple[Any, str | None]:
-    """Return (normalised value, error or None). Ints may arrive as 3.0 from JSON editors; lists as tuples."""
+def validate(spec: ParamSpec, name: str, value) -> tuple[Any, Any]:
+    """Return (normalised value, error or None: an i18n Message, read in the viewer's language).
+
+    Ints may arrive as 3.0 from JSON editors; lists as tuples."""
     if value is None:
         if spec.nullable:
             return None, None
-        return value, f"{name} must not be empty"
+        return value, N_("{name} must not be empty", name=name)
     if spec.kind == "int":
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if not _is_int(value):
-            return value, f"{name} must be an integer, got {value!r}"
+            return value, N_("{name} must be an integer, got {value}", name=name, value=repr(value))
         return value, _check_range(spec, value, name)
     if spec.kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return value, f"{name} must be a number, got {value!r}"
+            return value, N_("{name} must be a number, got {value}", name=name, value=repr(value))
         if value != value or value in (float("inf"), float("-inf")):
-            return value, f"{name} must be a finite number, got {value!r}"
+            return value, N_("{name} must be a finite number, got {value}", name=name, value=repr(value))
         return float(value), _check_range(spec, value, name)
     if spec.kind == "bool":
         if not isinstance(value, bool):
-            return value, f"{name} must be true or false, got {value!r}"
+            return value, N_("{name} must be true or false, got {value}", name=name, value=repr(value))
         return value, None
     if spec.kind == "choice":
         if value not in spec.choices:
-            return value, f"{name} must be one of {', '.join(map(str, spec.choices))}, got {value!r}"
+            return value, N_("{name} must be one of {choices}, got {value}", name=name,
+                                     choices=", ".join(map(str, spec.choices)), value=repr(value))
         return value, None
     if spec.kind in ("ints", "shape"):
         items = [value] if spec.kind == "ints" and not isinstance(value, (list, tuple)) else value
         if not isinstance(items, (list, tuple)) or not items:
-            return value, f"{name} must be a list of integers, got {value!r}"
+            return value, N_("{name} must be a list of integers, got {value}", name=name, value=repr(value))
         out = []
         for v in items:
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
             if not _is_int(v):
-                return value, f"{name} must contain integers, got {value!r}"
+                return value, N_("{name} must contain integers, got {value}", name=name, value=repr(value))
             out.append(v)
         if spec.kind == "ints":
             if len(out) > 3:
-                return value, f"{name} takes one integer or one per spatial axis, got {value!r}"
+                return value, N_("{name} takes one integer or one per spatial axis, got {value}", name=name,
+                                         value=repr(value))
             for v in out:
                 err = _check_range(spec, v, name)
                 if err:
@@ -95,9 +101,3 @@ def validate(spec: ParamSpec, name: str, value) -> tuple[Any, str | None]:
             return (out[0] if len(out) == 1 else out), None
         return out, None
     raise ValueError(f"unknown parameter kind {spec.kind}")  # programming error in the catalogue
-
-
-@dataclass
-class ParamResult:
-    values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)  # (field, message)

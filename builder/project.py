@@ -6,9 +6,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import N_
+
+from . import safe_json
+from .limits import LIMITS
+
 FORMAT = "neurocanvas/1"
-MAX_FILE_BYTES = 5_000_000  # a project is a few KB; anything this big is not one
-MAX_NODES = 2000
+MAX_FILE_BYTES = LIMITS.project_bytes  # a project is a few KB; anything this big is not one
+MAX_NODES = LIMITS.nodes
 
 
 class ProjectError(ValueError):
@@ -78,63 +83,77 @@ def _split(d: dict, known: tuple) -> tuple[dict, dict]:
 
 def _node(i: int, d, where: str) -> Node:
     if not isinstance(d, dict):
-        raise ProjectError(f"{where}: graph.nodes[{i}] must be an object, got {type(d).__name__}")
+        raise ProjectError(N_("{where}: graph.nodes[{i}] must be an object, got {kind}",
+                              where=where, i=i, kind=type(d).__name__))
     k, extra = _split(d, ("id", "type", "params", "pos"))
     nid = k.get("id")
     if not isinstance(nid, str) or not nid.strip():
-        raise ProjectError(f"{where}: graph.nodes[{i}] needs a non-empty string \"id\", got {nid!r}")
+        raise ProjectError(N_("{where}: graph.nodes[{i}] needs a non-empty string \"id\", got {nid!r}",
+                              where=where, i=i, nid=nid))
     if not isinstance(k.get("type"), str):
-        raise ProjectError(f"{where}: node {nid}: \"type\" must be a layer name string, got {k.get('type')!r}")
+        raise ProjectError(N_("{where}: node {nid}: \"type\" must be a layer name string, got {value!r}",
+                              where=where, nid=nid, value=k.get('type')))
     params = k.get("params", {})
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        raise ProjectError(f"{where}: node {nid}: \"params\" must be an object, got {type(params).__name__}")
+        raise ProjectError(N_("{where}: node {nid}: \"params\" must be an object, got {kind}",
+                              where=where, nid=nid, kind=type(params).__name__))
     pos = k.get("pos")
     if pos is not None and not (isinstance(pos, (list, tuple)) and len(pos) == 2
                                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
-        raise ProjectError(f"{where}: node {nid}: \"pos\" must be [x, y], got {pos!r}")
+        raise ProjectError(N_("{where}: node {nid}: \"pos\" must be [x, y], got {pos!r}",
+                              where=where, nid=nid, pos=pos))
     return Node(nid, k["type"], copy.deepcopy(params), list(pos) if pos is not None else None, extra)
 
 
 def _edge(i: int, d, where: str) -> Edge:
     if not isinstance(d, dict):
-        raise ProjectError(f"{where}: graph.edges[{i}] must be an object, got {type(d).__name__}")
+        raise ProjectError(N_("{where}: graph.edges[{i}] must be an object, got {kind}",
+                              where=where, i=i, kind=type(d).__name__))
     k, extra = _split(d, ("source", "target", "target_port"))
     for key in ("source", "target"):
         if not isinstance(k.get(key), str):
-            raise ProjectError(f"{where}: graph.edges[{i}] needs a string \"{key}\" (a node id), got {k.get(key)!r}")
+            raise ProjectError(N_("{where}: graph.edges[{i}] needs a string \"{key}\" (a node id), got {value!r}",
+                                  where=where, i=i, key=key, value=k.get(key)))
     port = k.get("target_port")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or port < 0):
-        raise ProjectError(f"{where}: graph.edges[{i}] ({k['source']} → {k['target']}): \"target_port\" "
-                           f"must be a non-negative integer, got {port!r}")
+        raise ProjectError(N_("{where}: graph.edges[{i}] ({source} → {target}): \"target_port\" must be a "
+                              "non-negative integer, got {port!r}",
+                              where=where, i=i, source=k['source'], target=k['target'], port=port))
     return Edge(k["source"], k["target"], port, extra)
 
 
 def project_from_dict(data, where: str = "project") -> Project:
     if not isinstance(data, dict):
-        raise ProjectError(f"{where}: a project is a JSON object, got {type(data).__name__}")
+        raise ProjectError(N_("{where}: a project is a JSON object, got {kind}",
+                              where=where, kind=type(data).__name__))
     fmt = data.get("format")
     if fmt != FORMAT:
-        raise ProjectError(f"{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}")
+        raise ProjectError(N_("{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}",
+                              where=where, FORMAT=FORMAT, fmt=fmt))
     k, extra = _split(data, ("format", "name", "description", "graph", "training"))
     graph = k.get("graph")
     if not isinstance(graph, dict):
-        raise ProjectError(f"{where}: \"graph\" must be an object with \"nodes\" and \"edges\"")
+        raise ProjectError(N_("{where}: \"graph\" must be an object with \"nodes\" and \"edges\"", where=where))
     g, gextra = _split(graph, ("nodes", "edges"))
     nodes, edges = g.get("nodes", []), g.get("edges", [])
     if not isinstance(nodes, list):
-        raise ProjectError(f"{where}: graph.nodes must be a list")
+        raise ProjectError(N_("{where}: graph.nodes must be a list", where=where))
     if not isinstance(edges, list):
-        raise ProjectError(f"{where}: graph.edges must be a list")
+        raise ProjectError(N_("{where}: graph.edges must be a list", where=where))
     if len(nodes) > MAX_NODES:
-        raise ProjectError(f"{where}: {len(nodes)} nodes is more than the limit of {MAX_NODES}")
+        raise ProjectError(N_("{where}: {n_nodes} nodes is more than the limit of {MAX_NODES}",
+                              where=where, n_nodes=len(nodes), MAX_NODES=MAX_NODES))
+    if len(edges) > LIMITS.edges:
+        raise ProjectError(N_("{where}: {n_edges} edges is more than the limit of {limit}",
+                              where=where, n_edges=len(edges), limit=LIMITS.edges))
     training = k.get("training", {})
     if not isinstance(training, dict):
-        raise ProjectError(f"{where}: \"training\" must be an object")
+        raise ProjectError(N_("{where}: \"training\" must be an object", where=where))
     for key in ("name", "description"):
         if key in k and not isinstance(k[key], str):
-            raise ProjectError(f"{where}: \"{key}\" must be a string")
+            raise ProjectError(N_("{where}: \"{key}\" must be a string", where=where, key=key))
     return Project(
         graph=Graph([_node(i, n, where) for i, n in enumerate(nodes)],
                     [_edge(i, e, where) for i, e in enumerate(edges)], gextra),
@@ -144,11 +163,12 @@ def project_from_dict(data, where: str = "project") -> Project:
 
 def parse_project(text: str | bytes, where: str = "project") -> Project:
     if len(text) > MAX_FILE_BYTES:
-        raise ProjectError(f"{where}: {len(text):,} bytes is too large for a project file")
+        raise ProjectError(N_("{where}: {n_text:,} bytes is too large for a project file",
+                              where=where, n_text=len(text)))
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ProjectError(f"{where}: not valid JSON ({e})") from None
+        data = safe_json.loads(text, where, MAX_FILE_BYTES)  # bounded nesting: no RecursionError
+    except safe_json.JSONLimitError as e:
+        raise ProjectError(str(e)) from None
     return project_from_dict(data, where)
 
 
@@ -167,10 +187,11 @@ def load_project(source) -> Project:
     path = Path(source)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ProjectError(f"{path}: {path.stat().st_size:,} bytes is too large for a project file")
+            raise ProjectError(N_("{path}: {st_size:,} bytes is too large for a project file",
+                                  path=path, st_size=path.stat().st_size))
         text = path.read_bytes()
     except OSError as e:
-        raise ProjectError(f"{path}: cannot read ({e.strerror})") from None
+        raise ProjectError(N_("{path}: cannot read ({strerror})", path=path, strerror=e.strerror)) from None
     return parse_project(text, str(path))
 
 
@@ -181,6 +202,13 @@ def as_graph(source) -> Graph:
     if isinstance(source, dict) and "format" not in source and "nodes" in source:
         return graph_from_dict(source)
     return load_project(source).graph
+
+
+def blank_project(training: dict | None = None, name: str = "New project") -> dict:
+    """A new project dict: one Input node; `training` is the section it starts with (trainers' starter)."""
+    return {"format": FORMAT, "name": name, "description": "",
+            "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}], "edges": []},
+            "training": copy.deepcopy(training or {})}
 
 
 def dumps(project: Project) -> str:

@@ -1,14 +1,21 @@
 """What `check` finds: per-node shapes and parameter counts, memory, and problems keyed by node id."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from i18n import Message, text
 
 
 @dataclass(frozen=True)
 class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
-    message: str  # reads after "<node>: "
+    text: str | Message  # English msgid and its arguments; reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
+
+    @property
+    def message(self) -> str:
+        """In the reader's language: a report cached by graph is shared by people in different languages."""
+        return text(self.text)
 
     def __str__(self) -> str:
         return f"{self.node}: {self.message}" if self.node else self.message
@@ -40,10 +47,19 @@ class Report:
         return sum(self.param_counts.values())
 
     def error(self, node, message, field=None):
+        """`message`: an English msgid, or N_(msgid, **args) rendered in the reader's language when read."""
         self.errors.append(Problem(node, message, field))
 
     def warn(self, node, message, field=None):
         self.warnings.append(Problem(node, message, field))
+
+    def copy(self) -> "Report":
+        """A copy whose lists and dicts are its own; the values in them (tuples, strings, numbers) are shared."""
+        return replace(self, errors=list(self.errors), warnings=list(self.warnings), shapes=dict(self.shapes),
+                       dtypes=dict(self.dtypes), param_counts=dict(self.param_counts),
+                       params={k: dict(v) for k, v in self.params.items()},
+                       inputs={k: list(v) for k, v in self.inputs.items()}, order=list(self.order),
+                       memory=dict(self.memory))
 
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]

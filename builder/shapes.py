@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import math
 
-Spec = tuple  # (tuple[int, ...], str)
-
 
 class ShapeError(Exception):
     pass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import gettext
+from dataclasses import dataclass
 from pathlib import Path
 
 DOMAIN = "neurocanvas"
@@ -40,3 +41,39 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_current.get()).ngettext(singular, plural, n)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A msgid and its arguments, rendered in the reader's language when read, not when made.
+
+    A cached check report or a worker's error is read by people in different languages; keeping the msgid
+    lets each of them see it in their own. An argument may itself be a Message.
+    """
+    msgid: str
+    args: tuple = ()  # ((name, value), ...) sorted by name, so equal messages compare equal
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        if not self.args:
+            return text
+        return text.format(**{k: str(v) if isinstance(v, Message) else v for k, v in self.args})
+
+
+def N_(msgid: str, **args) -> Message:
+    """Mark `msgid` for translation when it is read; `{name}` fields are filled from `args` then."""
+    return Message(msgid, tuple(sorted(args.items())))
+
+
+def text(value) -> str:
+    """A Message or a plain msgid in the current language (an unknown string comes back unchanged)."""
+    return str(value) if isinstance(value, Message) else _(str(value))
+
+
+def language_from_env(environ) -> str:
+    """The language a command line speaks: LANGUAGE, LC_ALL, LC_MESSAGES then LANG ("zh_CN.UTF-8" -> "zh")."""
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = (environ.get(key) or "").split(":")[0].split("_")[0].split(".")[0].lower()
+        if value in LANGUAGES:
+            return value
+    return LANGUAGES[0]

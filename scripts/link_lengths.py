@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from builder import load_project  # noqa: E402
-from share.links import MAX_LINK_CHARS, canonical_json, encode_project  # noqa: E402
+from export.links import MAX_LINK_CHARS, canonical_json, encode_project  # noqa: E402
 
 BASE = "https://neurocanvas.example.org/?project="
 

@@ -38,7 +38,7 @@ def lesson(epochs=2, hidden=16):
 
 def new_class(**kw):
     from runs.classes import Classes
-    from ui.store import Store
+    from runs.store import Store
     db = Classes(*Store().shared())
     code, key = db.create(kw.pop("title", "Tiny"), kw.pop("lesson", None) or lesson(), **kw)
     return db, code, key
@@ -167,7 +167,7 @@ def test_the_teacher_stops_a_run_and_the_class_survives_a_restart():
     _wait(board, lambda b: _board_rows(b)[0]["Status"] == "stopped")
     from streamlit import cache_resource
 
-    from ui.runs import REGISTRY
+    from runs.registry import REGISTRY
     from ui.views import classroom_board
     cache_resource.clear()  # a new server process: a fresh Store on the same file, an empty registry
     REGISTRY._runs.pop(student.query_params["ws"], None)

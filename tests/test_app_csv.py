@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.graph_factory import make_project
 from trainers import TrainingError, fit, load_dataset
-from ui import csv_data
+from ui.views import csv_upload as csv_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # each AppTest run draws the whole page
 

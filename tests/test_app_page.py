@@ -7,7 +7,7 @@ import torch
 
 from tests.apptest_helpers import app, inject
 from tests.graph_factory import make_project
-from ui.project_io import parse_upload
+from ui.views.project_file import parse_upload
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # each AppTest run imports and draws the whole page
 
@@ -159,7 +159,7 @@ def test_rename_has_its_own_row_in_the_narrow_inspector(seed_mlp):
 
 def test_a_new_batch_size_reaches_the_memory_estimate_on_the_same_rerun(seed_mlp):
     from builder import check, load_project
-    from ui.summary import human_bytes
+    from ui.views.summary import human_bytes
     at = inject(app(), seed_mlp, main_tab="Train")
     report = check(load_project(seed_mlp))
     assert at.metric[1].value == human_bytes(report.memory_for_batch(64))

@@ -10,9 +10,9 @@ from hypothesis import given, settings, strategies as st
 import torch
 
 from builder import build_model, load_project
-from share import bundle as bundle_mod
-from share.bundle import BundleError, build_bundle, read_bundle
-from export_graphs import GRAPHS
+from export import bundle as bundle_mod
+from export.bundle import BundleError, build_bundle, read_bundle
+from export_graphs import GRAPHS, entered
 
 PROJECT = json.dumps(GRAPHS["mlp"]).encode()
 
@@ -100,7 +100,7 @@ def test_weights_of_another_graph_name_the_node():
 
 
 def test_tampered_member_fails_its_checksum():
-    good = build_bundle(GRAPHS["mlp"])
+    good = build_bundle(entered(GRAPHS["mlp"]))
     with zipfile.ZipFile(io.BytesIO(good)) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     manifest = json.loads(members.pop("manifest.json"))
@@ -114,12 +114,12 @@ def test_corrupt_files(data):
 
 
 def test_truncated_bundle():
-    good = build_bundle(GRAPHS["mlp"], build_model(load_project(GRAPHS["mlp"])))
+    good = build_bundle(entered(GRAPHS["mlp"]), build_model(load_project(GRAPHS["mlp"])))
     _refused(good[: len(good) // 2], "not a zip archive|damaged")
 
 
 def test_bit_flip_inside_a_member_is_caught():
-    good = bytearray(build_bundle(GRAPHS["mlp"], build_model(load_project(GRAPHS["mlp"]))))
+    good = bytearray(build_bundle(entered(GRAPHS["mlp"]), build_model(load_project(GRAPHS["mlp"]))))
     good[len(good) // 2] ^= 0xFF  # inside weights.pt's compressed data
     _refused(bytes(good), "damaged|sha256|weights.pt")
 
@@ -141,10 +141,10 @@ def test_structure_errors():
 
 def test_upload_size_limit(monkeypatch):
     monkeypatch.setattr(bundle_mod, "MAX_BUNDLE_BYTES", 1000)
-    _refused(build_bundle(GRAPHS["mlp"]), "larger than the 0 MiB limit|larger than")
+    _refused(build_bundle(entered(GRAPHS["mlp"])), "larger than the 0 MiB limit|larger than")
 
 
-GOOD = build_bundle(GRAPHS["concat"], build_model(load_project(GRAPHS["concat"])),
+GOOD = build_bundle(entered(GRAPHS["concat"]), build_model(load_project(GRAPHS["concat"])),
                     {"epochs": {"epoch": [1], "train_loss": [0.5]}, "steps": {"step": [1], "loss": [0.5]}})
 
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from builder import build_model, load_project
-from share.bundle import FORMAT, read_bundle, build_bundle, BundleError
-from export_graphs import GRAPHS
+from export.bundle import FORMAT, read_bundle, build_bundle, BundleError
+from export_graphs import GRAPHS, entered
 
 SNAPSHOT = {
     "status": "finished", "message": "early stopping: val_loss did not improve for 5 epochs",
@@ -17,7 +17,8 @@ SNAPSHOT = {
     "epochs": {"epoch": [1, 2], "train_loss": [2.1, 1.03125], "val_loss": [1.9, None], "lr": [0.05, 0.025],
                "train_accuracy": [0.31, 0.7], "val_accuracy": [0.35, 0.72]},
     "steps": {"step": [1, 2, 4, 8], "loss": [2.3, 2.29, None, 2.0000000000000004], "lr": [0.05, 0.05, 0.05, 0.025]},
-    "probes": {"step": 88, "order": ["in", "fc-1"], "activations": {"fc-1": {"mean": 0.5, "hist": {"counts": [1]}}}},
+    "probes": {"step": 88, "order": ["in", "fc_1"], "activations": {"fc_1": {"mean": 0.5, "dead_fraction": None,
+                                                                   "hist": {"edges": [0, 1], "counts": [1]}}}},
 }
 
 
@@ -25,7 +26,7 @@ def test_round_trip_restores_graph_weights_and_curves():
     project = load_project(GRAPHS["cnn"])
     model = build_model(project)
     model.train()(torch.randn(32, 1, 8, 8))  # running statistics differ from a fresh model's
-    bundle = read_bundle(build_bundle(project, model, SNAPSHOT))
+    bundle = read_bundle(build_bundle(entered(project), model, SNAPSHOT))
     assert bundle.project.to_dict() == project.to_dict()
     assert bundle.epochs == SNAPSHOT["epochs"] and bundle.steps == SNAPSHOT["steps"]
     assert bundle.probes == SNAPSHOT["probes"]
@@ -38,7 +39,7 @@ def test_round_trip_restores_graph_weights_and_curves():
 
 
 def test_manifest_lists_versions_and_checksums():
-    data = build_bundle(GRAPHS["mlp"], build_model(load_project(GRAPHS["mlp"])), SNAPSHOT)
+    data = build_bundle(entered(GRAPHS["mlp"]), build_model(load_project(GRAPHS["mlp"])), SNAPSHOT)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
@@ -53,14 +54,14 @@ def test_manifest_lists_versions_and_checksums():
 
 
 def test_project_only_bundle():
-    bundle = read_bundle(build_bundle(GRAPHS["recurrent"], script=False))
+    bundle = read_bundle(build_bundle(entered(GRAPHS["recurrent"]), script=False))
     assert bundle.state_dict is None and bundle.epochs == {} and bundle.probes is None and bundle.script is None
 
 
 def test_weights_must_fit_the_graph_when_saving():
     other = build_model(load_project(GRAPHS["mlp"]))
     with pytest.raises(BundleError, match="is missing|matches no parameter"):
-        build_bundle(GRAPHS["concat"], other)
+        build_bundle(entered(GRAPHS["concat"]), other)
 
 
 @pytest.mark.slow
@@ -73,7 +74,7 @@ def test_a_real_training_run_round_trips(tmp_path):
     job.start()
     assert job.join(120), "training did not finish"
     snapshot = json.loads(json.dumps(job.snapshot()))
-    bundle = read_bundle(build_bundle(project, job.state_dict(), snapshot))
+    bundle = read_bundle(build_bundle(entered(project), job.state_dict(), snapshot))
     assert bundle.epochs == snapshot["epochs"] and len(bundle.epochs["epoch"]) == 2
     assert bundle.steps == snapshot["steps"]
     assert bundle.probes == snapshot["probes"]

@@ -4,7 +4,7 @@ import pytest
 
 from runs import board, challenge
 from runs.classes import ALPHABET, ClassError, Classes, clean_name, normal_code
-from ui.store import Store
+from runs.store import Store
 
 
 def _classes(path):

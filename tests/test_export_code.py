@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from builder import build_model, check, load_project
-from builder.export_code import class_name, export_script, module_source
-from builder.export_weights import load_weights, save_weights
-from export_graphs import GRAPHS
+from export.script import class_name, export_script, module_source
+from export.weights import load_weights, save_weights
+from export_graphs import GRAPHS, entered
 
 DRIVER = r'''
 import importlib.util, json, sys
@@ -56,7 +56,7 @@ def exported_runs(tmp_path_factory):
     for kind, data in GRAPHS.items():
         project = load_project(data)
         model = build_model(project).eval()
-        (tmp / f"{kind}.py").write_text(export_script(project, training=True), encoding="utf-8")
+        (tmp / f"{kind}.py").write_text(export_script(entered(project), training=True), encoding="utf-8")
         save_weights(model, tmp / f"{kind}_w.pt")
         x = _example(check(project))
         torch.save(x, tmp / f"{kind}_x.pt")
@@ -97,7 +97,7 @@ def test_exported_loop_prints_one_line_per_epoch(exported_runs):
 
 def test_inference_script_runs_with_downloaded_weights(tmp_path):
     project = load_project(GRAPHS["transformer"])
-    (tmp_path / "reverse.py").write_text(export_script(project), encoding="utf-8")
+    (tmp_path / "reverse.py").write_text(export_script(entered(project)), encoding="utf-8")
     save_weights(build_model(project), tmp_path / "w.pt")
     done = _fresh_python(["reverse.py", "w.pt"], tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -105,7 +105,7 @@ def test_inference_script_runs_with_downloaded_weights(tmp_path):
 
 
 def test_script_reads_like_hand_written_pytorch(seed_mlp):
-    src = export_script(seed_mlp, training=False)
+    src = export_script(entered(seed_mlp), training=False)
     assert "class Test(nn.Module):" in src
     assert "    def __init__(self):" in src
     assert "self.fc1 = nn.Linear(in_features=64, out_features=128)  # 8,320 parameters" in src
@@ -115,21 +115,21 @@ def test_script_reads_like_hand_written_pytorch(seed_mlp):
 
 
 def test_forward_names_values_that_are_used_twice():
-    src = module_source(GRAPHS["residual"])
+    src = module_source(entered(GRAPHS["residual"]))
     assert "a = self.a(x)  # (B, 16)" in src  # used by branch and by sum: keeps its name
     assert "x = self.sum(x, a)  # (B, 16)" in src  # port order: edges' order
     assert "class Add(nn.Module):" in src and "class Concat" not in src
-    cat = module_source(GRAPHS["concat"])
+    cat = module_source(entered(GRAPHS["concat"]))
     assert "x = self.cat(x, left)  # (B, 13)" in cat  # target_port 0 is `right`, computed just before
     assert "def forward(self, in_):" in cat  # the Input is used twice: named after its id ("in" is a keyword)
 
 
 def test_custom_and_recurrent_calls_match_the_compiled_graph():
-    src = module_source(GRAPHS["transformer"])
+    src = module_source(entered(GRAPHS["transformer"]))
     assert "x = self.attn(x, x, x, need_weights=False)[0]  # (B, 6, 16)" in src
     assert "def forward(self, x):  # (B, 6) token ids" in src
     assert "class PositionalEncoding(nn.Module):" in src and "import math" in src
-    rec = module_source(GRAPHS["recurrent"])
+    rec = module_source(entered(GRAPHS["recurrent"]))
     assert "self.lstm = nn.LSTM(input_size=1, hidden_size=8, num_layers=2, batch_first=True)" in rec
     assert "x = self.lstm(x)[0]  # (B, 10, 8)" in rec
 
@@ -139,7 +139,7 @@ def test_names_and_ids_cannot_inject_code(project):
                     ('x"""\nimport os; os._exit(7)\n"""', "Linear", {"out_features": 2})],
                    name='Bad"""\nimport os\nos._exit(9)\n"""')
     evil["description"] = "line\n\"\"\"\nraise SystemExit(3)"
-    src = export_script(evil, training=False)
+    src = export_script(entered(evil), training=False)
     namespace = {}
     exec(compile(src, "exported.py", "exec"), namespace)  # defines classes only; nothing injected runs
     model = namespace[class_name(evil["name"])]()
@@ -162,11 +162,11 @@ def test_unexportable_data_set_is_named(project):
     p = project([("in", "Input", {"shape": [3]}), ("out", "Linear", {"out_features": 2})],
                 training={"dataset": "cifar10"})
     with pytest.raises(ValueError, match="training.dataset: the data set 'cifar10' cannot be written"):
-        export_script(p, training=True)
-    assert "class Test" in export_script(p, training=False)
+        export_script(entered(p), training=True)
+    assert "class Test" in export_script(entered(p), training=False)
     p["training"] = {"dataset": "csv", "dataset_options": {"target": "y"}}
     with pytest.raises(ValueError, match="the csv data set needs 'path' or 'text'"):
-        export_script(p, training=True)
+        export_script(entered(p), training=True)
 
 
 @pytest.mark.parametrize("training, message", [
@@ -180,4 +180,4 @@ def test_unexportable_data_set_is_named(project):
 def test_training_settings_that_cannot_be_written_are_named(project, training, message):
     p = project([("in", "Input", {"shape": [2]}), ("out", "Linear", {"out_features": 2})], training=training)
     with pytest.raises(ValueError, match=message):
-        export_script(p, training=True)
+        export_script(entered(p), training=True)

@@ -4,8 +4,8 @@ import torch
 from torch import nn
 
 from builder import build_model, check, load_project
-from builder.export_onnx import OnnxExportError, export_onnx
-from export_graphs import GRAPHS
+from export.onnx import OnnxExportError, export_onnx
+from export_graphs import GRAPHS, entered
 
 ort = pytest.importorskip("onnxruntime")
 
@@ -33,7 +33,7 @@ def test_onnx_matches_pytorch(kind):
     model = build_model(project)
     if kind == "cnn":  # non-trivial running statistics, so eval-mode BatchNorm is really exercised
         model.train()(torch.randn(64, 1, 8, 8) * 3 + 1)
-    data = export_onnx(project, model)
+    data = export_onnx(entered(project), model)
     assert model.training  # the caller's model is left as it was (a copy is exported)
     _compare(data, model, _inputs(project, 7))  # traced with batch 2: the batch axis is dynamic
 
@@ -42,7 +42,7 @@ def test_onnx_matches_pytorch(kind):
 def test_dynamo_exporter_matches_pytorch(tmp_path):
     project = load_project(GRAPHS["residual"])
     model = build_model(project)
-    data = export_onnx(project, model, path=tmp_path / "m.onnx", exporter="dynamo")
+    data = export_onnx(entered(project), model, path=tmp_path / "m.onnx", exporter="dynamo")
     assert (tmp_path / "m.onnx").read_bytes() == data
     _compare(data, model, _inputs(project, 3))
 
@@ -61,7 +61,7 @@ def test_the_node_that_cannot_export_is_named():
     model = build_model(project)
     model.b = _NoOnnx()  # node "b" (GELU) replaced
     with pytest.raises(OnnxExportError) as err:
-        export_onnx(project, model)
+        export_onnx(entered(project), model)
     assert err.value.node == "b"
     assert str(err.value).startswith("node 'b' (GELU) cannot be exported to ONNX: RuntimeError: aten::made_up_op")
 
@@ -70,4 +70,4 @@ def test_invalid_graph_is_refused_with_its_problems(project):
     from builder import GraphError
     bad = project([("in", "Input", {"shape": [4]}), ("conv", "Conv2d", {"out_channels": 2, "kernel_size": 3})])
     with pytest.raises(GraphError, match="conv: Conv2d expects"):
-        export_onnx(bad)
+        export_onnx(entered(bad))

@@ -1,4 +1,4 @@
-"""The export panel in AppTest: downloads appear, the share link holds the project, bundles open or are refused."""
+"""The "Take it home" panel in AppTest: downloads appear, the share link holds the project, bundles open or are refused."""
 from streamlit.testing.v1 import AppTest
 
 from export_graphs import GRAPHS
@@ -9,7 +9,7 @@ sys.path.insert(0, {root!r})
 import streamlit as st
 import torch
 from builder import build_model, load_project
-from ui import export_panel
+from ui.views import take_home
 
 project = {project!r}
 
@@ -24,7 +24,7 @@ class Run:
     def snapshot(self):
         return {{"status": "finished", "epochs": {{"epoch": [1], "train_loss": [0.5]}}}}
 
-export_panel.show(project, Run() if {with_run} else None)
+take_home.panel(project, Run() if {with_run} else None)
 '''
 
 
@@ -41,7 +41,7 @@ def test_panel_without_a_run_offers_code_and_a_link():
     assert labels == ["Project (.json)", "PyTorch script (.py)"]
     link = at.text_input(key="export_link").value
     assert "?project=1" in link
-    from share.links import project_from_query
+    from export.links import project_from_query
     assert project_from_query({"project": link.split("project=", 1)[1]}).name == "Digits MLP"
 
 
@@ -70,14 +70,15 @@ OPEN_APP = '''
 import sys
 sys.path.insert(0, {root!r})
 import streamlit as st
-from ui import export_panel, state
-from ui.runs import REGISTRY
+from ui import state
+from ui.views import take_home
+from runs.registry import REGISTRY
 
 state.init_defaults()
 st.session_state.setdefault(state.WS, "wstest0001")
 st.session_state.setdefault(state.PROJECT, {{"format": "neurocanvas/1", "name": "empty",
                                             "graph": {{"nodes": [], "edges": []}}, "training": {{}}}})
-export_panel.open_from_url()
+take_home.open_from_url()
 run_id = st.session_state.get(state.RUN)
 run = REGISTRY.get("wstest0001", run_id) if run_id else None
 st.text(f"project={{state.project()['name']}}")
@@ -93,7 +94,7 @@ def _open_app():
 
 def test_short_link_opens_the_saved_run(tmp_path, monkeypatch):
     from builder import build_model, load_project
-    from share.store import save_run
+    from runs.store import save_run
     monkeypatch.setenv("NEUROCANVAS_DATA", str(tmp_path))
     run_id = save_run(GRAPHS["cnn"], build_model(load_project(GRAPHS["cnn"])),
                       {"status": "finished", "epochs": {"epoch": [1], "train_loss": [0.7]}})

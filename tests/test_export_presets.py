@@ -3,9 +3,10 @@ import pytest
 import torch
 
 from builder import build_model, check, load_project
-from builder.export_code import class_name, export_script
-from builder.export_onnx import export_onnx
-from share.links import decode_project, encode_project
+from export.script import class_name, export_script
+from export.onnx import export_onnx
+from export.links import decode_project, encode_project
+from export_graphs import entered
 
 presets = pytest.importorskip("presets")
 ort = pytest.importorskip("onnxruntime")
@@ -22,7 +23,7 @@ def _project(name, variant):
 @pytest.mark.parametrize("name, variant", CASES)
 def test_preset_script_matches_build_model(name, variant):
     project = load_project(_project(name, variant))
-    src = export_script(project, training=True)  # the preset's data set can be written into the script
+    src = export_script(entered(project), training=True)  # the preset's data set can be written into the script
     namespace = {"__name__": "exported"}
     exec(compile(src, f"{name}.py", "exec"), namespace)
     torch.manual_seed(7)
@@ -49,7 +50,7 @@ def test_preset_onnx_and_link(name):
     report = check(project)
     shape, dtype = report.shapes[report.input_node], report.dtypes[report.input_node]
     x = torch.randint(0, 4, (2, *shape)) if dtype == "long" else torch.randn(2, *shape)
-    session = ort.InferenceSession(export_onnx(project, model), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(export_onnx(entered(project), model), providers=["CPUExecutionProvider"])
     with torch.no_grad():
         expected = model(x)
     torch.testing.assert_close(torch.from_numpy(session.run(None, {"input": x.numpy()})[0]), expected,

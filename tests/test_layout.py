@@ -1,18 +1,21 @@
-"""builder.layout.auto_layout: columns by topological generation, centred rows, robust to broken graphs."""
+"""builder.layout.auto_layout (the canvas's layout): layers by longest path, robust to broken graphs, wrapped."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from builder.layout import X_GAP, Y_GAP, auto_layout
+from builder.layout import DX, DY, _layers, auto_layout
 from graph_factory import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = sorted((ROOT / "presets").glob("*.json"))
+
+
+def _pos(graph: dict) -> dict:
+    return {n["id"]: n["pos"] for n in auto_layout(graph)["nodes"]}
 
 
 def residual_graph():
@@ -22,37 +25,29 @@ def residual_graph():
                          ("add", "head")])["graph"]
 
 
-def test_columns_are_longest_path_depth_and_edges_point_right():
-    pos = auto_layout(residual_graph())
-    column = {nid: x / X_GAP for nid, (x, _) in pos.items()}
-    assert column == {"in": 0, "fc1": 1, "r1": 2, "fc2": 3, "add": 4, "head": 5}  # the skip does not pull add left
-    for e in residual_graph()["edges"]:
-        assert pos[e["source"]][0] < pos[e["target"]][0]
+def test_layers_are_longest_path_depth_top_to_bottom_wrapped_into_columns():
+    pos = _pos(residual_graph())
+    assert sorted(pos, key=lambda n: (pos[n][0], pos[n][1])) == ["in", "fc1", "r1", "fc2", "add", "head"]
+    assert {y for _, y in pos.values()} == {0, DY, 2 * DY}  # six layers wrap into two columns of three
+    assert pos["add"][1] == DY  # one layer below fc2: the skip from the Input does not pull it up
 
 
-def test_branches_share_a_column_centred_vertically_in_file_order():
+def test_branches_share_a_layer_centred_under_their_parent():
     graph = make_project([("in", "Input", {"shape": [4]}), ("b", "ReLU"), ("a", "Tanh"), ("c", "Sigmoid"),
                           ("m", "Concat")], [("in", "b"), ("in", "a"), ("in", "c"), ("b", "m"), ("a", "m"),
                                              ("c", "m")])["graph"]
-    pos = auto_layout(graph)
-    assert [pos[n] for n in ("b", "a", "c")] == [[X_GAP, -Y_GAP], [X_GAP, 0.0], [X_GAP, Y_GAP]]
-    assert pos["in"] == [0.0, 0.0] and pos["m"] == [2.0 * X_GAP, 0.0]
+    pos = _pos(graph)
+    assert [pos[n] for n in ("b", "a", "c")] == [[-DX, DY], [0, DY], [DX, DY]]  # file order, centred
+    assert pos["in"] == [0, 0] and pos["m"] == [0, 2 * DY]
 
 
 @pytest.mark.parametrize("path", PRESETS, ids=[p.stem for p in PRESETS])
 def test_every_preset_gets_a_distinct_place_for_every_node(path):
     graph = json.loads(path.read_text(encoding="utf-8"))["graph"]
-    pos = auto_layout(graph)
+    pos = _pos(graph)
     assert set(pos) == {n["id"] for n in graph["nodes"]}
     assert len({tuple(p) for p in pos.values()}) == len(pos)
-    assert all(isinstance(v, float) for p in pos.values() for v in p)
-    for e in graph["edges"]:
-        assert pos[e["source"]][0] < pos[e["target"]][0]
-    by_column = defaultdict(list)
-    for x, y in pos.values():
-        by_column[x].append(y)
-    for ys in by_column.values():
-        assert sum(ys) == pytest.approx(0.0)  # each column is centred on y = 0
+    assert all(isinstance(v, int) for p in pos.values() for v in p)
 
 
 def test_cycles_and_dangling_edges_still_place_every_node():
@@ -60,17 +55,17 @@ def test_cycles_and_dangling_edges_still_place_every_node():
                           ("lonely", "GELU")],
                          [("in", "a"), ("a", "b"), ("b", "a"), ("b", "c"), ("c", "ghost"), ("ghost", "in"),
                           ("c", "c")])["graph"]
-    pos = auto_layout(graph)
+    pos = _pos(graph)
     assert set(pos) == {"in", "a", "b", "c", "lonely"}
-    assert pos["a"][0] == pos["b"][0]  # the cycle a <-> b collapses into one column
-    assert pos["in"][0] < pos["a"][0] < pos["c"][0]
+    assert pos["a"][1] == pos["b"][1]  # the cycle a <-> b collapses into one layer
+    assert pos["in"][1] < pos["a"][1] < pos["c"][1]
     assert len({tuple(p) for p in pos.values()}) == len(pos)
 
 
 def test_empty_and_partial_graphs():
     assert auto_layout({}) == {}
-    assert auto_layout({"nodes": [], "edges": []}) == {}
-    assert auto_layout({"nodes": [{"id": "only", "type": "Input"}]}) == {"only": [0.0, 0.0]}
+    assert auto_layout({"nodes": [], "edges": []}) == {"nodes": [], "edges": []}
+    assert auto_layout({"nodes": [{"id": "only", "type": "Input"}]})["nodes"][0]["pos"] == [0, 0]
 
 
 def test_layout_is_deterministic_and_leaves_the_graph_alone():
@@ -80,13 +75,13 @@ def test_layout_is_deterministic_and_leaves_the_graph_alone():
     assert json.dumps(graph, sort_keys=True) == before
 
 
-def test_layout_matches_networkx_generations_on_a_wide_graph():
-    """A 40-node lattice: the column of each node is its networkx topological generation."""
+def test_layers_match_networkx_longest_paths_on_a_wide_graph():
+    """A 40-node lattice: each node's layer (row, column by column) is its longest path from the Input."""
     nodes = [("in", "Input", {"shape": [4]})] + [(f"n{i}", "ReLU") for i in range(40)]
     edges = [("in", "n0")] + [(f"n{i}", f"n{j}") for i in range(40) for j in (i + 1, i + 3) if j < 40]
     graph = make_project(nodes, edges)["graph"]
-    pos = auto_layout(graph)
     g = nx.DiGraph([(e["source"], e["target"]) for e in graph["edges"]])
-    for depth, generation in enumerate(nx.topological_generations(g)):
-        for nid in generation:
-            assert pos[nid][0] == depth * X_GAP
+    depth = {n: nx.dag_longest_path_length(g.subgraph(nx.ancestors(g, n) | {n})) for n in g}
+    assert {n: d for d, layer in enumerate(_layers(g)) for n in layer} == depth
+    pos = _pos(graph)
+    assert len({tuple(p) for p in pos.values()}) == len(pos)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from builder import load_project
-from share.links import (MAX_LINK_CHARS, ZDICT_1, LinkError, decode_project, encode_project, project_from_query,
+from export.links import (MAX_LINK_CHARS, ZDICT_1, LinkError, decode_project, encode_project, project_from_query,
                          share_url)
 from export_graphs import GRAPHS
 

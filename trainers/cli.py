@@ -1,8 +1,12 @@
 """`python -m trainers run FILE [--epochs N] [--device ...]`: train without the UI, end with one JSON line."""
 import argparse
 import json
+import os
 import sys
 
+from i18n import LANGUAGES, language_from_env, set_language
+
+from .datasets.bounds import allow_local_paths
 from .device import DEVICES
 from .errors import TrainingError
 from .run import fit
@@ -25,6 +29,7 @@ def _progress_line(snap: dict) -> str:
 
 
 def cmd_run(args) -> int:
+    allow_local_paths()  # a person at the server's command line may name local data files; a browser never
     overrides = {}
     if args.epochs is not None:
         overrides["epochs"] = args.epochs
@@ -47,17 +52,20 @@ def cmd_run(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m trainers", description="Train a NeuroCanvas project without the UI.")
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="train a project file and print the final metrics as JSON")
     run.add_argument("file", help="a neurocanvas/1 project (.json)")
     run.add_argument("--epochs", type=int, help="override training.epochs")
     run.add_argument("--device", choices=DEVICES, help="override training.device")
+    run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     run.set_defaults(func=cmd_run)
     return p
 
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    set_language(args.lang or language_from_env(os.environ))
     try:
         return args.func(args)
     except KeyboardInterrupt:

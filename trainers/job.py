@@ -10,6 +10,8 @@ import torch
 from . import model as networks
 from .datasets import load_dataset, split
 from .device import cpu_threads, pick_device
+from i18n import N_
+
 from .errors import TrainingError
 from .losses import adapt_target
 from .loop import Callback, LoopData, train
@@ -39,7 +41,7 @@ class TrainingJob:
         shape = network.input_shape or self.dataset.input_shape
         data = split(self.dataset, shape, s.val_fraction, s.seed, self.device, network.input_node, network.input_dtype)
         if not any(p.requires_grad for p in network.model.parameters()):
-            raise TrainingError("the model has no trainable parameters: add a layer with weights (e.g. Linear)")
+            raise TrainingError(N_("the model has no trainable parameters: add a layer with weights (e.g. Linear)"))
         if self.dataset.dtype == "long":
             networks.check_vocabulary(network, self.dataset.n_classes, self.dataset.name)
         self._model = network.model.to(self.device)

@@ -47,17 +47,13 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
     loss_fn = make_loss(settings.loss)
     optimizer = make_optimizer(settings.optimizer, model.parameters())
     n = len(data.x_train)
-    batch = min(settings.batch_size, n)
-    steps_per_epoch = math.ceil(n / batch)
-    total_steps = steps_per_epoch * settings.epochs
-    schedule = make_schedule(settings.schedule, optimizer, total_steps, steps_per_epoch)
+    batch, steps_per_epoch = min(settings.batch_size, n), math.ceil(n / min(settings.batch_size, n))
+    schedule = make_schedule(settings.schedule, optimizer, steps_per_epoch * settings.epochs, steps_per_epoch)
     autocast = autocast_for(settings, device)
     shuffle = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)  # dropout and other randomness inside the model
-    logs = {"step": 0, "epoch": 0, "epochs": settings.epochs, "steps_per_epoch": steps_per_epoch,
-            "total_steps": total_steps, "batch_size": batch, "samples": 0, "loss": None,
-            "lr": optimizer.param_groups[0]["lr"], "nonfinite": False, "stop": None,
-            "model": model, "optimizer": optimizer, "loss_fn": loss_fn, "autocast": autocast}
+    logs = _first_logs(settings.epochs, steps_per_epoch, batch, model=model, optimizer=optimizer,
+                       loss_fn=loss_fn, autocast=autocast)
     best, stale = math.inf, 0
     classify = data.task == "classification"
     labels = data.labels_train if data.labels_train is not None else data.y_train
@@ -100,17 +96,28 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
         logs.update(_val_metrics(model, loss_fn, data, autocast))
         _call(callbacks, "on_epoch_end", logs)
         if settings.early_stopping and data.x_val.numel():
-            if logs["val_loss"] < best - 1e-6:
-                best, stale = logs["val_loss"], 0
-            else:
-                stale += 1
-                if stale >= settings.early_stopping:
-                    logs["stop"] = f"early stopping: val_loss did not improve for {stale} epochs"
-                    break
+            best, stale = _early_stopping(logs, best, stale, settings.early_stopping)
         if logs["stop"]:
             break
     _call(callbacks, "on_train_end", logs)
     return logs
+
+
+def _first_logs(epochs: int, steps_per_epoch: int, batch: int, **objects) -> dict:
+    """The logs dict the hooks see before the first step; objects: model, optimizer, loss_fn, autocast."""
+    return {"step": 0, "epoch": 0, "epochs": epochs, "steps_per_epoch": steps_per_epoch,
+            "total_steps": steps_per_epoch * epochs, "batch_size": batch, "samples": 0, "loss": None,
+            "lr": objects["optimizer"].param_groups[0]["lr"], "nonfinite": False, "stop": None, **objects}
+
+
+def _early_stopping(logs: dict, best: float, stale: int, patience: int) -> tuple[float, int]:
+    """(best val_loss, epochs without improvement) after this epoch; sets logs["stop"] when patience ran out."""
+    if logs["val_loss"] < best - 1e-6:
+        return logs["val_loss"], 0
+    stale += 1
+    if stale >= patience:
+        logs["stop"] = f"early stopping: val_loss did not improve for {stale} epochs"
+    return best, stale
 
 
 def _val_metrics(model, loss_fn, data: LoopData, autocast) -> dict:

@@ -2,6 +2,8 @@
 import torch
 from torch import nn
 
+from i18n import N_
+
 from .errors import TrainingError, unknown
 
 LOSSES = {
@@ -38,23 +40,30 @@ def adapt_target(y: torch.Tensor, loss: str, output_shape: tuple, n_classes: int
     classes = y.dtype == torch.long
     if loss in CLASS_INDEX_LOSSES:
         if not classes:
-            raise TrainingError(f"training.loss: {loss} needs class labels, but the data set is a regression task "
-                                f"(use MSELoss, L1Loss or HuberLoss)")
+            raise TrainingError(N_("training.loss: {loss} needs class labels, but the data set is a regression task "
+                                   "(use MSELoss, L1Loss or HuberLoss)",
+                                   loss=loss))
         if not out or out[-1] < n_classes or tuple(out[:-1]) != tuple(y.shape[1:]):
             want = list(y.shape[1:]) + [n_classes]
-            raise TrainingError(f"output node '{output_node}' gives {list(out)}, but {loss} on this data set needs "
-                                f"{want} (one score per class for each of {n_classes} classes)")
+            raise TrainingError(N_("output node '{output_node}' gives {value}, but {loss} on this data set needs "
+                                   "{want} (one score per class for each of {n_classes} classes)",
+                                   output_node=output_node, value=list(out), loss=loss, want=want, n_classes=n_classes))
         return y
     if classes:  # BCE / MSE on class labels: one-hot (or a single 0/1 column for 2 classes)
         if out == (1,) and n_classes == 2:
             return y.float().unsqueeze(-1)
         if out == tuple(y.shape[1:]) + (n_classes,):
             return nn.functional.one_hot(y, n_classes).float()
-        raise TrainingError(f"output node '{output_node}' gives {list(out)}, but {loss} on {n_classes} classes needs "
-                            f"{list(y.shape[1:]) + [n_classes]}" + (" or [1]" if n_classes == 2 else ""))
+        want = list(y.shape[1:]) + [n_classes]
+        raise TrainingError(N_("output node '{output_node}' gives {got}, but {loss} on {n_classes} classes needs {want} "
+                               "or [1]", output_node=output_node, got=list(out), loss=loss, n_classes=n_classes, want=want)
+                            if n_classes == 2 else
+                            N_("output node '{output_node}' gives {got}, but {loss} on {n_classes} classes needs {want}",
+                               output_node=output_node, got=list(out), loss=loss, n_classes=n_classes, want=want))
     if y[0].numel() != _numel(out):
-        raise TrainingError(f"output node '{output_node}' gives {list(out)} ({_numel(out)} values), but the targets "
-                            f"are {list(y.shape[1:])} ({y[0].numel()} values)")
+        raise TrainingError(N_("output node '{output_node}' gives {got} ({got_n} values), but the targets are "
+                               "{want} ({want_n} values)", output_node=output_node, got=list(out), got_n=_numel(out),
+                               want=list(y.shape[1:]), want_n=y[0].numel()))
     return y.reshape(len(y), *out)
 
 

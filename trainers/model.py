@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from i18n import N_
+
 from .errors import TrainingError
 
 
@@ -22,20 +24,28 @@ class Network:
 
 
 def from_project(source, seed: int | None = None) -> Network:
-    """Check and compile a project (path, dict or builder.Project); problems raise TrainingError naming nodes.
+    """The door for a project (path, dict, builder.Project or builder.Checked): parsed and checked once here."""
+    import builder
+    if not isinstance(source, builder.Checked):
+        try:
+            project = source if isinstance(source, builder.Project) else builder.load_project(source)
+        except builder.ProjectError as exc:
+            raise TrainingError(str(exc)) from None
+        source = builder.checked(project)
+    return from_checked(source, seed)
+
+
+def from_checked(source, seed: int | None = None) -> Network:
+    """Compile a builder.Checked; problems raise TrainingError naming nodes.
 
     The weights are initialised after torch.manual_seed(seed) (default: the project's training.seed).
     """
     import builder
-    try:
-        project = source if isinstance(source, builder.Project) else builder.load_project(source)
-    except builder.ProjectError as exc:
-        raise TrainingError(str(exc)) from None
-    report = builder.check(project)
+    project, report = source.project, source.report
     if not report.ok:
         raise TrainingError("; ".join(str(p) for p in report.errors))
     torch.manual_seed(int(seed if seed is not None else project.training.get("seed", 0) or 0))
-    model = builder.build_model(project, report)
+    model = builder.build_model(source)
     types = {n.id: n.type for n in project.graph.nodes}
     nodes = {nid: model.get_submodule(attr) for nid, attr in model.node_modules.items()}
     return Network(model, dict(project.training), report.input_node, tuple(report.shapes[report.input_node]),
@@ -46,7 +56,7 @@ def from_project(source, seed: int | None = None) -> Network:
 def from_module(module: nn.Module, training: dict | None = None, input_shape=None, name: str = "model") -> Network:
     """Wrap a hand-written module: its direct children are the probed 'nodes' (nn.Sequential: "0", "1"...)."""
     if not isinstance(module, nn.Module):
-        raise TrainingError(f"expected a torch.nn.Module, got {type(module).__name__}")
+        raise TrainingError(N_("expected a torch.nn.Module, got {kind}", kind=type(module).__name__))
     children = dict(module.named_children())
     types = {"input": "Input", **{k: type(m).__name__ for k, m in children.items()}}
     last = list(children)[-1] if children else "output"
@@ -63,11 +73,13 @@ def output_shape(network: Network, x: torch.Tensor) -> tuple:
     try:
         out = model(x[:2])
     except Exception as exc:  # noqa: BLE001 - any model error becomes a readable message
-        raise TrainingError(f"the model failed on a batch of shape {list(x[:2].shape)}: {exc}") from None
+        raise TrainingError(N_("the model failed on a batch of shape {value}: {exc}",
+                               value=list(x[:2].shape), exc=exc)) from None
     finally:
         model.train(was)
     if not isinstance(out, torch.Tensor):
-        raise TrainingError(f"output node '{network.output_node}' must give one tensor, got {type(out).__name__}")
+        raise TrainingError(N_("output node '{output_node}' must give one tensor, got {kind}",
+                               output_node=network.output_node, kind=type(out).__name__))
     return tuple(out.shape[1:])
 
 
@@ -77,5 +89,7 @@ def check_vocabulary(network: Network, vocab: int | None, dataset: str) -> None:
         return
     for nid, module in network.nodes.items():
         if isinstance(module, nn.Embedding) and module.num_embeddings < vocab:
-            raise TrainingError(f"{nid}: num_embeddings is {module.num_embeddings}, but data set '{dataset}' uses "
-                                f"token ids 0..{vocab - 1} (set num_embeddings to at least {vocab})")
+            raise TrainingError(N_("{nid}: num_embeddings is {num_embeddings}, but data set '{dataset}' uses token ids"
+                                   " 0..{value} (set num_embeddings to at least {vocab})",
+                                   nid=nid, num_embeddings=module.num_embeddings, dataset=dataset, value=vocab - 1,
+                                   vocab=vocab))

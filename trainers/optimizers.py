@@ -3,7 +3,9 @@ import inspect
 
 import torch
 
-from .errors import TrainingError, unknown
+from i18n import N_
+
+from .errors import TrainingError, finite_numbers, unknown
 
 OPTIMIZERS = {
     "SGD": torch.optim.SGD,
@@ -12,6 +14,7 @@ OPTIMIZERS = {
     "RMSprop": torch.optim.RMSprop,
     "Adagrad": torch.optim.Adagrad,
 }
+DEFAULT_OPTIMIZER = {"type": "Adam", "lr": 0.001}  # a new project's optimizer; copy before changing it
 _INTERNAL = {"self", "params", "foreach", "differentiable", "fused", "capturable", "maximize"}
 
 
@@ -31,10 +34,12 @@ def check_optimizer(spec: dict) -> None:
         if key == "type":
             continue
         if key not in allowed:
-            raise TrainingError(f"training.optimizer.{key}: {name} has no argument '{key}' "
-                                f"(its arguments: {', '.join(allowed)})")
+            raise TrainingError(N_("training.optimizer.{key}: {name} has no argument '{key}' (its arguments: {value})",
+                                   key=key, name=name, value=', '.join(allowed)))
+        if isinstance(value, (int, float, list, tuple)) and not isinstance(value, bool):
+            finite_numbers(f"training.optimizer.{key}", value)  # NaN/inf would reach torch and the script
         if key == "lr" and not (isinstance(value, (int, float)) and value > 0):
-            raise TrainingError(f"training.optimizer.lr: expected a positive number, got {value!r}")
+            raise TrainingError(N_("training.optimizer.lr: expected a positive number, got {value!r}", value=value))
 
 
 def make_optimizer(spec: dict, params) -> torch.optim.Optimizer:

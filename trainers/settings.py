@@ -1,10 +1,14 @@
 """TrainingSettings: the project's `training` section as a dataclass, validated field by field."""
+import copy
+import math
 from dataclasses import dataclass, field, fields
 
 from .device import DEVICES
+from i18n import N_
+
 from .errors import TrainingError, unknown
 from .losses import LOSSES
-from .optimizers import check_optimizer
+from .optimizers import DEFAULT_OPTIMIZER, check_optimizer
 from .schedules import check_schedule
 
 
@@ -13,7 +17,7 @@ class TrainingSettings:
     dataset: str = "digits"             # data set name in trainers.DATASETS (or "csv")
     dataset_options: dict = field(default_factory=dict)  # e.g. {"noise": 0.2, "n_samples": 500} or {"path", "target"}
     loss: str = "CrossEntropyLoss"      # torch.nn loss class name (trainers.LOSSES)
-    optimizer: dict = field(default_factory=lambda: {"type": "Adam", "lr": 0.001})  # type + torch constructor args
+    optimizer: dict = field(default_factory=lambda: dict(DEFAULT_OPTIMIZER))  # type + torch constructor args
     schedule: dict = field(default_factory=lambda: {"type": "none"})  # none | step | cosine | one-cycle (+ options)
     batch_size: int = 64                # samples per optimizer step
     epochs: int = 10                    # passes over the training split
@@ -52,32 +56,47 @@ class TrainingSettings:
         _positive_int("epochs", self.epochs)
         _positive_int("seed", self.seed, zero=True)
         if not isinstance(self.dataset, str):
-            raise TrainingError(f"training.dataset: expected a data set name, got {self.dataset!r}")
+            raise TrainingError(N_("training.dataset: expected a data set name, got {dataset!r}", dataset=self.dataset))
         if not isinstance(self.dataset_options, dict):
-            raise TrainingError(f"training.dataset_options: expected an object, got {self.dataset_options!r}")
+            raise TrainingError(N_("training.dataset_options: expected an object, got {dataset_options!r}",
+                                   dataset_options=self.dataset_options))
         if self.loss not in LOSSES:
             raise unknown("loss", self.loss, LOSSES, "training.loss")
         if not isinstance(self.optimizer, dict):
-            raise TrainingError(f"training.optimizer: expected {{\"type\": ..., \"lr\": ...}}, got {self.optimizer!r}")
+            raise TrainingError(N_("training.optimizer: expected {{\"type\": ..., \"lr\": ...}}, got {optimizer!r}",
+                                   optimizer=self.optimizer))
         check_optimizer(self.optimizer)
         check_schedule(self.schedule)
         if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
-            raise TrainingError(f"training.val_fraction: expected a number in [0, 1), got {self.val_fraction!r}")
-        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and self.grad_clip > 0):
-            raise TrainingError(f"training.grad_clip: expected a positive number or null, got {self.grad_clip!r}")
+            raise TrainingError(N_("training.val_fraction: expected a number in [0, 1), got {val_fraction!r}",
+                                   val_fraction=self.val_fraction))
+        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and 0 < self.grad_clip < math.inf):
+            raise TrainingError(N_("training.grad_clip: expected a positive number or null, got {grad_clip!r}",
+                                   grad_clip=self.grad_clip))
         if self.early_stopping is not None:
             _positive_int("early_stopping", self.early_stopping)
         if self.device not in DEVICES:
             raise unknown("device", self.device, DEVICES, "training.device")
         if not isinstance(self.amp, bool):
-            raise TrainingError(f"training.amp: expected true or false, got {self.amp!r}")
+            raise TrainingError(N_("training.amp: expected true or false, got {amp!r}", amp=self.amp))
         every = (self.probes or {}).get("every", "auto")
         if every != "auto" and not (isinstance(every, int) and every > 0):
-            raise TrainingError(f"training.probes.every: expected \"auto\" or a positive integer, got {every!r}")
+            raise TrainingError(N_("training.probes.every: expected \"auto\" or a positive integer, got {every!r}",
+                                   every=every))
+
+
+STARTER_FIELDS = ("dataset", "loss", "optimizer", "batch_size", "epochs", "val_fraction", "seed")
+
+
+def starter_training() -> dict:
+    """The training section a new project starts with: the fields a person sets first, at their defaults."""
+    defaults = TrainingSettings()
+    return {name: copy.deepcopy(getattr(defaults, name)) for name in STARTER_FIELDS}
 
 
 def _positive_int(name, value, zero=False):
     low = 0 if zero else 1
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         kind = "a non-negative" if zero else "a positive"
-        raise TrainingError(f"training.{name}: expected {kind} integer, got {value!r}")
+        raise TrainingError(N_("training.{name}: expected {kind} integer, got {value!r}",
+                               name=name, kind=kind, value=value))

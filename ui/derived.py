@@ -1,63 +1,111 @@
-"""What follows from the project: the check Report, canvas annotations and model code, cached by content."""
+"""What follows from the project, computed once per content: the checked graph, canvas notes, model code."""
 from __future__ import annotations
 
 import functools
-import json
 
-from builder import build_model, check, load_project, palette
+from builder import FORMAT, build_model, check, load_project, palette
+from i18n import _, language, text
+
+from .content import digest
+
+CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
 
 
-@functools.lru_cache(maxsize=1)
 def catalogue() -> dict:
-    return palette()
+    """The palette with its help lines in the page's language (types, categories and params stay PyTorch's)."""
+    return _catalogue(language())
 
 
-def _key(project: dict) -> str:
-    return json.dumps({"graph": project.get("graph"), "training": project.get("training")}, sort_keys=True,
-                      default=str)
+@functools.lru_cache(maxsize=4)
+def _catalogue(lang: str) -> dict:
+    specs = palette()
+    for spec in specs.values():
+        spec["help"] = _(spec["help"])
+        for param in spec["params"].values():
+            param["help"] = _(param["help"])
+    return specs
+
+
+class Keyed:
+    """A JSON value that hashes by its content, so an lru_cache keeps one result per content, not per object.
+
+    The digest is taken once, when the value is wrapped; the cache keeps the value only to compute a miss.
+    """
+
+    __slots__ = ("value", "digest")
+
+    def __init__(self, value):
+        self.value = value
+        self.digest = digest(value)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Keyed) and other.digest == self.digest
 
 
 def analyse(project: dict) -> dict:
-    """{"report": Report | None, "problem": str | None, "annotations": {node id: {...}}} for the canvas."""
-    return _analyse(_key(project))
+    """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
+
+    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The texts
+    (problem, the notes' errors) are made per language: the cached check is shared by readers of both.
+    """
+    keyed = Keyed(project.get("graph"))
+    checked = _analyse(keyed)
+    return {**checked, "problem": checked["problem"] and text(checked["problem"]),
+            "annotations": _annotations(keyed, language())}
 
 
 def model_code(project: dict) -> tuple[str | None, str | None]:
     """(code, None) or (None, message): the PyTorch code of the compiled model."""
-    return _code(_key(project))
+    return _code(Keyed(project.get("graph")))
 
 
 def shape_text(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-@functools.lru_cache(maxsize=64)
-def _analyse(key: str) -> dict:
-    data = json.loads(key)
-    try:
-        report = check(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _analyse(graph: Keyed) -> dict:
+    try:  # one parse and one check per graph content
+        parsed_graph = load_project({"format": FORMAT, "name": "canvas", "graph": graph.value}).graph
+        report = check(parsed_graph)
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
-        return {"report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
+        return {"graph": None, "report": None, "problem": (exc.args[0] if exc.args else None) or type(exc).__name__}
+    return {"graph": parsed_graph, "report": report, "problem": None}
+
+
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _annotations(graph: Keyed, lang: str) -> dict:
+    report = _analyse(graph)["report"]
+    return _notes(graph.value, report) if report is not None else {}
+
+
+def _notes(graph: dict, report) -> dict:
+    """What the canvas draws on nodes and edges: {node id: {"shape", "params", "error"}, "_edges": {...}}."""
     notes: dict[str, dict] = {}
     for node, shape in report.shapes.items():
         notes.setdefault(node, {})["shape"] = shape_text(shape)
     for node, count in report.param_counts.items():
         notes.setdefault(node, {})["params"] = int(count)
     notes["_edges"] = {f"{e['source']}->{e['target']}": shape_text(report.shapes[e["source"]])
-                       for e in data.get("graph", {}).get("edges", [])
+                       for e in (graph or {}).get("edges", [])
                        if isinstance(e, dict) and e.get("source") in report.shapes}
     for p in report.errors:
         if p.node:
             entry = notes.setdefault(p.node, {})
             entry["error"] = (entry["error"] + "; " if "error" in entry else "") + p.message
-    return {"report": report, "problem": None, "annotations": notes}
+    return notes
 
 
 @functools.lru_cache(maxsize=16)
-def _code(key: str) -> tuple[str | None, str | None]:
-    data = json.loads(key)
-    try:
-        model = build_model(load_project({"format": "neurocanvas/1", "name": "canvas", **data}))
+def _code(graph: Keyed) -> tuple[str | None, str | None]:
+    checked = _analyse(graph)
+    if checked["report"] is None:
+        return None, text(checked["problem"])
+    try:  # the cached report: compiling does not check the graph again
+        model = build_model(checked["graph"], checked["report"])
     except Exception as exc:
         return None, str(exc) or type(exc).__name__
     return module_code(model), None

@@ -7,9 +7,11 @@ import streamlit as st
 from i18n import _
 from presets import METRICS
 
-from . import canvas_view, controls, plots, state
-from .chart import chart
-from .dashboard import LIVE, notice_end, progress_line
+from . import state
+from .figures.curves import loss_figure
+from .views import canvas_pane, train_buttons
+from .views.chart import chart
+from .views.dashboard import LIVE, notice_end, progress_line
 
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}
@@ -54,10 +56,10 @@ def headline(snap: dict | None) -> tuple[str, str]:
     return _("training loss"), ("–" if loss is None else f"{loss:.3f}")
 
 
-def _small_loss(snap: dict, overlays: list) -> object:
-    fig = plots.loss_figure(snap, overlays)
-    fig.update_layout(height=CHART_HEIGHT, margin=dict(l=10, r=10, t=30, b=10))
-    return fig
+def _small_loss(snap: dict, overlays: list) -> dict:
+    spec = loss_figure(snap, overlays)
+    spec["layout"].update(height=CHART_HEIGHT, margin=dict(l=10, r=10, t=30, b=10))
+    return spec
 
 
 def show() -> bool:
@@ -71,11 +73,11 @@ def show() -> bool:
         toggle()
     left, right = st.columns([3, 2], gap="small")
     with left:
-        canvas_view.draw(height=CANVAS_HEIGHT, bare=True)
-    run = controls.current_run()
+        canvas_pane.draw(height=CANVAS_HEIGHT, bare=True)
+    run = train_buttons.current_run()
     with right:
         _live(run)
-    controls.show()
+    train_buttons.show()
     return True
 
 

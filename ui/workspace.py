@@ -5,18 +5,28 @@ import uuid
 
 import streamlit as st
 
+from i18n import _
+
+from builder import blank_project
+from presets import load_preset
+from trainers import starter_training
+
 from . import state
-from .runs import REGISTRY, Run
-from .store import Store, valid_ws
+from .canvas import auto_layout
+from runs.registry import REGISTRY, Run
+from runs.store import Store, valid_ws
 
 FIRST_PRESET = "simplenet_digits"
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """One SQLite store per server process (NEUROCANVAS_DATA decides where); finished runs are saved to it."""
+    """One SQLite store per server process (NEUROCANVAS_DATA decides where); runs are saved to it as they train.
+
+    The first page also warms the training workers, so Train never waits for torch to import."""
     db = Store()
-    REGISTRY.on_finish = lambda run: db.save_run(run.ws, run.id, run.label, run.created, run.project, run.final)
+    REGISTRY.attach_store(db)
+    REGISTRY.warm()
     return db
 
 
@@ -42,7 +52,6 @@ def flows_down(graph: dict) -> bool:
 
 def laid_out(project: dict) -> dict:
     """The project with its graph placed top to bottom when its saved positions run sideways."""
-    from .canvas import auto_layout
     graph = project.get("graph") or {}
     if graph.get("edges") and not flows_down(graph):
         project = {**project, "graph": auto_layout(graph)}
@@ -50,14 +59,10 @@ def laid_out(project: dict) -> dict:
 
 
 def first_project() -> dict:
-    from presets import load_preset
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail
-        return {"format": "neurocanvas/1", "name": "New project", "description": "",
-                "graph": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [64]}, "pos": [0, 0]}],
-                          "edges": []},
-                "training": {"dataset": "digits"}}
+        return blank_project(starter_training())
 
 
 def attach() -> str:
@@ -70,15 +75,12 @@ def attach() -> str:
     db = store()
     if st.session_state.get(state.WS) != ws or state.PROJECT not in st.session_state:
         saved = db.load_project(ws)
-        st.session_state[state.WS] = ws
-        st.session_state[state.PROJECT] = saved or first_project()
-        st.session_state[state.HINT] = saved is None
-        st.session_state[state.SAVED_HASH] = state.digest(saved) if saved else None
+        state.open_workspace(ws, saved or first_project(), saved=saved is not None)
         for row in db.load_runs(ws):  # finished runs of an earlier server process
             REGISTRY.adopt(ws, Run(id=row["id"], ws=ws, label=row["label"], project=row["project"],
                                    created=row["created"], final=row["snapshot"], saved=True))
         current = REGISTRY.current(ws)
-        st.session_state[state.RUN] = current.id if current else None
+        state.show_run(current.id if current else None)
     _watch(ws)
     REGISTRY.touch(ws)
     return ws
@@ -90,18 +92,7 @@ def save() -> None:
     if digest != st.session_state.get(state.SAVED_HASH):
         try:
             store().save_project(st.session_state[state.WS], state.project())
-            st.session_state[state.SAVED_HASH] = digest
+            state.mark_saved(digest)
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
-            st.warning(f"Could not save the workspace to {store().path}: {exc}")
+            st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 
-
-def open_shared() -> None:
-    """Open a shared project or saved run named in the URL (the export panel's links), once."""
-    try:
-        from .export_panel import open_from_url
-    except ImportError:  # installed without the export panel
-        return
-    try:
-        open_from_url()
-    except Exception as exc:  # a broken link must not break the page
-        state.flash("error", f"The link in the address could not be opened: {exc}")

@@ -130,7 +130,7 @@ def test_projector_mode_fits_a_1280x720_screen(browser, server, open_app):
 
 def test_a_wrong_teacher_key_is_refused(browser, server, data_dir, open_app):
     from runs.classes import Classes
-    from ui.store import Store
+    from runs.store import Store
     code, _key = Classes(*Store(data_dir / "neurocanvas.sqlite").shared()).create(
         "Tiny", {"format": "neurocanvas/1", "graph": {"nodes": [], "edges": []}})
     w_context, wrong = context_page(browser)

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 
 import torch
 
-from ..errors import TrainingError
+from i18n import N_
 
-KINDS = ("tabular", "image", "points2d", "series", "tokens")
+from ..errors import TrainingError
 
 
 @dataclass(eq=False)
@@ -46,11 +46,14 @@ class Dataset:
         for s in shape:
             want *= s
         if want != per_sample:
-            raise TrainingError(f"data set '{self.name}' gives {list(self.input_shape)} per sample ({per_sample} values), "
-                                f"but Input node '{node}' expects {list(shape)} ({want} values)")
+            raise TrainingError(N_("data set '{name}' gives {value} per sample ({per_sample} values), but Input node "
+                                   "'{node}' expects {value2} ({want} values)",
+                                   name=self.name, value=list(self.input_shape), per_sample=per_sample, node=node,
+                                   value2=list(shape), want=want))
         if dtype is not None and dtype != self.dtype:
-            raise TrainingError(f"data set '{self.name}' gives {self.dtype} values, but Input node '{node}' "
-                                f"has dtype '{dtype}'")
+            raise TrainingError(N_("data set '{name}' gives {dtype} values, but Input node '{node}' has dtype "
+                                   "'{dtype2}'",
+                                   name=self.name, dtype=self.dtype, node=node, dtype2=dtype))
         return self.x.reshape(len(self.x), *shape)
 
     def info(self) -> dict:

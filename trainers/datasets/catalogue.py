@@ -4,9 +4,12 @@ import inspect
 import json
 import os
 
+from i18n import N_
+
 from ..errors import TrainingError, unknown
 from . import idx, series, tabular, tokens, toy2d
 from .base import Dataset
+from .bounds import check_data, check_options
 from .csv import load_csv
 
 DATASETS = {
@@ -56,6 +59,7 @@ def load_dataset(name: str, **options) -> Dataset:
         if key not in allowed and key not in COMMON_OPTIONS:
             raise unknown(f"option for data set '{name}'", key, list(allowed) + list(COMMON_OPTIONS),
                           f"training.dataset_options.{key}")
+    check_options(name, options)  # before any allocation or file access
     stamp = None
     if name == "csv" and options.get("path") and os.path.exists(options["path"]):
         stamp = os.path.getmtime(options["path"])  # reload an edited file
@@ -69,10 +73,12 @@ def _cached(name: str, options_json: str, stamp) -> Dataset:
     try:
         data = DATASETS[name](**options)
     except TypeError as exc:  # a wrong option type, e.g. n_samples="many"
-        raise TrainingError(f"training.dataset_options: {name}: {exc}") from None
+        raise TrainingError(N_("training.dataset_options: {name}: {exc}", name=name, exc=exc)) from None
+    check_data(data)
     if autoencode:
         if data.dtype != "float":
-            raise TrainingError(f"training.dataset_options.autoencode: '{name}' holds token ids, not values")
+            raise TrainingError(N_("training.dataset_options.autoencode: '{name}' holds token ids, not values",
+                                   name=name))
         data = Dataset(name, data.kind, "regression", data.x, data.x.clone(), feature_names=data.feature_names,
                        standardise=data.standardise, image_shape=data.image_shape)
     return data

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from i18n import N_
+
 from ..errors import TrainingError
 from .base import Dataset
 
@@ -31,7 +33,7 @@ def read_idx(path) -> np.ndarray:
         data = f.read()
     zero, code, rank = struct.unpack(">HBB", data[:4])
     if zero != 0 or code not in _DTYPES:
-        raise TrainingError(f"{path}: not an IDX file")
+        raise TrainingError(N_("{path}: not an IDX file", path=path))
     dims = struct.unpack(f">{rank}i", data[4:4 + 4 * rank])
     return np.frombuffer(data, dtype=_DTYPES[code], offset=4 + 4 * rank).reshape(dims)
 
@@ -63,8 +65,8 @@ def _download(name: str, folder: Path) -> None:
         try:
             urllib.request.urlretrieve(MIRRORS[name] + stem + ".gz", folder / f"{stem}.gz")
         except OSError as exc:
-            raise TrainingError(f"{name}: download from {MIRRORS[name]} failed ({exc}); "
-                                f"put {stem}.gz into {folder} instead") from None
+            raise TrainingError(N_("{name}: download from {value} failed ({exc}); put {stem}.gz into {folder} instead",
+                                   name=name, value=MIRRORS[name], exc=exc, stem=stem, folder=folder)) from None
 
 
 def load_idx_images(name: str, root: str | None = None, download: bool = False, n_samples: int | None = None) -> Dataset:
@@ -75,8 +77,9 @@ def load_idx_images(name: str, root: str | None = None, download: bool = False, 
         paths = {k: _find(folder, stem) for k, stem in FILES.items()}
     if None in paths.values():
         need = ", ".join(FILES.values())
-        raise TrainingError(f"data set '{name}' is not on this machine: put {need} (or .gz) into {folder}, "
-                            f"or set dataset_options.download to true when online")
+        raise TrainingError(N_("data set '{name}' is not on this machine: put {need} (or .gz) into {folder}, or set "
+                               "dataset_options.download to true when online",
+                               name=name, need=need, folder=folder))
     images, labels = read_idx(paths["images"]), read_idx(paths["labels"])
     if n_samples:
         images, labels = images[:n_samples], labels[:n_samples]

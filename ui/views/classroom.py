@@ -5,7 +5,7 @@ import copy
 
 import streamlit as st
 
-from i18n import _, set_language
+from i18n import _
 from presets import describe_target, lesson, list_presets, load_preset
 from runs.challenge import clean
 from runs.classes import ClassError, Classes
@@ -131,7 +131,14 @@ def start_form() -> None:
         st.rerun()
 
 
-def use_class_language(lang: str) -> None:
-    """The class language hook: the page's texts and lessons follow the class."""
-    st.session_state[state.LANG] = lang
-    set_language(lang)
+def class_language() -> str | None:
+    """The language of the class this page belongs to (its join form, or a student's workspace); None outside.
+
+    The teacher's board is left to the teacher's own language."""
+    if "teacher" in st.query_params:
+        return None
+    klass = classes().get(st.query_params.get("class")) if "class" in st.query_params else None
+    if klass is None:
+        member = classes().member(st.query_params.get("ws"))
+        klass = classes().get(member.code) if member else None
+    return klass.lang if klass else None

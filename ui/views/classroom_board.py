@@ -10,10 +10,12 @@ from presets import METRICS
 from runs import board
 from runs.classes import Klass
 
-from .. import plots, state
-from ..chart import chart
-from ..runs import REGISTRY, Run
+from runs.registry import REGISTRY, Run
+
+from .. import state
+from ..figures.curves import loss_figure
 from ..workspace import store
+from .chart import chart
 from .classroom import classes
 from .classroom_chart import loss_overlay, network_dot, qr_png
 
@@ -154,6 +156,6 @@ def _student_work(klass: Klass, ws: str | None) -> None:
     cols[0].graphviz_chart(network_dot(project), width="stretch")
     runs = runs_of(member.ws)
     if runs:
-        chart(plots.loss_figure, runs[-1].snapshot(), key="chart_student_loss", where=cols[1])
+        chart(loss_figure, runs[-1].snapshot(), key="chart_student_loss", where=cols[1])
     else:
         cols[1].caption(_("No run yet."))

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import io
 
-import plotly.graph_objects as go
 import segno
 
 from i18n import _
 
+from ..figures.theme import figure, layout
 
-def loss_overlay(curves: dict[str, dict]) -> go.Figure:
-    """curves: {student name: snapshot of their latest run}; one training-loss line per student."""
-    fig = go.Figure()
-    for name, snap in curves.items():
-        steps = (snap or {}).get("steps") or {}
-        if steps.get("step"):
-            fig.add_trace(go.Scatter(x=steps["step"], y=steps.get("loss"), mode="lines", name=name))
-    fig.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), title=_("Training loss, latest run"),
-                      xaxis_title=_("step"), yaxis_title=_("loss"), legend=dict(orientation="h"))
-    return fig
+
+def loss_overlay(curves: dict[str, dict]) -> dict:
+    """curves: {student name: snapshot of their latest run}; one training-loss line per student (a plotly spec)."""
+    data = [dict(type="scatter", x=steps["step"], y=steps.get("loss"), mode="lines", name=name)
+            for name, snap in curves.items() if (steps := (snap or {}).get("steps") or {}).get("step")]
+    return figure(data, layout(_("Training loss, latest run"), xaxis=dict(title=dict(text=_("step"))),
+                               yaxis=dict(title=dict(text=_("loss")), rangemode="tozero")))
 
 
 def _quote(text) -> str:

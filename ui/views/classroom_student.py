@@ -9,11 +9,11 @@ from i18n import _
 from presets import describe_target
 from runs import challenge as judge
 from runs.classes import ClassError, Klass
+from runs.registry import REGISTRY
 
 from .. import state
-from ..runs import REGISTRY
 from ..workspace import store
-from .classroom import changes_labels, classes, use_class_language
+from .classroom import changes_labels, classes
 
 COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
 COOKIE_DAYS = 30
@@ -39,7 +39,6 @@ def route(klass: Klass) -> None:
     if known:
         st.query_params["ws"] = known
         return
-    use_class_language(klass.lang)
     join_form(klass)
     st.stop()
 

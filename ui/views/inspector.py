@@ -1,0 +1,156 @@
+"""The inspector of the selected node: typed widgets from the catalogue's param specs, rename, delete."""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from i18n import _
+
+from .. import state
+from ..state import INSPECTOR_ERROR as ERR
+from ..derived import analyse, catalogue
+from .param_text import ParamError, ints_to_text, parse_ints
+
+ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+
+
+def show() -> None:
+    node = state.selected_node()
+    if node is None:
+        st.caption(_("Select a layer on the canvas to edit its parameters here."))
+        return
+    spec = catalogue().get(node.get("type"), {})
+    nid = node["id"]
+    report = analyse(state.project())["report"]
+    st.markdown(f"**{nid}** · `{node.get('type')}`")
+    if spec.get("help"):
+        st.caption(spec["help"])
+    if report is not None and nid in report.shapes:
+        st.markdown(_('output **{value}** · {value2:,} parameters').format(
+            value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
+    for p in (report.problems_for(nid) if report is not None else []):
+        st.error(f"{nid}: {p.message}")
+    if not spec:
+        st.warning(_('{nid}: unknown layer type {value!r}; delete it or load another project').format(
+            nid=nid, value=node.get('type')))
+    for name, pspec in spec.get("params", {}).items():
+        _widget(nid, name, pspec, (node.get("params") or {}).get(name, pspec.get("default")))
+    if st.session_state.get(ERR):
+        st.error(st.session_state[ERR])
+    with st.form(key=f"rename:{nid}", border=False):
+        # input and button on their own rows: beside each other the inspector column cut "Rename" off
+        new_id = st.text_input(_("id"), value=nid, help=_("the node's name in the project and in the code"))
+        if st.form_submit_button(_("Rename"), icon=":material/edit:", width="stretch",
+                                 help=_("give this layer a new id; its edges follow")):
+            rename(nid, new_id.strip())
+            st.rerun()  # the canvas above was drawn with the old id
+    st.button(_("Delete layer"), key=f"delete:{nid}", on_click=delete, args=(nid,), type="secondary",
+              icon=":material/delete:")
+
+
+def _widget(nid: str, name: str, spec: dict, value) -> None:
+    kind, help_ = spec.get("kind"), spec.get("help") or None
+    key = f"p:{nid}:{name}:{state.digest(value)}"  # a new key when the value changed elsewhere (canvas)
+    args = (nid, name, spec, key)
+    if kind == "bool":
+        st.checkbox(name, value=bool(value), key=key, help=help_, on_change=_set, args=args)
+    elif kind == "choice":
+        choices = list(spec.get("choices") or [])
+        st.selectbox(name, choices, index=choices.index(value) if value in choices else 0, key=key, help=help_,
+                     on_change=_set, args=args)
+    elif kind in ("int", "float") and not _fits(value, spec):
+        # a value from a file that a number box cannot hold (out of range, text, null): show it as it is,
+        # with check()'s error above, so the person sees what to fix instead of the page failing
+        st.text_input(name, value="" if value is None else str(value), key=key, help=help_, on_change=_set,
+                      args=(nid, name, {**spec, "raw": True}, key))
+    elif kind == "int" and not spec.get("nullable"):
+        st.number_input(name, value=int(value if value is not None else spec.get("initial") or 0), step=1,
+                        min_value=spec.get("min"), max_value=spec.get("max"), key=key, help=help_,
+                        on_change=_set, args=args)
+    elif kind == "float":
+        st.number_input(name, value=float(value if value is not None else spec.get("initial") or 0.0),
+                        min_value=_num(spec.get("min")), max_value=_num(spec.get("max")), format="%g",
+                        step=0.01 if (spec.get("max") or 10) <= 1 else 0.1, key=key, help=help_, on_change=_set,
+                        args=args)
+    else:  # ints, shape, nullable int: text so that "3, 3" and "" (none) are possible
+        st.text_input(name, value=ints_to_text(value), key=key, help=help_, on_change=_set, args=args,
+                      placeholder=_("empty = default") if spec.get("nullable") else None)
+
+
+def _num(x):
+    return float(x) if x is not None else None
+
+
+def _fits(value, spec: dict) -> bool:
+    """Whether a number box can show `value`: a number (whole for int) inside the spec's range."""
+    if value is None:
+        return spec.get("kind") == "int" and bool(spec.get("nullable"))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return False
+    if spec.get("kind") == "int" and not float(value).is_integer():
+        return False
+    lo, hi = spec.get("min"), spec.get("max")
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _parse_number(raw: str, field: str, kind: str):
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        raise ParamError(f"{field}: expected a number, got {raw!r}") from None
+    if kind == "int":
+        if not number.is_integer():
+            raise ParamError(f"{field}: expected a whole number, got {raw!r}")
+        return int(number)
+    return number
+
+
+def _set(nid: str, name: str, spec: dict, key: str) -> None:
+    raw = st.session_state[key]
+    state.set_inspector_error(None)
+    try:
+        if spec.get("raw"):
+            value = _parse_number(raw, f"{nid}.{name}", spec.get("kind"))
+        elif spec.get("kind") in ("ints", "shape") or (spec.get("kind") == "int" and spec.get("nullable")):
+            value = parse_ints(raw, f"{nid}.{name}", bool(spec.get("nullable")), spec.get("kind") == "shape")
+            if isinstance(value, list) and spec.get("kind") == "int":
+                raise ParamError(f"{nid}.{name}: expected one whole number")
+        elif spec.get("kind") == "int":
+            value = int(raw)
+        else:
+            value = raw
+    except ParamError as exc:
+        state.set_inspector_error(str(exc))
+        return
+    node = next(n for n in state.graph()["nodes"] if n["id"] == nid)
+    node.setdefault("params", {})[name] = value
+
+
+def rename(old: str, new: str) -> None:
+    nodes = state.graph()["nodes"]
+    if new == old:
+        return
+    if not ID_PATTERN.match(new):
+        state.set_inspector_error(f"{old}: {new!r} is not a usable id (a letter or _, then letters, digits or _; "
+                                  "at most 40)")
+        return
+    if any(n["id"] == new for n in nodes):
+        state.set_inspector_error(f"{old}: another layer is already called {new!r}")
+        return
+    state.set_inspector_error(None)
+    for n in nodes:
+        if n["id"] == old:
+            n["id"] = new
+    for e in state.graph().get("edges", []):
+        e["source"] = new if e.get("source") == old else e.get("source")
+        e["target"] = new if e.get("target") == old else e.get("target")
+    state.select(new)
+
+
+def delete(nid: str) -> None:
+    g = state.graph()
+    g["nodes"] = [n for n in g["nodes"] if n["id"] != nid]
+    g["edges"] = [e for e in g.get("edges", []) if nid not in (e.get("source"), e.get("target"))]
+    state.select(None)
+    state.set_inspector_error(None)

@@ -1,0 +1,42 @@
+"""The summary beside the canvas: parameter count, memory estimate and the graph's problems by node."""
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import _, ngettext
+
+from .. import state
+from ..derived import analyse
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def show() -> None:
+    derived = analyse(state.project())
+    report = derived["report"]
+    if report is None:
+        st.error(_('The graph cannot be read: {problem}').format(problem=derived['problem']))
+        return
+    batch = int(state.training().get("batch_size", 64) or 64)
+    cols = st.columns(2)
+    cols[0].metric(_("Parameters"), f"{report.total_params:,}")
+    cols[1].metric(_("Memory"), human_bytes(report.memory_for_batch(batch)),
+                   help=_('weights, gradients and Adam state plus the activations of a batch of {batch}').format(
+                       batch=batch))
+    layers = ngettext("{n} layer", "{n} layers", len(state.graph().get("nodes", []))).format(
+        n=len(state.graph().get("nodes", [])))
+    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=list(report.shapes[report.output_node]))
+               if report.output_node in report.shapes else layers)
+    with st.container(key="graph_problems"):
+        if report.ok:
+            st.success(_("The graph is valid."), icon=":material/check_circle:")
+        for p in report.errors:
+            st.error(str(p), icon=":material/error:")
+        for p in report.warnings:
+            st.warning(str(p), icon=":material/warning:")
