@@ -42,9 +42,14 @@ BUNDLE_FILE = "export_bundle_file"  # uploader file id of that bundle, so a reru
 IMPORT_SEEN = "import_seen"      # file id of the last model import handled (ONNX or .py)
 IMPORT_RESULT = "import_result"  # (error or None, file name, .pt bytes of the imported weights or None)
 SEEN_EVENT = "_canvas_seen_event:"  # + component key: id of the last canvas event already handled
+JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
+PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
+BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
+BOARD_SEEN = "board_members"     # how many students the board's controls were drawn with
+LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
-            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0}
+            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {}}
 
 
 def init_defaults(refresh: float = 1.0) -> None:
