@@ -11,10 +11,7 @@ from picture_zips import cnn_project, make_zip, shapes_zip
 from trainers.datasets.images import decode_zip, encode_zip
 from ui.views import image_data
 
-try:  # the run registry moves from ui/ to runs/ (issue 10)
-    from runs import REGISTRY
-except ImportError:
-    from ui.runs import REGISTRY
+from runs.registry import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 

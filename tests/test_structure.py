@@ -14,9 +14,6 @@ FORBIDDEN = {
     "runs": {"ui", "streamlit"},
     "ui": {"sqlite3", "threading", "multiprocessing", "concurrent", "_thread"},
 }
-# TEMPORARY: server state that still lives under ui/ until the runs engineer moves it into runs/ (issue 10).
-# Delete each entry when its file has moved; the rules above then hold for all of ui/.
-UI_SERVER_STATE_NOT_YET_MOVED = {"ui/runs.py", "ui/store.py"}
 
 
 def python_files(under: str = "") -> list[Path]:
@@ -45,8 +42,6 @@ def test_imports_only_go_down(package):
     bad = []
     for path in python_files(package):
         rel = path.relative_to(ROOT).as_posix()
-        if rel in UI_SERVER_STATE_NOT_YET_MOVED:
-            continue
         hits = imported(ast.parse(path.read_text(encoding="utf-8"))) & FORBIDDEN[package]
         bad += [f"{rel} imports {name}" for name in sorted(hits)]
     assert not bad, bad
