@@ -27,10 +27,10 @@ def activation_over_time(history: list[dict], node: str) -> go.Figure:
     hi = hi if hi > lo else lo + 1.0
     edges = np.linspace(lo, hi, BINS + 1)
     z = np.zeros((BINS, len(cols)))
-    for j, (_, hist) in enumerate(cols):
+    for j, (_step, hist) in enumerate(cols):
         own, counts = np.asarray(hist["edges"], float), np.asarray(hist["counts"], float)
         centres = (own[:-1] + own[1:]) / 2
-        column, _ = np.histogram(centres, bins=edges, weights=counts)
+        column = np.histogram(centres, bins=edges, weights=counts)[0]
         z[:, j] = column / max(column.sum(), 1.0)
     heat = dict(type="heatmap", x=[s for s, _ in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
                 colorscale=HEAT, colorbar=dict(title=dict(text=_("share")), tickformat=".0%"),
@@ -57,8 +57,9 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
     def title(n):
         a = acts[n]
         dead, mean = a.get("dead_fraction"), a.get("mean")
-        return (f"{n} · mean {mean:.2g}" if mean is not None else f"{n} · not finite") + (
-            f" · dead {dead:.0%}" if dead is not None else "")
+        head = (_("{node} · mean {mean:.2g}").format(node=n, mean=mean) if mean is not None
+                else _("{node} · not finite").format(node=n))
+        return head + (_(" · dead {share:.0%}").format(share=dead) if dead is not None else "")
 
     axes, refs, notes = grid(len(nodes), cols, [title(n) for n in nodes], vgap=0.18 if rows > 1 else 0.1)
     data = []
@@ -146,8 +147,8 @@ def sample_images_figure(probes: dict) -> go.Figure | None:
         pred = s.get("prediction_name") if s.get("prediction_name") is not None else s.get("prediction")
         true = s.get("target_name") if s.get("target_name") is not None else s.get("target")
         if isinstance(pred, list):
-            return "input / reconstruction"
-        return f"{mark} {pred} (true {true})"
+            return _("input / reconstruction")
+        return _("{mark} {predicted} (true {true})").format(mark=mark, predicted=pred, true=true)
 
     images = [dict(z=s["input"], colorscale="Greys", showscale=False) for s in samples]
     return _panels(images, [title(s) for s in samples], 220)

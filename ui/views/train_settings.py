@@ -90,7 +90,7 @@ def show() -> None:
             csv_upload.controls(t)
         else:
             try:
-                st.caption(describe(t["dataset"]))
+                st.caption(_(describe(t["dataset"])))  # the loader's docstring line, a catalogue msgid
             except Exception:
                 st.caption(t["dataset"])
         t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
