@@ -87,6 +87,7 @@ def test_every_view_in_chinese_holds_no_english_words(page, server, wait_idle):
     page.locator(".st-key-main_tab button").filter(has_text=re.compile("^仪表盘$")).click()
     wait_idle(page, timeout=60)
     page.set_viewport_size({"width": 1400, "height": 1300})
+    page.get_by_text(re.compile("NeuroCanvas ·")).first.scroll_into_view_if_needed()  # the title and switch in view
     page.mouse.move(5, 5)
     page.wait_for_timeout(1500)
     (REPO / "docs").mkdir(exist_ok=True)
