@@ -1,13 +1,13 @@
 """The checked value (a project with its report), made once where a project enters; check cached by graph."""
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from .budget import check_budget, training_of
 from .checker import run_check
 from .project import Graph, Project, ProjectError, as_graph
 from .report import Report
@@ -54,7 +54,7 @@ def check_graph(graph: Graph) -> Report:
             _cache[key] = report
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-    return copy.deepcopy(report)  # callers may annotate their report; the cached one stays as checked
+    return report.copy()  # callers may annotate their report; the cached one stays as checked
 
 
 def clear_cache() -> None:
@@ -64,7 +64,9 @@ def clear_cache() -> None:
 
 def checked(project: Project) -> Checked:
     """The project with its report; the training section (maybe a 2 MB CSV) never enters the cache key."""
-    return Checked(project, check_graph(project.graph))
+    report = check_graph(project.graph)
+    check_budget(report, project.training)  # depends on the batch size and the budget in force: not cached
+    return Checked(project, report)
 
 
 def check(source) -> Report:
@@ -77,4 +79,6 @@ def check(source) -> Report:
         report = Report()
         report.error(None, e.args[0] if e.args else str(e))  # a Message: read in the reader's language
         return report
-    return check_graph(graph)
+    report = check_graph(graph)
+    check_budget(report, training_of(source))
+    return report

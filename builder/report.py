@@ -1,7 +1,7 @@
 """What `check` finds: per-node shapes and parameter counts, memory, and problems keyed by node id."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from i18n import Message, text
 
@@ -11,6 +11,7 @@ class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
     text: str | Message  # English msgid and its arguments; reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
+    fixes: tuple = ()  # builder.fixes.Fix edits that cure it, offered as "Fix: ..." buttons
 
     @property
     def message(self) -> str:
@@ -21,7 +22,8 @@ class Problem:
         return f"{self.node}: {self.message}" if self.node else self.message
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "field": self.field, "message": self.message}
+        return {"node": self.node, "field": self.field, "message": self.message,
+                "fixes": [f.to_dict() for f in self.fixes]}
 
 
 @dataclass
@@ -52,6 +54,14 @@ class Report:
 
     def warn(self, node, message, field=None):
         self.warnings.append(Problem(node, message, field))
+
+    def copy(self) -> "Report":
+        """A copy whose lists and dicts are its own; the values in them (tuples, strings, numbers) are shared."""
+        return replace(self, errors=list(self.errors), warnings=list(self.warnings), shapes=dict(self.shapes),
+                       dtypes=dict(self.dtypes), param_counts=dict(self.param_counts),
+                       params={k: dict(v) for k, v in self.params.items()},
+                       inputs={k: list(v) for k, v in self.inputs.items()}, order=list(self.order),
+                       memory=dict(self.memory))
 
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]

@@ -32,6 +32,11 @@ SCHEDULE_SOURCE = {
 }
 
 
+# The data set options that decide the task and scaling; sizes and seeds never do, so the facts are read
+# from a default-sized set (bounded work, shared by every project on that set).
+FACT_OPTIONS = ("autoencode", "task", "text", "target")
+
+
 @dataclass(frozen=True)
 class DataFacts:
     """How trainers treat the data set: its task, and whether it standardises and splits in time order."""
@@ -67,7 +72,7 @@ def _facts(settings: TrainingSettings, options: dict) -> DataFacts:
     a project names, never the network), and its task follows the loss."""
     if not ({"path", "download"} & {k for k, v in options.items() if v}):
         try:
-            data = load_dataset(settings.dataset, **options)
+            data = load_dataset(settings.dataset, **{k: v for k, v in options.items() if k in FACT_OPTIONS})
             return DataFacts(data.task, data.standardise, data.standardise_target, data.ordered)
         except (ValueError, OSError):  # trainers' TrainingError is a ValueError: a file that is not here
             pass
@@ -140,14 +145,16 @@ def _evaluate_lines(class_ids: bool, sequence_scores: bool) -> list[str]:
             "    return total / len(x), correct / len(x)" if class_ids else "    return total / len(x), None"]
 
 
-def _optimizer(spec: dict) -> str:
+def optimizer_source(spec: dict) -> str:
     args = ", ".join(f"{k}={literal(v)}" for k, v in spec.items() if k != "type")
     return f"torch.optim.{spec['type']}(model.parameters(){', ' if args else ''}{args})"
 
 
-def _schedule(spec: dict) -> str | None:
+def schedule_source(spec: dict) -> str | None:
     kind = spec.get("type", "none")
-    return None if kind == "none" else SCHEDULE_SOURCE[kind](schedule_options(spec))
+    if kind == "none":
+        return None
+    return SCHEDULE_SOURCE[kind](schedule_options(spec))  # trainers' check: every option a finite number
 
 
 def training_source(source: Checked, cls: str) -> tuple[str, tuple, str]:
@@ -161,14 +168,14 @@ def training_source(source: Checked, cls: str) -> tuple[str, tuple, str]:
     report = source.report
     in_shape, out_shape = tuple(report.shapes[report.input_node]), tuple(report.shapes[report.output_node])
     class_ids = settings.loss in CLASS_INDEX_LOSSES
-    sched = _schedule(settings.schedule)
+    sched = schedule_source(settings.schedule)
     lines = [f"INPUT_SHAPE = {literal(list(in_shape))}", f"EPOCHS = {settings.epochs}",
              f"BATCH_SIZE = {settings.batch_size}", f"VAL_FRACTION = {settings.val_fraction!r}",
              f"SEED = {settings.seed}", "", "", load, "", *_split_lines(facts), "", "",
              *_evaluate_lines(class_ids, len(out_shape) > 1), "", "",
              *loop_lines(cls, file_stem(cls), text(settings.dataset, 40), call,
                          _prep_lines(settings, options, facts, in_shape, out_shape), settings.loss,
-                         _optimizer(settings.optimizer), sched, settings.grad_clip)]
+                         optimizer_source(settings.optimizer), sched, settings.grad_clip)]
     imports = (("math",) if sched else ()) + (("numpy as np",) if "np." in load else ())
     imports += tuple(i for i in code.imports if i not in imports)
     usage = f"python {file_stem(cls)}.py [--epochs N] [--weights start.pt] [--save out.pt]"

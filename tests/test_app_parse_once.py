@@ -11,25 +11,25 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # whol
 
 
 class Counts:
-    """Every parse (builder.project.project_from_dict) and every check (a new Report in builder.check)."""
+    """Every parse (builder.project.project_from_dict) and every check that ran (not one served by a cache)."""
 
     def __init__(self, monkeypatch):
         self.parses: list[str] = []
         self.checks = 0
-        parse, check_module = builder.project.project_from_dict, importlib.import_module("builder.check")
+        door = importlib.import_module("builder.checked_project")  # where builder.check calls the uncached check
+        parse, run_check = builder.project.project_from_dict, door.run_check
         counts = self
 
         def counted_parse(data, *args, **kwargs):
             counts.parses.append(json.dumps(data, sort_keys=True, default=str))
             return parse(data, *args, **kwargs)
 
-        class CountedReport(check_module.Report):
-            def __init__(self, *args, **kwargs):
-                counts.checks += 1
-                super().__init__(*args, **kwargs)
+        def counted_check(graph):
+            counts.checks += 1
+            return run_check(graph)
 
         monkeypatch.setattr(builder.project, "project_from_dict", counted_parse)
-        monkeypatch.setattr(check_module, "Report", CountedReport)
+        monkeypatch.setattr(door, "run_check", counted_check)
 
     def reset(self) -> None:
         self.parses, self.checks = [], 0

@@ -1,1 +1,1 @@
-"""Streamlit views of NeuroCanvas: canvas wrapper, inspector, training panel, live dashboard, plots."""
+"""The Streamlit page: views (each a show()), pure figures, the canvas component, and session state."""

@@ -8,20 +8,25 @@ import streamlit as st
 from i18n import _
 
 from builder import blank_project
+from presets import load_preset
 from trainers import starter_training
 
 from . import state
-from .runs import REGISTRY, Run
-from .store import Store, valid_ws
+from .canvas import auto_layout
+from runs.registry import REGISTRY, Run
+from runs.store import Store, valid_ws
 
 FIRST_PRESET = "simplenet_digits"
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """One SQLite store per server process (NEUROCANVAS_DATA decides where); finished runs are saved to it."""
+    """One SQLite store per server process (NEUROCANVAS_DATA decides where); runs are saved to it as they train.
+
+    The first page also warms the training workers, so Train never waits for torch to import."""
     db = Store()
-    REGISTRY.on_finish = lambda run: db.save_run(run.ws, run.id, run.label, run.created, run.project, run.final)
+    REGISTRY.attach_store(db)
+    REGISTRY.warm()
     return db
 
 
@@ -47,7 +52,6 @@ def flows_down(graph: dict) -> bool:
 
 def laid_out(project: dict) -> dict:
     """The project with its graph placed top to bottom when its saved positions run sideways."""
-    from .canvas import auto_layout
     graph = project.get("graph") or {}
     if graph.get("edges") and not flows_down(graph):
         project = {**project, "graph": auto_layout(graph)}
@@ -55,7 +59,6 @@ def laid_out(project: dict) -> dict:
 
 
 def first_project() -> dict:
-    from presets import load_preset
     try:
         return laid_out(load_preset(FIRST_PRESET))
     except Exception:  # presets missing: start from the smallest valid graph rather than fail

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from i18n import _
 
@@ -12,7 +11,7 @@ from .theme import SERIES, figure, grid, layout
 N_IMAGES = 16
 
 
-def image_grid(x: np.ndarray, labels, names=None) -> go.Figure:
+def image_grid(x: np.ndarray, labels, names=None) -> dict:
     """x: (N, H, W) images; two rows of up to 16 with their labels as titles."""
     n = min(N_IMAGES, len(x))
     cols = (n + 1) // 2
@@ -27,7 +26,7 @@ def image_grid(x: np.ndarray, labels, names=None) -> go.Figure:
     return figure(data, {**layout(height=260, annotations=notes), **axes})
 
 
-def scatter2d(x: np.ndarray, y: np.ndarray) -> go.Figure:
+def scatter2d(x: np.ndarray, y: np.ndarray) -> dict:
     data = []
     for i, label in enumerate(np.unique(y)[:12]):
         pts = x[y == label]
@@ -37,7 +36,7 @@ def scatter2d(x: np.ndarray, y: np.ndarray) -> go.Figure:
     return figure(data, layout(height=320, yaxis=dict(scaleanchor="x")))
 
 
-def series_plot(x: np.ndarray, y: np.ndarray) -> go.Figure:
+def series_plot(x: np.ndarray, y: np.ndarray) -> dict:
     """x: (N, T, F) windows; draws the first feature of a few windows and the value to predict."""
     data = []
     for i in range(min(3, len(x))):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from i18n import _
 
@@ -12,7 +11,7 @@ BINS = 40
 HIDDEN = dict(visible=False)
 
 
-def activation_over_time(history: list[dict], node: str) -> go.Figure:
+def activation_over_time(history: list[dict], node: str) -> dict:
     """Heatmap: x = probe step, y = activation value, colour = share of units there (one column per probe).
 
     history: [{"step": int, "activations": {node: {"hist": {"edges", "counts"}, ...}}}] oldest first.
@@ -22,17 +21,17 @@ def activation_over_time(history: list[dict], node: str) -> go.Figure:
             if node in h.get("activations", {}) and _finite_hist(h["activations"][node].get("hist"))]
     if not cols:
         return empty(_('{node}: activations appear after the first probe').format(node=node))
-    lo = min(hist["edges"][0] for _, hist in cols)
-    hi = max(hist["edges"][-1] for _, hist in cols)
+    lo = min(hist["edges"][0] for _step, hist in cols)
+    hi = max(hist["edges"][-1] for _step, hist in cols)
     hi = hi if hi > lo else lo + 1.0
     edges = np.linspace(lo, hi, BINS + 1)
     z = np.zeros((BINS, len(cols)))
     for j, (_step, hist) in enumerate(cols):
         own, counts = np.asarray(hist["edges"], float), np.asarray(hist["counts"], float)
         centres = (own[:-1] + own[1:]) / 2
-        column = np.histogram(centres, bins=edges, weights=counts)[0]
+        column, _bins = np.histogram(centres, bins=edges, weights=counts)
         z[:, j] = column / max(column.sum(), 1.0)
-    heat = dict(type="heatmap", x=[s for s, _ in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
+    heat = dict(type="heatmap", x=[step for step, _hist in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
                 colorscale=HEAT, colorbar=dict(title=dict(text=_("share")), tickformat=".0%"),
                 hovertemplate="step %{x}<br>value %{y:.3g}<br>share %{z:.1%}<extra></extra>")
     return figure([heat], layout(_('{node}: activation distribution over time').format(node=node), height=320,
@@ -45,7 +44,7 @@ def _finite_hist(hist) -> bool:
     return bool((hist or {}).get("counts")) and all(isinstance(e, (int, float)) and np.isfinite(e) for e in edges)
 
 
-def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
+def activation_histograms(probes: dict, max_layers: int = 12) -> dict:
     """Latest histogram of every layer, in graph order, with mean and dead-unit share in the title."""
     acts = probes.get("activations") or {}
     nodes = [n for n in probes.get("order", []) if n in acts][:max_layers]
@@ -72,7 +71,7 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> go.Figure:
     return figure(data, {**layout(height=230 * rows + 40, bargap=0, annotations=notes), **axes})
 
 
-def dead_units_figure(history: list[dict]) -> go.Figure:
+def dead_units_figure(history: list[dict]) -> dict:
     """Share of ReLU-family units that never fire on the probe batch, per layer, over time."""
     data, nodes = [], []
     for h in history:
@@ -87,7 +86,7 @@ def dead_units_figure(history: list[dict]) -> go.Figure:
                                yaxis=dict(title=dict(text=_("dead units")), range=[0, 1], tickformat=".0%")))
 
 
-def boundary_figure(probes: dict) -> go.Figure:
+def boundary_figure(probes: dict) -> dict:
     """The model's output over the 2-D input plane with the training points on top."""
     b = probes.get("boundary")
     if not b:
@@ -107,7 +106,7 @@ def boundary_figure(probes: dict) -> go.Figure:
                                                   scaleanchor="x")))
 
 
-def confusion_figure(probes: dict) -> go.Figure:
+def confusion_figure(probes: dict) -> dict:
     c = probes.get("confusion")
     if not c:
         return empty(_("The confusion matrix is drawn for classification"))
@@ -125,7 +124,7 @@ def confusion_figure(probes: dict) -> go.Figure:
 
 
 def _panels(images: list[dict], titles: list[str], height: int, title: str | None = None, hgap=0.02,
-            axis_kw: dict | None = None) -> go.Figure:
+            axis_kw: dict | None = None) -> dict:
     """A row of heatmap panels (pictures, feature maps, attention heads) with one title each."""
     axes, refs, notes = grid(len(images), len(images), titles, hgap=hgap, square=True)
     for name, ax in axes.items():
@@ -136,7 +135,7 @@ def _panels(images: list[dict], titles: list[str], height: int, title: str | Non
     return figure(data, {**layout(title, height=height, annotations=notes), **axes})
 
 
-def sample_images_figure(probes: dict) -> go.Figure | None:
+def sample_images_figure(probes: dict) -> dict | None:
     """Image samples with prediction and truth as titles (✓/✗); None when samples are not images."""
     samples = [s for s in probes.get("samples") or [] if s.get("kind") == "image"]
     if not samples:
@@ -154,26 +153,43 @@ def sample_images_figure(probes: dict) -> go.Figure | None:
     return _panels(images, [title(s) for s in samples], 220)
 
 
-def feature_maps_figure(probes: dict, node: str) -> go.Figure:
+def feature_maps_figure(probes: dict, node: str) -> dict:
     fm = (probes.get("feature_maps") or {}).get(node)
     if not fm:
         return empty(_('{node}: no feature maps').format(node=node))
     images = [dict(z=ch, colorscale=HEAT, zmin=fm["min"], zmax=fm["max"], showscale=i == 0)
               for i, ch in enumerate(fm["channels"])]
-    return _panels(images, [f"ch {i}" for i in range(len(images))], 250, f"{node}: feature maps {fm['shape']}")
+    titles = [f"ch {i}" for i in range(len(images))]
+    seen = probes.get("input_sample") or {}
+    if seen.get("kind") == "image":  # the picture the maps come from, first
+        images.insert(0, dict(z=seen["values"], colorscale="Greys", reversescale=True, showscale=False))
+        titles.insert(0, _("input"))
+    return _panels(images, titles, 250, _("{node}: feature maps {shape}").format(node=node, shape=fm["shape"]))
 
 
-def hidden_states_figure(probes: dict, node: str) -> go.Figure:
+def hidden_states_figure(probes: dict, node: str) -> dict:
     hs = (probes.get("hidden_states") or {}).get(node)
     if not hs:
         return empty(_('{node}: no hidden states').format(node=node))
     heat = dict(type="heatmap", z=np.asarray(hs["values"]).T.tolist(), y=[f"unit {u}" for u in hs["units"]],
-                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value"))))
-    return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
-                                 xaxis=dict(title=dict(text=_("time step")))))
+                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value")), len=0.65, y=0.33),
+                yaxis="y")
+    seen = probes.get("input_sample") or {}
+    if seen.get("kind") not in ("sequence", "tokens"):
+        return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
+                                     xaxis=dict(title=dict(text=_("time step")))))
+    # the input sequence above, on the same time axis: what the units respond to
+    values = np.asarray(seen["values"], dtype=float).reshape(len(seen["values"]), -1)
+    lines = [dict(type="scatter", x=list(range(len(values))), y=values[:, f].tolist(), mode="lines+markers",
+                  name=_("input {n}").format(n=f) if seen["kind"] == "sequence" else _("input token"), yaxis="y2",
+                  line=dict(color=SERIES[f % len(SERIES)], width=2)) for f in range(values.shape[1])]
+    return figure(lines + [heat], layout(_('{node}: input and hidden state over time (sample 0)').format(node=node),
+                                         height=420, xaxis=dict(title=dict(text=_("time step"))),
+                                         yaxis=dict(domain=[0, 0.65]),
+                                         yaxis2=dict(domain=[0.72, 1], title=dict(text=_("input")))))
 
 
-def attention_figure(probes: dict, node: str) -> go.Figure:
+def attention_figure(probes: dict, node: str) -> dict:
     att = (probes.get("attention") or {}).get(node)
     if not att:
         return empty(_('{node}: no attention weights').format(node=node))

@@ -27,21 +27,24 @@ def graph_summary(project: dict) -> str:
         "out_features") else "") for n in nodes[:8]) + (" …" if len(nodes) > 8 else "")
 
 
-def settings_table(runs) -> pd.DataFrame:
-    """One row per run: its label, final losses, and only the settings (and graph) that differ."""
-    settings = [r.project.get("training") or {} for r in runs]
+def settings_table(runs: list[dict]) -> pd.DataFrame:
+    """One row per run: its label, final losses, and only the settings (and graph) that differ.
+
+    runs: [{"label": str, "project": project dict, "snapshot": snapshot dict}].
+    """
+    settings = [r["project"].get("training") or {} for r in runs]
     keys = differing(settings)
     rows = []
     for r, s in zip(runs, settings):
-        snap, flat = r.snapshot(), flatten(s)
+        snap, flat = r["snapshot"], flatten(s)
         epochs = snap.get("epochs") or {}
-        row = {"run": r.label, "status": snap.get("status")}
+        row = {"run": r["label"], "status": snap.get("status")}
         for name in ("val_loss", "val_accuracy"):
             if epochs.get(name):
                 row[name] = epochs[name][-1]
         row.update({k: repr(flat[k]) if isinstance(flat.get(k), list) else flat.get(k) for k in keys})
         rows.append(row)
-    graphs = [graph_summary(r.project) for r in runs]
+    graphs = [graph_summary(r["project"]) for r in runs]
     if len(set(graphs)) > 1:
         for row, g in zip(rows, graphs):
             row["graph"] = g

@@ -1,11 +1,9 @@
-"""Figure styling and fast figure assembly: large type that survives a projector, specs built without validation.
+"""Figure styling and assembly as plain plotly JSON specs: large type that survives a projector.
 
 Plotly's validating constructors (add_scatter, make_subplots) cost 50–300 ms per chart on a busy 2-core
 server, longer than the dashboard's refresh period; plain dict specs wrapped once cost ~1–10 ms.
 """
 from __future__ import annotations
-
-import plotly.graph_objects as go
 
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=15, color="#1f2937")
 TRAIN, VAL = "#2563eb", "#ea580c"  # train is blue, validation orange, on every chart
@@ -33,9 +31,9 @@ def layout(title: str | None = None, height: int = 340, **kw) -> dict:
     return out
 
 
-def figure(data: list[dict], lay: dict) -> go.Figure:
-    """A Figure from plain trace dicts and a layout dict, without plotly's slow per-property validation."""
-    return go.Figure({"data": data, "layout": lay}, _validate=False)
+def figure(data: list[dict], lay: dict) -> dict:
+    """The plotly JSON spec of a figure: plain trace dicts and a layout dict (views wrap it without validation)."""
+    return {"data": data, "layout": lay}
 
 
 def grid(n: int, cols: int, titles: list[str], hgap: float = 0.04, vgap: float = 0.16, square: bool = False):
@@ -61,7 +59,7 @@ def _unit(v: float) -> float:
     return min(1.0, max(0.0, round(v, 6)))
 
 
-def empty(message: str, height: int = 240) -> go.Figure:
+def empty(message: str, height: int = 240) -> dict:
     """A figure that says why there is nothing to draw yet (never a blank box)."""
     lay = layout(height=height, xaxis=dict(visible=False), yaxis=dict(visible=False),
                  annotations=[dict(text=message, showarrow=False, font=dict(size=16, color="#6b7280"), x=0.5, y=0.5,

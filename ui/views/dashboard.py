@@ -7,9 +7,10 @@ from i18n import N_, _, text
 
 from .. import language, state
 from ..figures import curves
+from ..figures.run_compare import settings_table
 from .chart import chart
 from .train_buttons import current_run
-from ..runs import REGISTRY
+from runs.registry import REGISTRY
 
 LIVE = ("running", "queued")
 STATUS = {"queued": N_("queued"), "running": N_("running"), "paused": N_("paused"), "finished": N_("finished"),
@@ -35,10 +36,10 @@ def progress_text(snap: dict) -> str:
 def status_banner(run, snap: dict) -> None:
     status = snap.get("status")
     if status == "queued":
-        pos = REGISTRY.queue_position(run)
-        st.info(_('Waiting for a free training slot: position {pos} in the queue (the server trains {max_active} at a '
-                  'time).').format(
-            pos=pos, max_active=REGISTRY.max_active), icon=":material/hourglass_top:")
+        pos, wait = REGISTRY.queue_position(run), REGISTRY.wait_estimate(run)
+        st.info(_("Waiting for a free training slot: position {pos} in the queue, starts in about {wait} "
+                  "(the server trains {max_active} at a time).").format(
+            pos=pos, wait=fmt_seconds(wait), max_active=REGISTRY.max_active), icon=":material/hourglass_top:")
     elif status == "failed":
         st.error(_('Training failed: {value}').format(
             value=snap.get('error') or run.error or _('unknown error')), icon=":material/error:")
@@ -67,7 +68,7 @@ def overlays(run) -> list[dict]:
     out = []
     for rid in st.session_state[state.COMPARE]:
         other = REGISTRY.get(ws, rid)
-        if other is not None and other.id != run.id:
+        if other is not None and other.id != run.id and comparable(run, other):
             out.append({"label": other.label, "snapshot": other.snapshot()})
     return out
 
@@ -89,24 +90,37 @@ def show() -> None:
         progress_line(run, snap)
         cols = st.columns(2)
         chart(curves.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
-        chart(curves.metric_figure, snap, key="chart_metric", where=cols[1])
+        chart(curves.metric_figure, snap, overlays(run), key="chart_metric", where=cols[1])
 
     live()
     _compare_picker(run)
 
 
+def comparable(run, other) -> bool:
+    """Curves compare only on the same data set and loss (a variant's graph or optimizer may differ)."""
+    mine, theirs = run.project.get("training") or {}, other.project.get("training") or {}
+    return all(mine.get(k) == theirs.get(k) for k in ("dataset", "dataset_options", "loss"))
+
+
+def _take_compare(key: str) -> None:
+    state.set_compare(st.session_state[key])  # before the charts of this rerun are drawn
+
+
 def _compare_picker(run) -> None:
     ws = st.session_state[state.WS]
-    others = [r for r in REGISTRY.runs(ws) if r.id != run.id and r.done][-10:]
+    others = [r for r in REGISTRY.runs(ws) if r.id != run.id and comparable(run, r)][-10:]
     if others:
         names = {r.id: r.label for r in others}
-        chosen = st.multiselect(_("Compare with earlier runs (dashed on the loss chart)"), list(names),
+        key = f"compare:{run.id}"
+        chosen = st.multiselect(_("Compare with other runs (dashed on the charts)"), list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
-                                format_func=names.get, key=f"compare:{run.id}")
-        state.set_compare(chosen)
+                                format_func=names.get, key=key, on_change=_take_compare, args=(key,))
+        waiting = [r for r in st.session_state[state.COMPARE] if r not in names]  # beyond the last ten shown
+        state.set_compare(chosen + waiting)
         if chosen:
-            from ..figures.run_compare import settings_table
-            st.dataframe(settings_table([run] + [r for r in others if r.id in chosen]), hide_index=True)
+            shown = [run] + [r for r in others if r.id in chosen]
+            st.dataframe(settings_table([{"label": r.label, "project": r.project, "snapshot": r.snapshot()}
+                                         for r in shown]), hide_index=True)
     snap = run.snapshot()
     if (snap.get("epochs") or {}).get("epoch") or (snap.get("steps") or {}).get("step"):
         st.download_button(_("Download metrics (CSV)"), curves.metrics_csv(snap),

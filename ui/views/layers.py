@@ -5,18 +5,18 @@ import streamlit as st
 
 from i18n import _
 
-from ..figures import curves, layer_pictures as pi
-from .chart import chart
 from .. import language, state
+from ..figures import curves, layer_pictures as pi
 from ..state import LAYER
+from .chart import chart
+from .dashboard import LIVE, notice_end, progress_line
+from .train_buttons import current_run
 
 PICTURES_S = 2.0  # the layer pictures renew at most this often while training (the loss chart: every refresh)
 
 
 def show() -> None:
     """The Layers view: its own fragment, polling at the pictures' pace (the curves live in the Dashboard view)."""
-    from .train_buttons import current_run
-    from .dashboard import LIVE, notice_end, progress_line
     run = current_run()
     if run is None:
         st.info(_("Press **Train**: what happens inside every layer appears here as the network learns."),

@@ -4,12 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import _
-
+from presets import apply_variant
 from trainers import TrainingSettings
 
 from .. import state
 from ..derived import analyse
-from ..runs import REGISTRY, Run
+from runs.registry import REGISTRY, Run
 
 
 def current_run() -> Run | None:
@@ -25,7 +25,7 @@ def follow_live_run() -> None:
     if run is not None and not run.done:
         return
     live = REGISTRY.current(ws)
-    if live is None or (run is not None and live.done):
+    if live is None or live.done:  # a finished run of the project before is not this one's
         return
     compare = st.session_state[state.COMPARE]
     if run is not None and live.id != run.id and run.id not in compare:
@@ -35,6 +35,9 @@ def follow_live_run() -> None:
 
 def why_not_trainable() -> str | None:
     """The reason Train is disabled, naming the node or field; None when the project can train."""
+    from .classroom_student import lock_reason  # a teacher may hold the whole class
+    if held := lock_reason():
+        return held
     derived = analyse(state.project())
     if derived["report"] is None:
         return _("The graph cannot be read: {problem}").format(problem=derived["problem"])
@@ -76,9 +79,8 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
 
 def run_variants() -> None:
     """Queue one run per preset variant with the same seed; they are overlaid on the loss chart."""
-    from presets import apply_variant
     project = state.project()
-    ids = []
+    ids, group = [], REGISTRY.new_group()
     for v in project.get("variants", []):
         try:
             variant = apply_variant(project, v["id"])
@@ -86,7 +88,7 @@ def run_variants() -> None:
             state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
+        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
     if ids:
         state.open_view("Dashboard")
         state.show_run(ids[0], ids[1:])
