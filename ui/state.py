@@ -39,10 +39,17 @@ ONNX = "export_onnx"             # (project digest, ONNX bytes) prepared in "Tak
 RUN_URL = "export_run_url"       # (run id, short link) of the run saved from "Take it home"
 BUNDLE = "export_bundle"         # the last run bundle opened here (share.bundle.Bundle)
 BUNDLE_FILE = "export_bundle_file"  # uploader file id of that bundle, so a rerun does not open it again
+IMPORT_SEEN = "import_seen"      # file id of the last model import handled (ONNX or .py)
+IMPORT_RESULT = "import_result"  # (error or None, file name, .pt bytes of the imported weights or None)
 SEEN_EVENT = "_canvas_seen_event:"  # + component key: id of the last canvas event already handled
+JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
+PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
+BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
+BOARD_SEEN = "board_members"     # how many students the board's controls were drawn with
+LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
-            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0}
+            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {}}
 
 
 def init_defaults(refresh: float = 1.0) -> None:
@@ -164,6 +171,12 @@ def mark_upload(file_id: str, error: str | None) -> None:
     """The project upload `file_id` was handled; error says what was wrong with it (None: opened)."""
     st.session_state[UPLOAD_SEEN] = file_id
     st.session_state[UPLOAD_ERROR] = error
+
+
+def mark_import(file_id: str, error: str | None, name: str = "", weights: bytes | None = None) -> None:
+    """The model import `file_id` was handled: its error, or the weights it brought (offered for download)."""
+    st.session_state[IMPORT_SEEN] = file_id
+    st.session_state[IMPORT_RESULT] = (error, name, weights)
 
 
 def set_lang(lang: str) -> None:

@@ -28,11 +28,13 @@ class CanvasEvent:
 
 
 @functools.cache
-def _component():
+def _component(bare: bool = False):
     # A leading comment line keeps Streamlit from mistaking one-line minified CSS for a file path.
     js = "// neurocanvas canvas\n" + (_DIST / "canvas.js").read_text(encoding="utf-8")
     css = "/* neurocanvas canvas */\n" + (_DIST / "canvas.css").read_text(encoding="utf-8")
-    return st.components.v2.component("neurocanvas_canvas", js=js, css=css)
+    if bare:  # projector mode: the same editor without its palette column
+        css += "\n.nc-palette { display: none !important; }"
+    return st.components.v2.component("neurocanvas_canvas" + ("_bare" if bare else ""), js=js, css=css)
 
 
 def _ignore() -> None:
@@ -49,6 +51,7 @@ def canvas(
     height: int = 600,
     generation: int = 0,
     texts: dict | None = None,
+    bare: bool = False,
 ) -> CanvasEvent | None:
     """Draw the editable graph; return a CanvasEvent only when the user did something new.
 
@@ -70,7 +73,7 @@ def canvas(
         "generation": generation,
         "texts": texts or {},
     }
-    result = _component()(key=key, data=data, height=height, on_event_change=_ignore)
+    result = _component(bare)(key=key, data=data, height=height, on_event_change=_ignore)
     return _take_event(result.get("event"), key, revision)
 
 

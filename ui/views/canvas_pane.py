@@ -24,11 +24,11 @@ def take_edit() -> None:
     _apply(canvas_event(state.CANVAS, st.session_state[state.REVISION]))
 
 
-def draw(height: int = 560) -> None:
+def draw(height: int = 560, bare: bool = False) -> None:
     """The canvas; while this network trains it lives in a fragment that renews its pictures (idle: drawn once)."""
     run = _training_this_graph()
     if run is None:
-        _draw(height, None)
+        _draw(height, None, bare)
         return
 
     @st.fragment(run_every=float(st.session_state[state.REFRESH]) if run.status == "running" else None)
@@ -36,7 +36,7 @@ def draw(height: int = 560) -> None:
         snap = run.snapshot()
         if run.status == "running" and snap.get("status") not in ("running", "queued", "paused"):
             st.rerun()  # the run ended: a full rerun draws the canvas without pictures and stops polling
-        _draw(height, live_annotations(state.graph(), snap.get("probes")))
+        _draw(height, live_annotations(state.graph(), snap.get("probes")), bare)
 
     live()
 
@@ -55,7 +55,7 @@ def _wiring(graph: dict) -> tuple:
             sorted(f"{e.get('source')}->{e.get('target')}" for e in graph.get("edges", [])))
 
 
-def _draw(height: int, live: dict | None) -> None:
+def _draw(height: int, live: dict | None, bare: bool) -> None:
     graph = state.graph()
     known = state.digest(graph)
     if known != st.session_state[state.CANVAS_HASH]:  # Python changed the graph: the canvas must adopt it
@@ -64,7 +64,8 @@ def _draw(height: int, live: dict | None) -> None:
     if live:
         notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the analysis is cached
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
-                   key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=texts())
+                   key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=texts(),
+                   bare=bare)
     if event is not None:  # only when take_edit could not see it first
         _apply(event)
         st.rerun()

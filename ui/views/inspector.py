@@ -10,6 +10,7 @@ from i18n import _
 from .. import state
 from ..state import INSPECTOR_ERROR as ERR
 from ..derived import analyse, catalogue
+from . import cards
 from .param_text import ParamError, ints_to_text, parse_ints
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -26,6 +27,7 @@ def show() -> None:
     st.markdown(f"**{nid}** · `{node.get('type')}`")
     if spec.get("help"):
         st.caption(spec["help"])
+    cards.button(node.get("type"), "inspector")
     if report is not None and nid in report.shapes:
         st.markdown(_('output **{value}** · {value2:,} parameters').format(
             value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))

@@ -35,6 +35,9 @@ def follow_live_run() -> None:
 
 def why_not_trainable() -> str | None:
     """The reason Train is disabled, naming the node or field; None when the project can train."""
+    from .classroom_student import lock_reason  # a teacher may hold the whole class
+    if held := lock_reason():
+        return held
     derived = analyse(state.project())
     if derived["report"] is None:
         return _("The graph cannot be read: {problem}").format(problem=derived["problem"])
