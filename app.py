@@ -8,7 +8,7 @@ import torch  # noqa: F401
 import trainers  # noqa: F401
 from i18n import N_, _
 from ui import language, projector, state, workspace
-from ui.views import (canvas_pane, classroom, classroom_student, dashboard, gallery, inspector, layers, lesson,
+from ui.views import (canvas_pane, cards, classroom, classroom_student, dashboard, gallery, inspector, layers, lesson,
                       model_code, sidebar, summary, take_home, train_buttons, train_settings)
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
@@ -44,6 +44,7 @@ with st.expander(_("Lessons & examples"), icon=":material/school:"):
 left, right = st.columns([3, 1], gap="medium")
 with left:
     canvas_pane.draw(height=560)
+    cards.picker()
 with right:
     with st.container(key="summary"):
         summary.show()
@@ -59,6 +60,7 @@ VIEWS = {"Train": train_view, "Dashboard": dashboard.show, "Layers": layers.show
          "Lesson": lesson.show, "Take it home": take_home.show}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
+state.keep_view()
 VIEW_NAMES = {"Train": N_("Train"), "Dashboard": N_("Dashboard"), "Layers": N_("Layers"), "Code": N_("Code"),
               "Lesson": N_("Lesson"), "Take it home": N_("Take it home")}  # the keys stay: ?view links, tests
 view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed",

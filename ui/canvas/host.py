@@ -49,6 +49,8 @@ def canvas(
     revision: int,
     key: str,
     height: int = 600,
+    generation: int = 0,
+    texts: dict | None = None,
     bare: bool = False,
 ) -> CanvasEvent | None:
     """Draw the editable graph; return a CanvasEvent only when the user did something new.
@@ -56,7 +58,11 @@ def canvas(
     graph: {"nodes": [{"id", "type", "params", "pos"}], "edges": [{"source", "target", "target_port"?}]}.
     palette: builder.catalogue.palette(). annotations: {node_id: {"shape", "params", "error"},
     "_edges": {"src->dst": "[128]"}}. revision: bump it whenever Python replaced the graph; the
-    canvas then adopts `graph`, otherwise it keeps its own state across reruns.
+    canvas then adopts `graph`, otherwise it keeps its own state across reruns. generation: bump it when
+    a different project replaces the graph (its undo history then starts afresh). texts: the canvas's
+    messages in the page's language ({"cycle": "... {source} → {target} ...", "self_loop": ...}).
+    While training, annotations may hold "_live" {node: {"hist", "dead_text"}} and "_flow" {"src->dst":
+    {"width", "colour"}} (ui.canvas.live).
     """
     data = {
         "graph": with_positions(graph),
@@ -64,6 +70,8 @@ def canvas(
         "annotations": annotations,
         "revision": revision,
         "height": height,
+        "generation": generation,
+        "texts": texts or {},
     }
     result = _component(bare)(key=key, data=data, height=height, on_event_change=_ignore)
     return _take_event(result.get("event"), key, revision)

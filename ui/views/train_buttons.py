@@ -25,7 +25,7 @@ def follow_live_run() -> None:
     if run is not None and not run.done:
         return
     live = REGISTRY.current(ws)
-    if live is None or (run is not None and live.done):
+    if live is None or live.done:  # a finished run of the project before is not this one's
         return
     compare = st.session_state[state.COMPARE]
     if run is not None and live.id != run.id and run.id not in compare:
