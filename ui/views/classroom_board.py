@@ -86,8 +86,8 @@ def show(klass: Klass) -> None:
     heading = _("Class {code} · {title}").format(code=klass.code, title=klass.title)
     left.markdown("### :material/co_present: " + heading)
     left.markdown(_("Students open:"))
-    left.markdown(f"<div style='font-size:2.4rem;font-weight:700;line-height:1.2;word-break:break-all'>{link}</div>",
-                  unsafe_allow_html=True)
+    with left.container(key="student_link"):
+        st.title(link, anchor=False)  # large enough to read from the back of the room
     right.image(qr_png(link), width=170)
     _teacher_controls(klass)
     live(klass)
