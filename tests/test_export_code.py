@@ -135,8 +135,10 @@ def test_custom_and_recurrent_calls_match_the_compiled_graph():
 
 
 def test_names_and_ids_cannot_inject_code(project):
-    evil = project([("in", "Input", {"shape": [3]}),
-                    ('x"""\nimport os; os._exit(7)\n"""', "Linear", {"out_features": 2})],
+    bad_id = 'x"""\nimport os; os._exit(7)\n"""'
+    refused = entered(project([("in", "Input", {"shape": [3]}), (bad_id, "Linear", {"out_features": 2})]))
+    assert [p.node for p in refused.report.errors] == [bad_id]  # check's id rule: never reaches the exporter
+    evil = project([("in", "Input", {"shape": [3]}), ("fc", "Linear", {"out_features": 2})],
                    name='Bad"""\nimport os\nos._exit(9)\n"""')
     evil["description"] = "line\n\"\"\"\nraise SystemExit(3)"
     src = export_script(entered(evil), training=False)
