@@ -31,7 +31,7 @@ def _batch(training: dict) -> int:
 def _copies(training: dict) -> int:
     opt = training.get("optimizer")
     name = opt.get("type") if isinstance(opt, dict) else opt
-    return STATE_COPIES.get(name, 2) if isinstance(name, str) else 2  # the file may hold anything here
+    return STATE_COPIES.get(name, 2) if isinstance(name, str) else 2  # a malformed optimizer is named by settings
 
 
 def estimate(report, training: dict) -> dict:

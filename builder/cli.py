@@ -61,7 +61,7 @@ def hand_over_export(argv: list[str]) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m builder", description="Check and export NeuroCanvas projects.")
+    ap = argparse.ArgumentParser(prog="python -m builder", description="Check, export and import NeuroCanvas projects.")
     ap.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="print each node's output shape and the parameter count")
@@ -69,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     p.set_defaults(func=cmd_check)
     sub.add_parser("export", add_help=False, help="the same as python -m export: a PyTorch script, weights or ONNX")
+    from .importers.cli import add_parser  # `import`: a PyTorch class or an ONNX file -> a project
+    add_parser(sub)
     return ap
 
 

@@ -3,8 +3,9 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
-from i18n import LANGUAGES, language_from_env, set_language
+from i18n import LANGUAGES, _, language_from_env, set_language
 
 from .datasets.bounds import allow_local_paths
 from .device import DEVICES
@@ -28,6 +29,24 @@ def _progress_line(snap: dict) -> str:
     return "  ".join(parts)
 
 
+def _images(args) -> dict:
+    """--images ZIP: the pictures travel in dataset_options like an upload does (the project's size/color kept)."""
+    from builder import load_project
+
+    from .datasets.images import encode_zip
+    from .datasets.picture_zip import MAX_ZIP_BYTES
+    path = Path(args.images)
+    if not path.is_file():
+        raise TrainingError(_("{file}: no such zip file").format(file=path))
+    if path.stat().st_size > MAX_ZIP_BYTES:
+        raise TrainingError(_("{file}: larger than the {mb:.1f} MB limit for a picture zip").format(
+            file=path, mb=MAX_ZIP_BYTES / 1e6))
+    training = load_project(args.file).training
+    options = training.get("dataset_options") if training.get("dataset") == "images" else None
+    options = {k: v for k, v in (options or {}).items() if k != "zip"} if isinstance(options, dict) else {}
+    return {"dataset": "images", "dataset_options": {**options, "zip": encode_zip(path.read_bytes())}}
+
+
 def cmd_run(args) -> int:
     allow_local_paths()  # a person at the server's command line may name local data files; a browser never
     overrides = {}
@@ -36,6 +55,8 @@ def cmd_run(args) -> int:
     if args.device is not None:
         overrides["device"] = args.device
     try:
+        if args.images is not None:
+            overrides.update(_images(args))
         history = fit(args.file, progress=lambda snap: print(_progress_line(snap), flush=True), **overrides)
     except (TrainingError, ValueError, OSError) as exc:  # builder.ProjectError is a ValueError
         text = str(exc)
@@ -58,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("file", help="a neurocanvas/1 project (.json)")
     run.add_argument("--epochs", type=int, help="override training.epochs")
     run.add_argument("--device", choices=DEVICES, help="override training.device")
+    run.add_argument("--images", metavar="ZIP", help=_("train on your pictures: a zip with one folder per class"))
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the messages")
     run.set_defaults(func=cmd_run)
     return p

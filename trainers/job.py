@@ -51,7 +51,8 @@ class TrainingJob:
         one_hot = y_train.dtype != data.y_train.dtype or y_train.shape != data.y_train.shape
         labels = one_hot and self.dataset.task == "classification"
         self.data = LoopData(data.x_train, y_train, data.x_val, y_val, data.y_train if labels else None,
-                             data.y_val if labels else None, self.dataset.task, data.target_scale)
+                             data.y_val if labels else None, self.dataset.task, data.target_scale,
+                             self.dataset.augment)
         self.info = data.info()
         self.prober = Prober(network, self.data, self.info, self.dataset.image_shape, s.probes)
         self._lock = threading.Condition()
@@ -218,6 +219,7 @@ class _Hooks(Callback):
         job, step = self.job, logs["step"]
         running = self.running_s()
         probes = None
+        job.prober.track(step, running)
         if job.prober.due(step, running) or logs["nonfinite"]:
             probes = pickle.dumps(job.prober.run(logs["model"], step, logs["autocast"], running), protocol=5)
             running = self.running_s()

@@ -32,6 +32,7 @@ class LoopData:
     labels_val: torch.Tensor | None = None
     task: str = "classification"
     target_scale: float = 1.0
+    augment: object = None  # the data set's training-batch transform (picture flips and shifts), or None
 
 
 def autocast_for(settings: TrainingSettings, device: torch.device):
@@ -39,6 +40,12 @@ def autocast_for(settings: TrainingSettings, device: torch.device):
     if settings.amp and device.type == "cuda":
         return lambda: torch.autocast("cuda", dtype=torch.bfloat16)
     return contextlib.nullcontext
+
+
+def _batch(data: LoopData, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """One training batch, through the data set's augmentation (picture flips and shifts) when it has one."""
+    xb = data.x_train[idx]
+    return (xb if data.augment is None else data.augment(xb)), data.y_train[idx]
 
 
 def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, device: torch.device,
@@ -64,7 +71,7 @@ def train(model: torch.nn.Module, data: LoopData, settings: TrainingSettings, de
         loss_sum, seen, correct, counted = 0.0, 0, torch.zeros((), device=device, dtype=torch.long), 0
         for i in range(steps_per_epoch):
             idx = order[i * batch:(i + 1) * batch]
-            xb, yb = data.x_train[idx], data.y_train[idx]
+            xb, yb = _batch(data, idx)
             with autocast():
                 out = model(xb)
             loss = compute_loss(loss_fn, out.float(), yb)

@@ -22,6 +22,7 @@ class Dataset:
     standardise_target: bool = False  # the same for regression targets
     ordered: bool = False            # split chronologically (time series) instead of at random
     image_shape: tuple | None = None  # (H, W) to draw one sample as a picture
+    augment: object = None           # callable(x_batch) -> x_batch applied to training batches, or None
 
     @property
     def input_shape(self) -> tuple:

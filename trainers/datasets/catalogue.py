@@ -7,7 +7,7 @@ import os
 from i18n import N_
 
 from ..errors import TrainingError, unknown
-from . import idx, series, tabular, tokens, toy2d
+from . import idx, images, series, tabular, tokens, toy2d
 from .base import Dataset
 from .bounds import check_data, check_options
 from .csv import load_csv
@@ -31,6 +31,7 @@ DATASETS = {
     "copy": tokens.copy,
     "recall": tokens.recall,
     "csv": load_csv,
+    "images": images.images,
     "mnist": idx.mnist,
     "fashion_mnist": idx.fashion_mnist,
 }

@@ -10,11 +10,11 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
                       pick_device)
 
 from .. import state
-from . import csv_upload
+from . import cards, csv_upload, data_options, image_data
 from ..figures.dataset_preview import preview
 from .chart import as_figure
 
-BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist")]  # usable with no file or network
+BUILT_IN = [n for n in DATASETS if n not in ("csv", "mnist", "fashion_mnist", "images")]  # usable with no file or network
 
 
 def _key(name: str) -> str:
@@ -38,8 +38,8 @@ def _apply(name: str) -> None:
         if value != (t.get("schedule") or {}).get("type", "none"):
             t["schedule"] = {"type": value}
     elif name == "dataset":
-        if value != t.get("dataset") and "csv" in (value, t.get("dataset")):
-            t["dataset_options"] = {}  # a CSV's text and target mean nothing to a built-in set, and vice versa
+        if value != t.get("dataset") and {"csv", "images"} & {value, t.get("dataset")}:
+            t["dataset_options"] = {}  # a CSV's text or a picture zip mean nothing to a built-in set, and vice versa
         t["dataset"] = value
     else:
         t[FIELDS[name]] = int(value) if name in WHOLE else value
@@ -84,16 +84,20 @@ def show() -> None:
     t = state.training()
     cols = st.columns([2, 3])
     with cols[0]:
-        t["dataset"] = _pick(_("Data set"), BUILT_IN + ["mnist", "fashion_mnist", "csv"], t.get("dataset", "digits"),
+        t["dataset"] = _pick(_("Data set"), BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"],
+                             t.get("dataset", "digits"),
                              "dataset", format_func=_label,
                              help=_("built-in sets need no network; MNIST needs a local copy; or upload a CSV"))
         if t["dataset"] == "csv":
             csv_upload.controls(t)
+        elif t["dataset"] == "images":
+            image_data.controls(t)
         else:
             try:
                 st.caption(describe(t["dataset"]))
             except Exception:
                 st.caption(t["dataset"])
+            data_options.show(t)
         t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))
         opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
@@ -109,6 +113,7 @@ def show() -> None:
         chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", "none"), "sched",
                        help=_("how the learning rate changes during training"))
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
+        cards.row([t["loss"], opt["type"], chosen], "settings")
         c = st.columns(3)
         t["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, (1, 65536, 64), "batch",
                                   "batch_size", step=8)
@@ -121,12 +126,14 @@ def show() -> None:
     with cols[1]:
         if t["dataset"] == "csv":
             csv_upload.preview(t)
+        elif t["dataset"] == "images":
+            image_data.preview(t)
         else:
             _preview(t["dataset"], t.get("dataset_options") or {})
 
 
 def _label(name: str) -> str:
-    return csv_upload.LABEL if name == "csv" else name
+    return csv_upload.LABEL if name == "csv" else image_data.LABEL if name == "images" else name
 
 
 def device_line(choice: str) -> str:

@@ -1,0 +1,41 @@
+"""Nodes and edges found by an importer -> a checked project dict with a computed layout, and its weights."""
+from __future__ import annotations
+
+import torch
+
+from i18n import _
+
+from ..checked_project import check
+from ..compile import build_model
+from ..layout import auto_layout
+from ..project import FORMAT, load_project
+from .errors import ImportProblem
+
+
+def project_dict(name: str, nodes: list[dict], edges: list[dict], description: str = "") -> dict:
+    """A neurocanvas/1 dict laid out left to right; ImportProblem unless check() accepts the whole graph."""
+    graph = auto_layout({"nodes": nodes, "edges": edges})  # a copy with every node placed
+    data = {"format": FORMAT, "name": name, "description": description, "graph": graph, "training": {}}
+    report = check(load_project(data))
+    if not report.ok:  # the import must give a working graph or nothing
+        problems = "; ".join(str(p) for p in report.errors[:5])
+        raise ImportProblem(_("the imported graph does not check: {problems}").format(problems=problems),
+                            report.errors[0].node)
+    return data
+
+
+def weights_of(data: dict, per_node: dict[str, dict]) -> dict:
+    """The project's state_dict (build_model's names) from each node's own module state_dict."""
+    model = build_model(load_project(data))
+    for nid, state in per_node.items():
+        try:
+            getattr(model, model.node_modules[nid]).load_state_dict(state)
+        except RuntimeError as e:
+            raise ImportProblem(_("node '{node}': its weights do not fit ({why})").format(
+                node=nid, why=str(e).splitlines()[0][:200]), nid) from None
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def save_weights(state: dict, path) -> None:
+    """The app's weights format: a plain state_dict, readable with torch.load(weights_only=True)."""
+    torch.save(state, path)
