@@ -66,9 +66,11 @@ class Report:
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]
 
-    def memory_for_batch(self, batch_size: int) -> int:
-        """Rough training footprint: weights + grads + Adam's two moments, activations kept for backward."""
-        return 4 * self.memory["params_bytes"] + 2 * batch_size * self.memory["activation_bytes_per_sample"]
+    def memory_for_batch(self, batch_size: int, optimizer: str = "Adam") -> int:
+        """Training footprint, the figure the memory budget checks: weights, grads, optimizer state, buffers and
+        the activations kept for backward (builder.budget.estimate)."""
+        from .budget import estimate  # budget reads reports; imported here to keep report free of imports
+        return estimate(self, {"batch_size": batch_size, "optimizer": {"type": optimizer}})["total"]
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "errors": [p.to_dict() for p in self.errors],
