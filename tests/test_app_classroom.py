@@ -47,7 +47,7 @@ def new_class(**kw):
 def join(code, name) -> AppTest:
     at = page(**{"class": code})
     at.text_input(key="join_name").input(name)
-    button(at, "Join").click().run()
+    at.button(key="btn_join").click().run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -80,6 +80,8 @@ def test_a_wrong_key_gets_a_refusal_and_no_board():
 
 def test_a_student_joins_and_comes_back_to_the_same_workspace():
     db, code, key = new_class(lang="zh")
+    form = page(**{"class": code})
+    assert (form.text_input(key="join_name").label, form.button(key="btn_join").label) == ("你的名字", "加入")
     at = join(code, "Ana")
     ws = at.query_params["ws"]
     assert db.member(ws).name == "Ana" and at.session_state["lang"] == "zh"
@@ -92,8 +94,8 @@ def test_a_student_joins_and_comes_back_to_the_same_workspace():
     assert again.session_state["workspace"] == ws and "Ana" in texts(again)
     other = page(**{"class": code})  # another browser: the join form, and the name is taken
     other.text_input(key="join_name").input("ana").run()
-    button(other, "Join").click().run()
-    assert "already joined" in other.error[0].value and "ws" not in other.query_params
+    other.button(key="btn_join").click().run()
+    assert "已经加入" in other.error[0].value and "ws" not in other.query_params
 
 
 def test_locks_are_enforced_on_the_server():
