@@ -28,7 +28,7 @@ def _prose(node) -> str | None:
         parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
     else:
         return None
-    text = re.sub(r":material/[a-z_]+:|\*\*|`[^`]*`|https?://\S+", " ", "".join(parts))
+    text = re.sub(r":material/[a-z_]+:|\*\*|`[^`]*`|https?://\S+|<[^>]*>?", " ", "".join(parts))  # not markup
     words = [w for w in WORD.findall(text) if w not in ALLOWED]
     return " ".join(words) if words and "".join(parts) not in ALLOWED else None
 

@@ -59,7 +59,7 @@ def schedule_points(name: str, options: dict | None = None) -> dict:
 
 
 def concept_figure(picture: str, name: str) -> dict | None:
-    """The card's picture, or None when its kind has none."""
+    """The card's picture as a plotly spec, or None when its kind has none."""
     if picture == "activation":
         p = activation_points(name)
         data = [dict(type="scatter", x=p["x"], y=p["y"], name=name, line=dict(color=TRAIN, width=3)),
