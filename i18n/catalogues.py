@@ -46,9 +46,11 @@ def extract(root: Path = ROOT) -> Catalog:
 
 
 def data_texts() -> list[str]:
-    """Texts kept as data rather than in `_()` calls: the layer catalogue's categories and help lines."""
-    from builder.catalogue import CATEGORIES, palette  # the tool reads the catalogue; the runtime never needs to
-    texts = list(CATEGORIES)
+    """Texts kept as data rather than in `_()` calls: the layer catalogue's categories and help lines, the data
+    sets' descriptions."""
+    from builder.catalogue import CATEGORIES, palette  # the tool reads the catalogues; the runtime never needs to
+    from trainers import DATASETS, describe
+    texts = list(CATEGORIES) + [describe(name) for name in DATASETS if describe(name) != name]  # not a bare name
     for spec in palette().values():
         texts += [spec["help"]] + [p["help"] for p in spec["params"].values()]
     return [t for t in dict.fromkeys(texts) if t]

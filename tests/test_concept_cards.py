@@ -85,5 +85,5 @@ def test_every_card_picture_draws():
         fig = concept_figure(found.picture, concept)
         assert (fig is None) == (found.picture == "none"), concept
         if fig is not None:
-            assert all(len(t.x) == len(t.y) > 10 for t in fig.data)
+            assert all(len(t["x"]) == len(t["y"]) > 10 for t in fig["data"])
     assert torch.is_grad_enabled()

@@ -76,3 +76,24 @@ def _scan(path: Path) -> list[str]:
         if isinstance(node, ast.Call):
             found += [f"{arg.lineno}: {ast.unparse(arg)}" for arg in _read_args(node) if _prose(arg)]
     return found
+
+
+def test_no_module_that_translates_rebinds_the_underscore():
+    """`x, _ = ...` in a function makes `_` local there: every `_()` in that function then fails."""
+    found = []
+    for path in ui_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not any(isinstance(n, ast.ImportFrom) and n.module == "i18n" and any(a.name == "_" for a in n.names)
+                   for n in tree.body):
+            continue
+        found += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in _outside_comprehensions(tree)
+                  if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)]
+    assert not found, "`_` rebound where it translates: " + ", ".join(found)
+
+
+def _outside_comprehensions(node):
+    """Every node, skipping comprehensions: their loop variables live in their own scope."""
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            yield child
+            yield from _outside_comprehensions(child)

@@ -28,10 +28,10 @@ def test_run_ends_with_one_json_line(tmp_path):
 @pytest.mark.parametrize("change, message", [
     (lambda p: p["graph"]["nodes"][1]["params"].update(out_features=0), "n0_linear"),
     (lambda p: p["training"].update(loss="MSE"), "did you mean 'MSELoss'"),
-    (lambda p: p["training"].update(dataset="iris"), "Input node 'in' expects [64]"),
+    (lambda p: p["training"].update(dataset="iris"), "in: gives [64] (64 values), but data set 'iris' has [4] per sample (4 values) (Fix: set in.shape to [4])"),
     (lambda p: p["training"].update(optimizer={"type": "Adam", "momentum": 0.9}), "training.optimizer.momentum"),
     (lambda p: (p["training"].update(dataset="reverse"), p["graph"]["nodes"][0]["params"].update(shape=[8])),
-     "gives long values, but Input node 'in' has dtype 'float'"),
+     "in: has dtype 'float', but data set 'reverse' gives long values"),
 ])
 def test_bad_projects_name_the_problem_without_a_traceback(tmp_path, capsys, change, message):
     project = P.seed_mlp(epochs=1)

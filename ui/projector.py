@@ -28,7 +28,7 @@ CHART_HEIGHT = 250
 def on() -> bool:
     """Projector mode is on: ?present=1 decides on the first run, the toggle afterwards."""
     if state.PRESENT not in st.session_state:
-        st.session_state[state.PRESENT] = st.query_params.get("present") == "1"
+        state.set_present(st.query_params.get("present") == "1")
     return bool(st.session_state[state.PRESENT])
 
 

@@ -239,3 +239,29 @@ def set_run_url(run_id: str | None, url: str) -> None:
 
 def set_bundle(bundle, file_id: str) -> None:
     st.session_state[BUNDLE], st.session_state[BUNDLE_FILE] = bundle, file_id
+
+
+def set_present(on: bool) -> None:
+    st.session_state[PRESENT] = on
+
+
+def mark_lesson_seen(name: str) -> None:
+    st.session_state[LESSON_SEEN] = name
+
+
+def set_board_pick(ws: str | None) -> None:
+    st.session_state[BOARD_PICK] = ws
+
+
+def mark_board_seen(members: int) -> None:
+    st.session_state[BOARD_SEEN] = members
+
+
+def mark_joined(code: str, ws: str) -> None:
+    """This browser session joined class `code` as workspace `ws`."""
+    st.session_state[JOINED] = {**st.session_state[JOINED], code: ws}
+
+
+def restart_settings() -> None:
+    """The training settings widgets start afresh from the project's values (new widget keys)."""
+    st.session_state[GEN] += 1

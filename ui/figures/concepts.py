@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 
-import plotly.graph_objects as go
 import torch
 from torch import nn
 
@@ -59,7 +58,7 @@ def schedule_points(name: str, options: dict | None = None) -> dict:
     return {"epoch": list(range(1, EPOCHS + 1)), "lr": lrs}
 
 
-def concept_figure(picture: str, name: str) -> go.Figure | None:
+def concept_figure(picture: str, name: str) -> dict | None:
     """The card's picture, or None when its kind has none."""
     if picture == "activation":
         p = activation_points(name)

@@ -56,8 +56,9 @@ def activation_histograms(probes: dict, max_layers: int = 12) -> dict:
     def title(n):
         a = acts[n]
         dead, mean = a.get("dead_fraction"), a.get("mean")
-        return (f"{n} · mean {mean:.2g}" if mean is not None else f"{n} · not finite") + (
-            f" · dead {dead:.0%}" if dead is not None else "")
+        head = (_("{node} · mean {mean:.2g}").format(node=n, mean=mean) if mean is not None
+                else _("{node} · not finite").format(node=n))
+        return head + (_(" · dead {share:.0%}").format(share=dead) if dead is not None else "")
 
     axes, refs, notes = grid(len(nodes), cols, [title(n) for n in nodes], vgap=0.18 if rows > 1 else 0.1)
     data = []
@@ -145,8 +146,8 @@ def sample_images_figure(probes: dict) -> dict | None:
         pred = s.get("prediction_name") if s.get("prediction_name") is not None else s.get("prediction")
         true = s.get("target_name") if s.get("target_name") is not None else s.get("target")
         if isinstance(pred, list):
-            return "input / reconstruction"
-        return f"{mark} {pred} (true {true})"
+            return _("input / reconstruction")
+        return _("{mark} {predicted} (true {true})").format(mark=mark, predicted=pred, true=true)
 
     images = [dict(z=s["input"], colorscale="Greys", showscale=False) for s in samples]
     return _panels(images, [title(s) for s in samples], 220)

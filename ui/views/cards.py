@@ -9,6 +9,7 @@ from presets.cards import all_concepts, card, concepts
 
 from ..figures.concepts import concept_figure
 from . import gallery
+from .chart import as_figure
 
 KINDS = {"layer": N_("Layers"), "activation": N_("Activations"), "loss": N_("Loss"), "optimizer": N_("Optimizer"),
          "schedule": N_("Schedule"), "regulariser": N_("Regularisers")}  # headings, read in the page's language
@@ -26,7 +27,7 @@ def show_card(concept: str, key: str) -> None:
     st.markdown(found.body)
     picture = concept_figure(found.picture, concept)
     if picture is not None:
-        st.plotly_chart(picture, width="stretch", key=f"card:{key}:{concept}", config={"displayModeBar": False},
+        st.plotly_chart(as_figure(picture), width="stretch", key=f"card:{key}:{concept}", config={"displayModeBar": False},
                         theme=None)
     if found.lesson:
         st.button(_("Open the lesson that shows it"), key=f"card_lesson:{key}:{concept}", on_click=gallery.load,

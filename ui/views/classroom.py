@@ -54,7 +54,7 @@ def open_lesson() -> None:
     name = st.query_params.get("lesson")
     if not name or st.session_state.get(state.LESSON_SEEN) == name or "class" in st.query_params:
         return
-    st.session_state[state.LESSON_SEEN] = name
+    state.mark_lesson_seen(name)
     try:
         project = load_preset(str(name)[:80])
     except Exception as exc:  # an unknown name: say which presets exist, keep the page

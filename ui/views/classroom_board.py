@@ -118,7 +118,7 @@ def _picked(data: list[dict]) -> None:
     chosen = st.session_state.get("board_table")
     picked = (chosen or {}).get("selection", {}).get("rows") if chosen else None
     if picked and picked[0] < len(data):
-        st.session_state[state.BOARD_PICK] = data[picked[0]]["ws"]
+        state.set_board_pick(data[picked[0]]["ws"])
 
 
 def live(klass: Klass) -> None:
@@ -126,7 +126,7 @@ def live(klass: Klass) -> None:
     def refresh():
         data, curves = rows(klass)
         if st.session_state.get(state.BOARD_SEEN, 0) != len(data):  # someone joined: redraw the student picker too
-            st.session_state[state.BOARD_SEEN] = len(data)
+            state.mark_board_seen(len(data))
             st.rerun()
         if not data:
             st.info(_("Nobody has joined yet. Students open the link above and type their name."),

@@ -33,7 +33,7 @@ def route(klass: Klass) -> None:
     ws = st.query_params.get("ws")
     member = classes().member(ws) if ws else None
     if member is not None and member.code == klass.code:
-        st.session_state[state.JOINED] = {**st.session_state[state.JOINED], klass.code: member.ws}
+        state.mark_joined(klass.code, member.ws)
         return
     known = _known_ws(klass)
     if known:
@@ -55,7 +55,7 @@ def join_form(klass: Klass) -> None:
                 st.error(str(exc))
                 return
             store().save_project(member.ws, klass.lesson)
-            st.session_state[state.JOINED] = {**st.session_state[state.JOINED], klass.code: member.ws}
+            state.mark_joined(klass.code, member.ws)
             st.query_params["ws"] = member.ws
             st.rerun()
 
@@ -71,10 +71,10 @@ def _hold(klass: Klass) -> None:
     allowed, project, lesson = klass.allows(), state.project(), klass.lesson
     if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
         project["graph"] = copy.deepcopy(lesson.get("graph") or {})
-        st.session_state[state.SELECTED] = None
+        state.select(None)
     if allowed == "none" and project.get("training") != lesson.get("training"):
         project["training"] = copy.deepcopy(lesson.get("training") or {})
-        st.session_state[state.GEN] += 1  # the settings widgets start afresh from the lesson's values
+        state.restart_settings()  # the settings widgets start afresh from the lesson's values
 
 
 def current() -> tuple[Klass, object] | None:

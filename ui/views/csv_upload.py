@@ -68,7 +68,7 @@ def _parsed(data: bytes, name: str, target: str | None = None) -> tuple[dict | N
         return None, problem
     header = columns(text)
     options = {"text": text, "target": target if target in header else header[-1]}
-    _, problem = load(options, name)
+    problem = load(options, name)[1]
     return (None, problem) if problem else (options, None)
 
 
@@ -103,7 +103,7 @@ def _uploaded() -> None:
     if upload is None:
         return
     t = state.training()
-    options, _ = options_from_upload(upload.getvalue(), upload.name, (t.get("dataset_options") or {}).get("target"))
+    options = options_from_upload(upload.getvalue(), upload.name, (t.get("dataset_options") or {}).get("target"))[0]
     if options:
         t["dataset"], t["dataset_options"] = "csv", options
 

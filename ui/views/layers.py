@@ -50,9 +50,9 @@ def show_insides(run, snap: dict) -> None:
         chart(curves.gradient_figure, {"probes": probes}, key="chart_grad")
     with tabs[2]:
         _predictions(probes)
-    _per_node(tabs[3], probes, "feature_maps", pi.feature_maps_figure, "No layer with [C, H, W] output.")
-    _per_node(tabs[4], probes, "hidden_states", pi.hidden_states_figure, "No RNN, LSTM or GRU layer.")
-    _per_node(tabs[5], probes, "attention", pi.attention_figure, "No attention layer.")
+    _per_node(tabs[3], probes, "feature_maps", pi.feature_maps_figure, _("No layer with [C, H, W] output."))
+    _per_node(tabs[4], probes, "hidden_states", pi.hidden_states_figure, _("No RNN, LSTM or GRU layer."))
+    _per_node(tabs[5], probes, "attention", pi.attention_figure, _("No attention layer."))
 
 
 def _activations(run, probes: dict) -> None:

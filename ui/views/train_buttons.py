@@ -60,7 +60,8 @@ def _label(project: dict) -> str:
     n = len(REGISTRY.runs(st.session_state[state.WS])) + 1
     t = project.get("training") or {}
     opt = t.get("optimizer") or {}
-    return f"run {n} · {opt.get('type', 'Adam')} lr {opt.get('lr', 0.001):g} · batch {t.get('batch_size', 64)}"
+    return _("run {n} · {optimizer} lr {lr:g} · batch {batch}").format(
+        n=n, optimizer=opt.get("type", "Adam"), lr=opt.get("lr", 0.001), batch=t.get("batch_size", 64))
 
 
 def start(project: dict | None = None, label: str | None = None) -> Run:

@@ -94,7 +94,7 @@ def show() -> None:
             image_data.controls(t)
         else:
             try:
-                st.caption(describe(t["dataset"]))
+                st.caption(_(describe(t["dataset"])))  # the loader's docstring line, a catalogue msgid
             except Exception:
                 st.caption(t["dataset"])
             data_options.show(t)
