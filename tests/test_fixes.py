@@ -132,3 +132,15 @@ def test_every_preset_agrees_with_its_data_and_describe_names_the_fix():
         project = load_preset(info.name)
         assert problems(project)[0] == [], info.name
     assert "(Fix: set out.out_features to 10)" in describe(problems(copy.deepcopy(mlp(5)))[0][0])
+
+
+def test_trainers_run_names_the_disagreement_and_its_fix_before_training(tmp_path):
+    import json
+    import subprocess
+    import sys
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(mlp(64)))
+    done = subprocess.run([sys.executable, "-m", "trainers", "run", str(path)], capture_output=True, text=True,
+                          timeout=300, cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "out: gives [64]" in done.stderr and "Fix: set out.out_features to 10" in done.stderr
