@@ -1,5 +1,6 @@
 """NeuroCanvas: build a network on a canvas, train it live and watch every layer (streamlit run app.py)."""
-import plotly.graph_objects  # noqa: F401  import everything heavy before any training thread (notes)
+import plotly.graph_objects  # noqa: F401  heavy imports before any training thread: two threads importing at once
+# (a worker importing sklearn while plotly imported pandas) hit "partially initialized module"
 import sklearn.datasets  # noqa: F401
 import streamlit as st
 import torch  # noqa: F401

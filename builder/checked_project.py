@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from .budget import check_budget, training_of
 from .checker import run_check
 from .project import Graph, Project, ProjectError, as_graph
 from .report import Report
@@ -63,7 +64,9 @@ def clear_cache() -> None:
 
 def checked(project: Project) -> Checked:
     """The project with its report; the training section (maybe a 2 MB CSV) never enters the cache key."""
-    return Checked(project, check_graph(project.graph))
+    report = check_graph(project.graph)
+    check_budget(report, project.training)  # depends on the batch size and the budget in force: not cached
+    return Checked(project, report)
 
 
 def check(source) -> Report:
@@ -76,4 +79,6 @@ def check(source) -> Report:
         report = Report()
         report.error(None, e.args[0] if e.args else str(e))  # a Message: read in the reader's language
         return report
-    return check_graph(graph)
+    report = check_graph(graph)
+    check_budget(report, training_of(source))
+    return report

@@ -15,14 +15,16 @@ from torch.overrides import TorchFunctionMode
 from i18n import N_
 
 from .catalogue import LAYERS, constructor_kwargs
+from .ids import check_ids
+from .limits import LIMITS
 from .params import validate
 from .project import Graph
 from .report import Report
 from .shapes import ShapeError, fmt
 
-MAX_PARAMS = 200_000_000  # 800 MB of float32 weights: beyond any classroom or laptop model
-MAX_INPUT_VALUES = 10_000_000  # one sample
-MAX_ACTIVATION_BYTES = 512 * 2**20  # per sample, summed over nodes
+MAX_PARAMS = LIMITS.params  # 800 MB of float32 weights: beyond any classroom or laptop model
+MAX_INPUT_VALUES = LIMITS.input_values  # one sample
+MAX_ACTIVATION_BYTES = LIMITS.activation_bytes  # per sample, summed over nodes
 # Sizes a layer infers from its input; a file may state them only if they agree.
 INFERRED_NAMES = ("in_features", "in_channels", "input_size", "num_features", "d_model", "embed_dim",
                   "normalized_shape", "batch_first")
@@ -254,6 +256,7 @@ def _hints(graph: Graph, report: Report) -> None:
 def run_check(graph: Graph) -> Report:
     """Check a graph and infer every shape; problems are in the report. Uncached: callers use builder.check."""
     report = Report()
+    check_ids(graph.nodes, report)
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
     for n in graph.nodes:
         if n.id in seen:

@@ -11,7 +11,7 @@ from torch import fx, nn
 from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
 
 from .catalogue import LAYERS, constructor_kwargs
-from .checked_project import Checked, check_graph
+from .checked_project import Checked, check
 from .checker import _WARNINGS_LOCK
 from .project import Graph, as_graph
 from .report import Report
@@ -71,7 +71,7 @@ def build_model(source, report: Report | None = None) -> fx.GraphModule:
         graph, report = source.graph, source.report
     else:
         graph = as_graph(source)
-        report = report or check_graph(graph)
+        report = report or check(source)  # with the memory budget: nothing is built beyond it
     if not report.ok:
         raise GraphError(report)
     names = attribute_names(report.order)

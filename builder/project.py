@@ -8,9 +8,12 @@ from pathlib import Path
 
 from i18n import N_
 
+from . import safe_json
+from .limits import LIMITS
+
 FORMAT = "neurocanvas/1"
-MAX_FILE_BYTES = 5_000_000  # a project is a few KB; anything this big is not one
-MAX_NODES = 2000
+MAX_FILE_BYTES = LIMITS.project_bytes  # a project is a few KB; anything this big is not one
+MAX_NODES = LIMITS.nodes
 
 
 class ProjectError(ValueError):
@@ -142,6 +145,9 @@ def project_from_dict(data, where: str = "project") -> Project:
     if len(nodes) > MAX_NODES:
         raise ProjectError(N_("{where}: {n_nodes} nodes is more than the limit of {MAX_NODES}",
                               where=where, n_nodes=len(nodes), MAX_NODES=MAX_NODES))
+    if len(edges) > LIMITS.edges:
+        raise ProjectError(N_("{where}: {n_edges} edges is more than the limit of {limit}",
+                              where=where, n_edges=len(edges), limit=LIMITS.edges))
     training = k.get("training", {})
     if not isinstance(training, dict):
         raise ProjectError(N_("{where}: \"training\" must be an object", where=where))
@@ -160,9 +166,9 @@ def parse_project(text: str | bytes, where: str = "project") -> Project:
         raise ProjectError(N_("{where}: {n_text:,} bytes is too large for a project file",
                               where=where, n_text=len(text)))
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ProjectError(N_("{where}: not valid JSON ({e})", where=where, e=e)) from None
+        data = safe_json.loads(text, where, MAX_FILE_BYTES)  # bounded nesting: no RecursionError
+    except safe_json.JSONLimitError as e:
+        raise ProjectError(str(e)) from None
     return project_from_dict(data, where)
 
 

@@ -16,21 +16,26 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+import torch
+
+from builder import safe_json
 from builder.checked_project import Checked, checked
 from builder.compile import GraphError, build_model
-from builder.project import Project, ProjectError, dumps, parse_project
+from builder.limits import LIMITS as SERVER_LIMITS
+from builder.outside import project_from_outside
+from builder.project import Project, ProjectError, dumps
 
 from .curves import CurveError, curves_from_csv, curves_to_csv
 from .weights import WeightsError, check_weights, read_state_dict, weights_bytes
 
 FORMAT = "neurocanvas-bundle/1"
-MAX_BUNDLE_BYTES = 200 * 2**20  # the upload itself (Streamlit's default upload cap is 200 MB too)
-MAX_TOTAL_BYTES = 600 * 2**20  # all members uncompressed
+MAX_BUNDLE_BYTES = SERVER_LIMITS.bundle_bytes  # the upload itself (Streamlit's default upload cap is 200 MB too)
+MAX_TOTAL_BYTES = SERVER_LIMITS.bundle_total_bytes  # all members uncompressed
 MAX_RATIO = 100  # uncompressed / compressed for members over 1 MiB; weights barely compress, text ~5x
 RATIO_FLOOR = 2**20
 LIMITS = {  # member -> largest uncompressed size
     "manifest.json": 1 * 2**20,
-    "project.json": 5_000_000,
+    "project.json": SERVER_LIMITS.project_bytes,
     "weights.pt": 500 * 2**20,
     "metrics.csv": 16 * 2**20,
     "steps.csv": 16 * 2**20,
@@ -213,7 +218,7 @@ def read_bundle(data) -> Bundle:
             raise BundleError(f"the bundle is damaged ({type(e).__name__}: {str(e)[:120]})") from None
     manifest = _manifest(raw)
     try:
-        project = parse_project(raw["project.json"], "project.json")
+        project = project_from_outside(raw["project.json"], "project.json")  # bounded, no server paths
     except ProjectError as e:
         raise BundleError(str(e)) from None
     bundle = Bundle(checked(project), manifest=manifest)
@@ -227,9 +232,7 @@ def read_bundle(data) -> Bundle:
     except CurveError as e:
         raise BundleError(str(e)) from None
     if "probes.json" in raw:
-        bundle.probes = _json(raw["probes.json"], "probes.json")
-        if not isinstance(bundle.probes, dict):
-            raise BundleError("probes.json: expected an object (a probe snapshot)")
+        bundle.probes = _probes(raw["probes.json"])
     if "model.py" in raw:
         try:
             bundle.script = raw["model.py"].decode("utf-8")
@@ -240,9 +243,19 @@ def read_bundle(data) -> Bundle:
 
 def _json(data: bytes, name: str):
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BundleError(f"{name}: not valid JSON ({e})") from None
+        return safe_json.loads(data, name, LIMITS[name])  # bounded nesting: no RecursionError
+    except safe_json.JSONLimitError as e:
+        raise BundleError(str(e)) from None
+
+
+def _probes(data: bytes) -> dict:
+    """probes.json checked against the snapshot schema, so the Layers view draws it or says why not."""
+    from trainers.probes.schema import probe_problem
+    probes = _json(data, "probes.json")
+    problem = probe_problem(probes)
+    if problem:
+        raise BundleError(f"probes.json: {problem}")
+    return probes
 
 
 def _manifest(raw: dict) -> dict:
@@ -268,9 +281,14 @@ def _manifest(raw: dict) -> dict:
 
 
 def _weights(data: bytes, source: Checked) -> dict:
+    report = source.report  # ids, shapes and the memory budget, checked before anything is allocated
+    if not report.ok:
+        raise BundleError(f"weights.pt: the bundle's graph has problems, so its weights cannot be used: "
+                          f"{'; '.join(str(p) for p in report.errors[:5])}", report.errors[0].node)
     try:
         state = read_state_dict(data, "weights.pt")
-        model = build_model(source)
+        with torch.device("meta"):  # the expected names and shapes, without allocating the model
+            model = build_model(source)
         check_weights(state, model, "weights.pt")
     except WeightsError as e:
         raise BundleError(str(e), e.node) from None

@@ -13,12 +13,14 @@ import zlib
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from builder.checked_project import Checked
+from builder.limits import LIMITS
+from builder.outside import project_from_outside
 from builder.project import Project, ProjectError, project_from_dict
 
 VERSION = "1"
 PARAM = "project"  # the query key: ?project=1...
-MAX_LINK_CHARS = 8000  # the query value; common servers and proxies cut URLs near 8 KB
-MAX_JSON_BYTES = 1_000_000  # decompressed: a project is a few KB, so a larger result is a deflate bomb
+MAX_LINK_CHARS = LIMITS.link_chars  # the query value; common servers and proxies cut URLs near 8 KB
+MAX_JSON_BYTES = LIMITS.link_json_bytes  # decompressed: a project is a few KB, so more is a deflate bomb
 
 # Strings that projects repeat (keys, layer and loss names). Frozen for VERSION "1": never edit it.
 ZDICT_1 = (
@@ -119,8 +121,8 @@ def decode_project(value: str) -> Project:
     if unpacker.unused_data or binascii.crc32(raw).to_bytes(4, "big") != body[:4]:
         raise LinkError("the share link was changed or damaged: its checksum does not match")
     try:
-        return project_from_dict(json.loads(raw.decode("utf-8")), "share link")
-    except (UnicodeDecodeError, json.JSONDecodeError, ProjectError) as e:
+        return project_from_outside(raw, "share link")  # bounded nesting, no server paths
+    except ProjectError as e:
         raise LinkError(f"the share link does not hold a NeuroCanvas project: {e}") from None
 
 

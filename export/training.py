@@ -32,6 +32,11 @@ SCHEDULE_SOURCE = {
 }
 
 
+# The data set options that decide the task and scaling; sizes and seeds never do, so the facts are read
+# from a default-sized set (bounded work, shared by every project on that set).
+FACT_OPTIONS = ("autoencode", "task", "text", "target")
+
+
 @dataclass(frozen=True)
 class DataFacts:
     """How trainers treat the data set: its task, and whether it standardises and splits in time order."""
@@ -67,7 +72,7 @@ def _facts(settings: TrainingSettings, options: dict) -> DataFacts:
     a project names, never the network), and its task follows the loss."""
     if not ({"path", "download"} & {k for k, v in options.items() if v}):
         try:
-            data = load_dataset(settings.dataset, **options)
+            data = load_dataset(settings.dataset, **{k: v for k, v in options.items() if k in FACT_OPTIONS})
             return DataFacts(data.task, data.standardise, data.standardise_target, data.ordered)
         except (ValueError, OSError):  # trainers' TrainingError is a ValueError: a file that is not here
             pass

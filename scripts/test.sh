@@ -13,6 +13,8 @@ fi
 # One virtual environment for the app and the tests.
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# Ray only for the tests of the Ray backend (a simulated two-node cluster); the app's default pool needs none of it.
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-ray.txt
 
 # The committed canvas bundle must be exactly what its source builds to.
 if [ -f scripts/check_bundle.sh ]; then bash scripts/check_bundle.sh; fi

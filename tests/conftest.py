@@ -37,3 +37,12 @@ def app_data_dir(tmp_path_factory):
     mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
     yield
     mp.undo()
+
+
+@pytest.fixture
+def local_paths():
+    """As the command line: data-set options may name server files (csv path, mnist root) during this test."""
+    from trainers.datasets.bounds import allow_local_paths
+    allow_local_paths(True)
+    yield
+    allow_local_paths(False)

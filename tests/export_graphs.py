@@ -9,7 +9,7 @@ def _train(dataset, loss="CrossEntropyLoss", optimizer=None, **more):
 
 GRAPHS = {
     "mlp": make_project(
-        [("in", "Input", {"shape": [64]}), ("fc-1", "Linear", {"out_features": 32}), ("act", "ReLU"),
+        [("in", "Input", {"shape": [64]}), ("fc_1", "Linear", {"out_features": 32}), ("act", "ReLU"),
          ("drop", "Dropout", {"p": 0.2}), ("out", "Linear", {"out_features": 10})],
         training=_train("digits", optimizer={"type": "SGD", "lr": 0.05, "momentum": 0.9},
                         schedule={"type": "step", "step_size": 1, "gamma": 0.5}, grad_clip=1.0),

@@ -1,11 +1,11 @@
-"""ui.runs: the server-side registry — concurrency cap and queue, orphan reaping, saving finished runs."""
+"""runs.registry: the server-side registry — concurrency cap and queue, orphan reaping, saving finished runs."""
 import threading
 import time
 
 import pytest
 import torch
 
-from ui.runs import Registry
+from runs.registry import Registry
 
 
 class FakeJob:

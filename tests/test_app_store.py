@@ -1,7 +1,7 @@
-"""ui.store: projects and finished runs per workspace survive a new Store on the same file."""
+"""runs.store: projects and finished runs per workspace survive a new Store on the same file."""
 import pytest
 
-from ui.store import KEEP_RUNS, Store, valid_ws
+from runs.store import KEEP_RUNS, Store, valid_ws
 
 
 def test_project_and_runs_round_trip(tmp_path, seed_mlp):

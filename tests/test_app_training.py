@@ -7,7 +7,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from ui.runs import REGISTRY
+from runs.registry import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 
@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 @pytest.fixture(scope="module", autouse=True)
 def one_thread():
     torch.set_num_threads(1)
+    assert REGISTRY.ready(timeout=180), "the training workers did not warm up"  # as a server does at its first page
 
 
 @pytest.fixture(autouse=True)

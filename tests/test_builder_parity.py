@@ -576,8 +576,9 @@ def test_compiled_model_code_is_readable_and_names_nodes():
 
 
 def test_odd_node_ids_become_valid_attribute_names():
-    """Ids that are not identifiers, or that GraphModule already uses (`code`, `graph`, `training`, `meta`)."""
-    ids = ["fc-1", "2nd layer", "forward", "code", "graph", "training", "meta", "node_modules", "code_"]
+    """Ids that GraphModule already uses (`code`, `graph`, `meta`) or Python keeps (`in`) are renamed; ids that
+    are no identifier or that every nn.Module needs (`forward`, `training`) are refused by check (tests/hostile)."""
+    ids = ["code", "graph", "meta", "code_", "recompile", "lambda"]
     nodes = [("in", "Input", {"shape": [4]})] + [(nid, "Linear", {"out_features": 4}) for nid in ids]
     model = build_model(make_project(nodes))
     names = model.node_modules

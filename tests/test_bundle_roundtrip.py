@@ -17,7 +17,8 @@ SNAPSHOT = {
     "epochs": {"epoch": [1, 2], "train_loss": [2.1, 1.03125], "val_loss": [1.9, None], "lr": [0.05, 0.025],
                "train_accuracy": [0.31, 0.7], "val_accuracy": [0.35, 0.72]},
     "steps": {"step": [1, 2, 4, 8], "loss": [2.3, 2.29, None, 2.0000000000000004], "lr": [0.05, 0.05, 0.05, 0.025]},
-    "probes": {"step": 88, "order": ["in", "fc-1"], "activations": {"fc-1": {"mean": 0.5, "hist": {"counts": [1]}}}},
+    "probes": {"step": 88, "order": ["in", "fc_1"], "activations": {"fc_1": {"mean": 0.5, "dead_fraction": None,
+                                                                   "hist": {"edges": [0, 1], "counts": [1]}}}},
 }
 
 

@@ -75,7 +75,7 @@ def test_series_split_is_chronological():
     assert torch.equal(s.x_val[0], data.x[len(data) - len(s.x_val)])
 
 
-def test_csv_one_hot_categories_and_classification(tmp_path):
+def test_csv_one_hot_categories_and_classification(tmp_path, local_paths):
     path = tmp_path / "pets.csv"
     pd.DataFrame({"weight": [3.0, 30.0, 4.0, 25.0, 5.0, 28.0], "colour": ["b", "w", "w", "b", "b", "w"],
                   "kind": ["cat", "dog", "cat", "dog", "cat", "dog"]}).to_csv(path, index=False)
@@ -85,7 +85,7 @@ def test_csv_one_hot_categories_and_classification(tmp_path):
     assert data.y.tolist() == [0, 1, 0, 1, 0, 1]
 
 
-def test_csv_regression_missing_values_and_bad_target(tmp_path):
+def test_csv_regression_missing_values_and_bad_target(tmp_path, local_paths):
     path = tmp_path / "house.csv"
     pd.DataFrame({"rooms": [1, 2, 3, 4], "price": [1.5, 2.5, 3.1, 4.2]}).to_csv(path, index=False)
     assert load_dataset("csv", path=str(path), target="price").task == "regression"
@@ -96,7 +96,7 @@ def test_csv_regression_missing_values_and_bad_target(tmp_path):
         load_dataset("csv", text=text, target="y")
 
 
-def test_idx_files_round_trip_and_load_as_mnist(tmp_path):
+def test_idx_files_round_trip_and_load_as_mnist(tmp_path, local_paths):
     rng = np.random.default_rng(0)
     images, labels = rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), rng.integers(0, 10, 20, dtype=np.uint8)
     folder = tmp_path / "mnist"

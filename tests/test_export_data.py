@@ -66,7 +66,7 @@ def test_csv_task_follows_the_loss():
 
 
 @pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
-def test_idx_images_from_local_files(name, tmp_path):
+def test_idx_images_from_local_files(name, tmp_path, local_paths):
     from trainers.datasets.idx import write_idx
     rng = np.random.default_rng(0)
     (tmp_path / name).mkdir()

@@ -72,7 +72,7 @@ sys.path.insert(0, {root!r})
 import streamlit as st
 from ui import state
 from ui.views import take_home
-from ui.runs import REGISTRY
+from runs.registry import REGISTRY
 
 state.init_defaults()
 st.session_state.setdefault(state.WS, "wstest0001")
@@ -94,7 +94,7 @@ def _open_app():
 
 def test_short_link_opens_the_saved_run(tmp_path, monkeypatch):
     from builder import build_model, load_project
-    from share.store import save_run
+    from runs.store import save_run
     monkeypatch.setenv("NEUROCANVAS_DATA", str(tmp_path))
     run_id = save_run(GRAPHS["cnn"], build_model(load_project(GRAPHS["cnn"])),
                       {"status": "finished", "epochs": {"epoch": [1], "train_loss": [0.7]}})

@@ -54,3 +54,16 @@ def test_settings_are_validated_by_trainers():
     project["training"]["batch_size"] = 0
     with pytest.raises(ValueError, match="training.batch_size: expected a positive integer"):
         training_source(entered(project), "M")
+
+
+def test_data_facts_come_from_a_default_sized_set(monkeypatch):
+    """A project asking for 50 million samples exports them in the script without the server building them."""
+    import export.training as training
+    asked = []
+    real = training.load_dataset
+    monkeypatch.setattr(training, "load_dataset", lambda name, **options: asked.append(options) or real(name, **options))
+    project = {**GRAPHS["residual"], "training": {**GRAPHS["residual"]["training"], "dataset": "moons",
+                                                  "dataset_options": {"n_samples": 50_000_000, "noise": 0.3}}}
+    main, _, _ = training_source(entered(project), "M")
+    assert "load_data(n_samples=50000000, noise=0.3)" in main
+    assert asked == [{}]

@@ -48,7 +48,7 @@ def test_pickle_payload_is_refused_and_never_runs(mlp, tmp_path):
 @pytest.mark.parametrize("change, message", [
     (lambda s: s.update({"out.weight": torch.zeros(5, 32)}),
      r"weights: node 'out' \(out.weight\) has shape \[5, 32\], the graph needs \[10, 32\]"),
-    (lambda s: s.pop("fc_1.bias"), r"weights: node 'fc-1' \(fc_1.bias\) is missing"),
+    (lambda s: s.pop("fc_1.bias"), r"weights: node 'fc_1' \(fc_1.bias\) is missing"),
     (lambda s: s.update({"extra.weight": torch.zeros(1)}), r"'extra.weight' matches no parameter of this graph"),
     (lambda s: s.update({"out.bias": torch.zeros(10, dtype=torch.long)}), r"node 'out' \(out.bias\) holds torch.int64"),
 ])

@@ -4,7 +4,7 @@ import torch
 
 from builder import build_model, load_project
 from export.bundle import BundleError
-from share.store import ID_PATTERN, RunNotFound, copy_project, data_dir, load_run, run_url, save_run
+from runs.store import ID_PATTERN, RunNotFound, copy_project, data_dir, load_run, run_url, save_run
 from export_graphs import GRAPHS
 from test_bundle_roundtrip import SNAPSHOT
 
@@ -59,7 +59,7 @@ def test_run_url():
 
 def test_open_query_for_runs_projects_and_errors(tmp_path):
     from export.links import encode_project
-    from share.opening import open_query
+    from runs.opening import open_query
     run_id = save_run(GRAPHS["mlp"], build_model(load_project(GRAPHS["mlp"])), SNAPSHOT, root=tmp_path)
     opened = open_query({"ws": "abc123", "run": run_id}, root=tmp_path)
     assert opened.kind == "run" and opened.run.state_dict is not None and opened.project.name == "Digits MLP"

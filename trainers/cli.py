@@ -7,6 +7,7 @@ from pathlib import Path
 
 from i18n import LANGUAGES, _, language_from_env, set_language
 
+from .datasets.bounds import allow_local_paths
 from .device import DEVICES
 from .errors import TrainingError
 from .run import fit
@@ -47,6 +48,7 @@ def _images(args) -> dict:
 
 
 def cmd_run(args) -> int:
+    allow_local_paths()  # a person at the server's command line may name local data files; a browser never
     overrides = {}
     if args.epochs is not None:
         overrides["epochs"] = args.epochs

@@ -1,5 +1,6 @@
 """The one error type trainers raise for bad settings or data, with 'did you mean' help."""
 import difflib
+import math
 
 from i18n import N_
 
@@ -17,3 +18,11 @@ def unknown(kind: str, name, choices, field: str | None = None) -> TrainingError
     hint = N_("; did you mean '{name}'?", name=lower[close[0]]) if close else ""
     return TrainingError(N_("unknown {kind} '{name}'{where}{hint} choices: {choices}",
                             kind=kind, name=name, where=where, hint=hint, choices=', '.join(choices)))
+
+
+def finite_numbers(field: str, value) -> None:
+    """Raise TrainingError naming `field` unless value is a finite number (or a list of them, e.g. betas)."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise TrainingError(N_("{field}: expected a finite number, got {value!r}", field=field, value=value))

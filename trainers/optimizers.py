@@ -5,7 +5,7 @@ import torch
 
 from i18n import N_
 
-from .errors import TrainingError, unknown
+from .errors import TrainingError, finite_numbers, unknown
 
 OPTIMIZERS = {
     "SGD": torch.optim.SGD,
@@ -36,6 +36,8 @@ def check_optimizer(spec: dict) -> None:
         if key not in allowed:
             raise TrainingError(N_("training.optimizer.{key}: {name} has no argument '{key}' (its arguments: {value})",
                                    key=key, name=name, value=', '.join(allowed)))
+        if isinstance(value, (int, float, list, tuple)) and not isinstance(value, bool):
+            finite_numbers(f"training.optimizer.{key}", value)  # NaN/inf would reach torch and the script
         if key == "lr" and not (isinstance(value, (int, float)) and value > 0):
             raise TrainingError(N_("training.optimizer.lr: expected a positive number, got {value!r}", value=value))
 

@@ -3,7 +3,7 @@ import torch
 
 from i18n import N_
 
-from .errors import TrainingError, unknown
+from .errors import TrainingError, finite_numbers, unknown
 
 # name -> {option: default}; max_lr None means the optimizer's own lr. Exported scripts use these too.
 SCHEDULE_OPTIONS = {"none": {}, "step": {"step_size": 10, "gamma": 0.1}, "cosine": {"eta_min": 0.0},
@@ -42,6 +42,8 @@ def check_schedule(spec: dict) -> None:
             raise TrainingError(N_("training.schedule.{key}: the '{name}' schedule has no option '{key}' (options: "
                                    "{value})",
                                    key=key, name=name, value=', '.join(SCHEDULE_OPTIONS[name]) or 'none'))
+        if key != "type" and spec[key] is not None:
+            finite_numbers(f"training.schedule.{key}", spec[key])  # a NaN gamma would export `inf` as a name
 
 
 def schedule_options(spec: dict) -> dict:

@@ -1,5 +1,6 @@
 """TrainingSettings: the project's `training` section as a dataclass, validated field by field."""
 import copy
+import math
 from dataclasses import dataclass, field, fields
 
 from .device import DEVICES
@@ -69,7 +70,7 @@ class TrainingSettings:
         if not (isinstance(self.val_fraction, (int, float)) and 0 <= self.val_fraction < 1):
             raise TrainingError(N_("training.val_fraction: expected a number in [0, 1), got {val_fraction!r}",
                                    val_fraction=self.val_fraction))
-        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and self.grad_clip > 0):
+        if self.grad_clip is not None and not (isinstance(self.grad_clip, (int, float)) and 0 < self.grad_clip < math.inf):
             raise TrainingError(N_("training.grad_clip: expected a positive number or null, got {grad_clip!r}",
                                    grad_clip=self.grad_clip))
         if self.early_stopping is not None:

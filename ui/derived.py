@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 
 from builder import FORMAT, build_model, check, load_project, palette
+from i18n import _, language, text
+
+from .content import digest
 
 CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
 
 
-@functools.lru_cache(maxsize=1)
 def catalogue() -> dict:
-    return palette()
+    """The palette with its help lines in the page's language (types, categories and params stay PyTorch's)."""
+    return _catalogue(language())
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(lang: str) -> dict:
+    specs = palette()
+    for spec in specs.values():
+        spec["help"] = _(spec["help"])
+        for param in spec["params"].values():
+            param["help"] = _(param["help"])
+    return specs
 
 
 class Keyed:
@@ -25,7 +36,7 @@ class Keyed:
 
     def __init__(self, value):
         self.value = value
-        self.digest = hashlib.sha1(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+        self.digest = digest(value)
 
     def __hash__(self) -> int:
         return hash(self.digest)
@@ -37,9 +48,13 @@ class Keyed:
 def analyse(project: dict) -> dict:
     """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
 
-    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV.
+    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The texts
+    (problem, the notes' errors) are made per language: the cached check is shared by readers of both.
     """
-    return _analyse(Keyed(project.get("graph")))
+    keyed = Keyed(project.get("graph"))
+    checked = _analyse(keyed)
+    return {**checked, "problem": checked["problem"] and text(checked["problem"]),
+            "annotations": _annotations(keyed, language())}
 
 
 def model_code(project: dict) -> tuple[str | None, str | None]:
@@ -57,8 +72,14 @@ def _analyse(graph: Keyed) -> dict:
         parsed_graph = load_project({"format": FORMAT, "name": "canvas", "graph": graph.value}).graph
         report = check(parsed_graph)
     except Exception as exc:  # a malformed graph dict: name the part, keep the page
-        return {"graph": None, "report": None, "problem": str(exc) or type(exc).__name__, "annotations": {}}
-    return {"graph": parsed_graph, "report": report, "problem": None, "annotations": _notes(graph.value, report)}
+        return {"graph": None, "report": None, "problem": (exc.args[0] if exc.args else None) or type(exc).__name__}
+    return {"graph": parsed_graph, "report": report, "problem": None}
+
+
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _annotations(graph: Keyed, lang: str) -> dict:
+    report = _analyse(graph)["report"]
+    return _notes(graph.value, report) if report is not None else {}
 
 
 def _notes(graph: dict, report) -> dict:
@@ -82,7 +103,7 @@ def _notes(graph: dict, report) -> dict:
 def _code(graph: Keyed) -> tuple[str | None, str | None]:
     checked = _analyse(graph)
     if checked["report"] is None:
-        return None, checked["problem"]
+        return None, text(checked["problem"])
     try:  # the cached report: compiling does not check the graph again
         model = build_model(checked["graph"], checked["report"])
     except Exception as exc:

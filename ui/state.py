@@ -6,10 +6,10 @@ Getters only read; every function that writes says so in its name (set_, show_, 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 
 import streamlit as st
+
+from .content import digest
 
 PROJECT = "project"              # the neurocanvas/1 project dict being edited
 SELECTED = "selected_node"       # node id open in the inspector, or None
@@ -52,8 +52,6 @@ def init_defaults(refresh: float = 1.0) -> None:
             st.session_state[key] = copy.deepcopy(value)
 
 
-def digest(obj) -> str:
-    return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def project() -> dict:

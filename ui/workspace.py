@@ -13,17 +13,20 @@ from trainers import starter_training
 
 from . import state
 from .canvas import auto_layout
-from .runs import REGISTRY, Run
-from .store import Store, valid_ws
+from runs.registry import REGISTRY, Run
+from runs.store import Store, valid_ws
 
 FIRST_PRESET = "simplenet_digits"
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """One SQLite store per server process (NEUROCANVAS_DATA decides where); finished runs are saved to it."""
+    """One SQLite store per server process (NEUROCANVAS_DATA decides where); runs are saved to it as they train.
+
+    The first page also warms the training workers, so Train never waits for torch to import."""
     db = Store()
-    REGISTRY.on_finish = lambda run: db.save_run(run.ws, run.id, run.label, run.created, run.project, run.final)
+    REGISTRY.attach_store(db)
+    REGISTRY.warm()
     return db
 
 

@@ -9,6 +9,7 @@ from i18n import N_
 from ..errors import TrainingError, unknown
 from . import idx, images, series, tabular, tokens, toy2d
 from .base import Dataset
+from .bounds import check_data, check_options
 from .csv import load_csv
 
 DATASETS = {
@@ -59,6 +60,7 @@ def load_dataset(name: str, **options) -> Dataset:
         if key not in allowed and key not in COMMON_OPTIONS:
             raise unknown(f"option for data set '{name}'", key, list(allowed) + list(COMMON_OPTIONS),
                           f"training.dataset_options.{key}")
+    check_options(name, options)  # before any allocation or file access
     stamp = None
     if name == "csv" and options.get("path") and os.path.exists(options["path"]):
         stamp = os.path.getmtime(options["path"])  # reload an edited file
@@ -73,6 +75,7 @@ def _cached(name: str, options_json: str, stamp) -> Dataset:
         data = DATASETS[name](**options)
     except TypeError as exc:  # a wrong option type, e.g. n_samples="many"
         raise TrainingError(N_("training.dataset_options: {name}: {exc}", name=name, exc=exc)) from None
+    check_data(data)
     if autoencode:
         if data.dtype != "float":
             raise TrainingError(N_("training.dataset_options.autoencode: '{name}' holds token ids, not values",

@@ -21,17 +21,17 @@ def activation_over_time(history: list[dict], node: str) -> dict:
             if node in h.get("activations", {}) and _finite_hist(h["activations"][node].get("hist"))]
     if not cols:
         return empty(_('{node}: activations appear after the first probe').format(node=node))
-    lo = min(hist["edges"][0] for _, hist in cols)
-    hi = max(hist["edges"][-1] for _, hist in cols)
+    lo = min(hist["edges"][0] for _step, hist in cols)
+    hi = max(hist["edges"][-1] for _step, hist in cols)
     hi = hi if hi > lo else lo + 1.0
     edges = np.linspace(lo, hi, BINS + 1)
     z = np.zeros((BINS, len(cols)))
-    for j, (_, hist) in enumerate(cols):
+    for j, (_step, hist) in enumerate(cols):
         own, counts = np.asarray(hist["edges"], float), np.asarray(hist["counts"], float)
         centres = (own[:-1] + own[1:]) / 2
-        column, _ = np.histogram(centres, bins=edges, weights=counts)
+        column, _bins = np.histogram(centres, bins=edges, weights=counts)
         z[:, j] = column / max(column.sum(), 1.0)
-    heat = dict(type="heatmap", x=[s for s, _ in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
+    heat = dict(type="heatmap", x=[step for step, _hist in cols], y=((edges[:-1] + edges[1:]) / 2).tolist(), z=z.tolist(),
                 colorscale=HEAT, colorbar=dict(title=dict(text=_("share")), tickformat=".0%"),
                 hovertemplate="step %{x}<br>value %{y:.3g}<br>share %{z:.1%}<extra></extra>")
     return figure([heat], layout(_('{node}: activation distribution over time').format(node=node), height=320,

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder import ProjectError
+from builder.outside import graph_from_outside
+from i18n import _
+
 from .. import state
 from ..canvas import auto_layout, canvas, canvas_event
 from ..derived import analyse, catalogue
@@ -29,8 +33,12 @@ def draw(height: int = 560) -> None:
 def _apply(event) -> None:
     if event is None:
         return
-    state.select(event.selected)
-    graph = event.graph
+    try:
+        graph = graph_from_outside(event.graph)  # the browser is outside: size, nesting, ids, shapes of keys
+    except ProjectError as exc:
+        state.flash("error", _("The canvas edit was not applied: {why}").format(why=exc))
+        return
+    state.select(event.selected if isinstance(event.selected, str) else None)
     if event.action == "auto_layout":
         graph = auto_layout(graph)  # a new placement: the hash differs, so draw() pushes it back
     else:

@@ -1,19 +1,21 @@
 """The user's own CSV as the data set: upload it, pick the target column, see a preview and any problem."""
 from __future__ import annotations
 
+import functools
 import io
 
 import pandas as pd
 import streamlit as st
 
+from builder.limits import LIMITS
 from i18n import _
-
 from trainers import TrainingError, load_dataset
+from trainers.datasets.csv import read_frame
 
 from .. import state
 
-MAX_MB = 2
-MAX_BYTES = MAX_MB * 1024 * 1024  # the text is stored in the project file and embedded in the exported script
+MAX_BYTES = LIMITS.csv_bytes  # the text is stored in the project file and embedded in the exported script
+MAX_MB = MAX_BYTES // 2**20
 LABEL = "your CSV file…"
 SOURCE = "uploaded CSV"  # how trainers' loader names text it was given
 
@@ -34,9 +36,11 @@ def read_text(data: bytes, name: str) -> tuple[str | None, str | None]:
     except UnicodeDecodeError:
         return None, f"{name}: not UTF-8 text; save it as 'CSV UTF-8' and upload it again"
     try:
-        frame = pd.read_csv(io.StringIO(text))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        return None, f"{name}: not a readable CSV ({str(exc).strip()})"
+        frame = read_frame(text=text)[0]  # trainers' reader: row, column and byte limits before parsing
+    except TrainingError as exc:
+        return None, named(str(exc), name)
+    except Exception as exc:  # anything else pandas raises on odd text: a message, never a traceback
+        return None, f"{name}: not a readable CSV ({str(exc).strip()[:200]})"
     if frame.shape[1] < 2:
         return None, f"{name}: needs at least two columns (features and a target), found {frame.shape[1]}"
     if len(frame) == 0:
@@ -50,6 +54,13 @@ def columns(text: str) -> list[str]:
 
 
 def options_from_upload(data: bytes, name: str, target: str | None = None) -> tuple[dict | None, str | None]:
+    """As _parsed, with a fresh dict the caller may change."""
+    options, problem = _parsed(data, name, target)
+    return (dict(options) if options else None), problem
+
+
+@functools.lru_cache(maxsize=4)  # an upload is parsed once, not on every rerun of the page
+def _parsed(data: bytes, name: str, target: str | None = None) -> tuple[dict | None, str | None]:
     """training.dataset_options {"text", "target"} for uploaded bytes, or (None, why). The target defaults to
     the last column; the file must also load in trainers (no gaps, some features) to be accepted."""
     text, problem = read_text(data, name)
@@ -107,7 +118,8 @@ def controls(t: dict) -> None:
     st.caption(_('At most {MAX_MB} MB. Numeric columns are used as they are, text columns become one-hot; empty cells '
                  'are not allowed.').format(
         MAX_MB=MAX_MB))
-    upload = st.file_uploader(_("CSV file"), type=["csv"], key=_key("csv_file"), on_change=_uploaded)
+    upload = st.file_uploader(_("CSV file"), type=["csv"], key=_key("csv_file"), on_change=_uploaded,
+                              max_upload_size=max(1, MAX_MB))
     options = t.get("dataset_options") or {}
     if upload is not None:
         fresh, problem = options_from_upload(upload.getvalue(), upload.name, options.get("target"))

@@ -10,7 +10,7 @@ from ..figures import curves
 from ..figures.run_compare import settings_table
 from .chart import chart
 from .train_buttons import current_run
-from ..runs import REGISTRY
+from runs.registry import REGISTRY
 
 LIVE = ("running", "queued")
 STATUS = {"queued": N_("queued"), "running": N_("running"), "paused": N_("paused"), "finished": N_("finished"),
@@ -36,10 +36,10 @@ def progress_text(snap: dict) -> str:
 def status_banner(run, snap: dict) -> None:
     status = snap.get("status")
     if status == "queued":
-        pos = REGISTRY.queue_position(run)
-        st.info(_('Waiting for a free training slot: position {pos} in the queue (the server trains {max_active} at a '
-                  'time).').format(
-            pos=pos, max_active=REGISTRY.max_active), icon=":material/hourglass_top:")
+        pos, wait = REGISTRY.queue_position(run), REGISTRY.wait_estimate(run)
+        st.info(_("Waiting for a free training slot: position {pos} in the queue, starts in about {wait} "
+                  "(the server trains {max_active} at a time).").format(
+            pos=pos, wait=fmt_seconds(wait), max_active=REGISTRY.max_active), icon=":material/hourglass_top:")
     elif status == "failed":
         st.error(_('Training failed: {value}').format(
             value=snap.get('error') or run.error or _('unknown error')), icon=":material/error:")
@@ -104,7 +104,8 @@ def _compare_picker(run) -> None:
         chosen = st.multiselect(_("Compare with earlier runs (dashed on the loss chart)"), list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
                                 format_func=names.get, key=f"compare:{run.id}")
-        state.set_compare(chosen)
+        waiting = [r for r in st.session_state[state.COMPARE] if r not in names]  # variants still queued or training
+        state.set_compare(chosen + waiting)
         if chosen:
             shown = [run] + [r for r in others if r.id in chosen]
             st.dataframe(settings_table([{"label": r.label, "project": r.project, "snapshot": r.snapshot()}

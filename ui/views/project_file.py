@@ -7,7 +7,9 @@ import streamlit as st
 
 from i18n import _
 
-from builder import ProjectError, blank_project, load_project
+from builder import ProjectError, blank_project, safe_json
+from builder.limits import LIMITS
+from builder.outside import project_from_outside
 from trainers import starter_training
 
 from .. import state
@@ -16,22 +18,18 @@ BLANK = blank_project(starter_training())
 
 
 def parse_upload(name: str, data: bytes) -> dict:
-    """The project dict of an uploaded file; ValueError naming the file and what is wrong."""
+    """The project dict of an uploaded file; ValueError naming the file and what is wrong (parsed once per file)."""
+    if len(data) > LIMITS.project_bytes:
+        raise ValueError(_("{name}: {n:,} bytes is above the {limit:,}-byte limit for a project file").format(
+            name=name, n=len(data), limit=LIMITS.project_bytes))
     try:
-        obj = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ValueError(f"{name}: not a text file (expected a neurocanvas/1 JSON project)") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    try:
-        load_project(obj)
-    except ProjectError as exc:
-        raise ValueError(f"{name}: {exc}") from None
+        obj = safe_json.loads(data, name)
+        project_from_outside(obj, name)  # the structure, bounded nesting, no server paths
+        return obj
+    except (ProjectError, safe_json.JSONLimitError) as exc:
+        raise ValueError(str(exc)) from None
     except Exception as exc:  # whatever else the loader trips on, still name the file
-        raise ValueError(f"{name}: not a NeuroCanvas project: {exc}") from None
-    if not isinstance(obj, dict) or "graph" not in obj:
-        raise ValueError(f"{name}: no \"graph\" in the file")
-    return obj
+        raise ValueError(_("{name}: not a NeuroCanvas project: {why}").format(name=name, why=exc)) from None
 
 
 def file_name(project: dict) -> str:
@@ -41,10 +39,11 @@ def file_name(project: dict) -> str:
 
 def show() -> None:
     project = state.project()
-    st.download_button(_("Download project"), json.dumps(project, indent=2, ensure_ascii=False),
+    st.download_button(_("Download project"), lambda: json.dumps(project, indent=2, ensure_ascii=False),  # on click
                        file_name=file_name(project), mime="application/json", icon=":material/download:",
                        key="download_project", width="stretch")
-    upload = st.file_uploader(_("Open a project (.json)"), type=["json"], key="upload_project")
+    upload = st.file_uploader(_("Open a project (.json)"), type=["json"], key="upload_project",
+                              max_upload_size=max(1, LIMITS.project_bytes // 2**20))
     if upload is not None and upload.file_id != st.session_state.get(state.UPLOAD_SEEN):
         try:
             new = parse_upload(upload.name, upload.getvalue())

@@ -19,8 +19,8 @@ from export.links import LinkError, share_url
 from export.onnx import OnnxExportError, export_onnx
 from export.script import class_name, export_script, file_stem
 from export.weights import weights_bytes
-from share.restored import RestoredJob
-from share.store import run_url, save_run
+from runs.restored import RestoredJob
+from runs.store import run_url, save_run
 
 from .. import state
 from ..derived import Keyed, analyse
@@ -120,9 +120,9 @@ def _links(project: dict, run) -> None:
         return
     if st.button(_("Save this run and get a short link"), key="export_save_run"):
         try:
-            saved = save_run(trained, _state(run), run.snapshot())
+            saved = save_run(trained, _state(run), run.snapshot(), ws=getattr(run, "ws", None))
             state.set_run_url(getattr(run, "id", None), run_url(base, saved))
-        except (BundleError, OSError) as e:
+        except (BundleError, OSError, RuntimeError) as e:  # RuntimeError: a quota reached, or no weights kept
             st.error(_('Could not save the run: {e}').format(e=e))
     saved = st.session_state.get(state.RUN_URL)
     if saved and saved[0] == getattr(run, "id", None):  # the link of this run, not of one shown earlier
@@ -153,7 +153,7 @@ def restore(bundle, label: str = "bundle") -> None:
     run (weights, curves, probes; read-only, it cannot be resumed) the one on the dashboard."""
     import uuid
 
-    from ..runs import REGISTRY, Run
+    from runs.registry import REGISTRY, Run
     project = bundle.project.to_dict()
     state.set_project(project)
     ws = st.session_state.get(state.WS)
@@ -176,7 +176,7 @@ def open_shared() -> None:
 
 def open_from_url() -> None:
     """Handle ?project=<share link> and ?run=<saved run id> once: open it, then drop the key from the URL."""
-    from share.opening import open_query
+    from runs.opening import open_query
 
     opened = open_query(st.query_params)
     if opened is None:
@@ -198,7 +198,7 @@ def show() -> None:
 
 
 def panel(project: dict, run=None, on_restore=None):
-    """Draw the panel for the project being edited and the run on the dashboard (a ui.runs.Run or None).
+    """Draw the panel for the project being edited and the run on the dashboard (a runs.registry.Run or None).
 
     A newly opened bundle is passed once to on_restore(bundle) (default: restore(), into this workspace).
     """

@@ -9,7 +9,7 @@ from trainers import TrainingSettings
 
 from .. import state
 from ..derived import analyse
-from ..runs import REGISTRY, Run
+from runs.registry import REGISTRY, Run
 
 
 def current_run() -> Run | None:
@@ -76,7 +76,7 @@ def start(project: dict | None = None, label: str | None = None) -> Run:
 def run_variants() -> None:
     """Queue one run per preset variant with the same seed; they are overlaid on the loss chart."""
     project = state.project()
-    ids = []
+    ids, group = [], REGISTRY.new_group()
     for v in project.get("variants", []):
         try:
             variant = apply_variant(project, v["id"])
@@ -84,7 +84,7 @@ def run_variants() -> None:
             state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}").id)
+        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
     if ids:
         state.open_view("Dashboard")
         state.show_run(ids[0], ids[1:])

@@ -1,0 +1,97 @@
+"""Trainings in worker processes, seen from browsers: two pages train at once with the same seed and each curve
+is the run alone (PyTorch in this process is the oracle); a third page waits in the queue, then starts."""
+from __future__ import annotations
+
+import pathlib
+import time
+
+import pytest
+import torch
+
+from presets import load_preset
+from trainers import fit
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+EPOCHS = 30  # long enough for the third page to find both slots taken (690 steps: single points on the chart)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(streamlit_server, tmp_path_factory):
+    env = {"NEUROCANVAS_DATA": str(tmp_path_factory.mktemp("nc_runs_e2e")), "NEUROCANVAS_REFRESH_S": "0.5",
+           "NEUROCANVAS_MAX_TRAININGS": "2", "NEUROCANVAS_WORKERS": "2"}
+    return streamlit_server(REPO / "app.py", env=env)
+
+
+def curve(page) -> list:
+    """The y values of the page's per-step loss trace (the fuller copy while a fragment redraws)."""
+    found = page.locator(".st-key-chart_loss .js-plotly-plot").evaluate_all(
+        """els => els.map(el => { const t = (el.data || []).find(t => t.name === 'train loss (per step)');
+                                   return t ? Array.from(t.y) : []; })""")
+    return max(found, key=len, default=[])
+
+
+def progress(page) -> str:
+    bar = page.locator('[data-testid="stProgress"]')
+    return bar.first.inner_text() if bar.count() else ""
+
+
+def wait_for(page, cond, timeout=120.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"timed out waiting for {what}: {progress(page)!r}")
+
+
+def open_page(browser, server, wait_idle):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.set_default_timeout(30_000)
+    page = ctx.new_page()
+    page.goto(server.url)
+    page.locator('[data-testid="nc-root"]').wait_for(timeout=180_000)
+    wait_idle(page, timeout=180)
+    page.locator(".st-key-main_tab button").filter(has_text="Train").first.click()
+    wait_idle(page)
+    box = page.get_by_label("Epochs", exact=True).and_(page.locator("input"))
+    box.fill(str(EPOCHS))
+    box.press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-main_tab button").filter(has_text="Dashboard").first.click()
+    wait_idle(page)
+    return page
+
+
+def train(page) -> None:
+    page.bring_to_front()
+    page.locator(".st-key-btn_train button").click()
+
+
+def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(browser, server, wait_idle):
+    torch.set_num_threads(1)  # as the workers on this machine: the same summation order, the same numbers
+    project = load_preset("simplenet_digits")
+    project["training"]["epochs"] = EPOCHS
+    alone = fit(project)["steps"]["loss"]
+    pages = [open_page(browser, server, wait_idle) for _ in range(3)]
+    first, second, third = pages
+    try:
+        train(first)
+        train(second)
+        wait_for(second, lambda: "running" in progress(second), what="the second page to train")
+        train(third)
+        third.locator('[data-testid="stAlert"]').filter(has_text="position 1 in the queue").wait_for(timeout=30_000)
+        assert "running" in progress(first), "both slots were taken when the third page pressed Train"
+        for page in (first, second):
+            page.bring_to_front()
+            wait_for(page, lambda: "finished" in progress(page), what="the run to finish")
+            drawn = curve(page)
+            assert len(drawn) == len(alone) > 600
+            assert drawn == pytest.approx(alone, rel=1e-5, abs=1e-6), "the curve is the run alone"
+        third.bring_to_front()
+        wait_for(third, lambda: "running" in progress(third) or "finished" in progress(third),
+                 what="the queued run to start once a slot freed")
+        third.locator(".st-key-btn_stop button").click()
+    finally:
+        for page in pages:
+            page.context.close()
