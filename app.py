@@ -7,18 +7,24 @@ import torch  # noqa: F401
 
 import trainers  # noqa: F401
 from i18n import N_, _
-from ui import language, state, workspace
-from ui.views import (canvas_pane, dashboard, gallery, inspector, layers, lesson, model_code, sidebar, summary,
-                      take_home, train_buttons, train_settings)
+from ui import language, projector, state, workspace
+from ui.views import (canvas_pane, cards, classroom, classroom_student, dashboard, gallery, inspector, layers, lesson,
+                      model_code, sidebar, summary, take_home, train_buttons, train_settings)
 
 st.set_page_config(page_title="NeuroCanvas", page_icon=":material/hub:", layout="wide", initial_sidebar_state="collapsed")
 state.init_defaults(sidebar.default_period())
-language.apply()  # before any text: ?lang=, the class's, the browser's language, then English
+language.apply(classroom.class_language())  # before any text: ?lang=, the class's, the browser's language, then English
+classroom.route()  # ?class=: the teacher's board or the join form take the whole page
 workspace.attach()
 state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
 train_buttons.follow_live_run()  # before any view reads the run on the dashboard
 take_home.open_shared()  # ?project= / ?run= links from "Take it home"
+classroom.open_lesson()  # ?lesson=<preset>, untrained
 canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
+classroom_student.enforce()  # a class's locks undo what its students may not change, server-side
+if projector.show():  # ?present=1 or its toggle: canvas, big metric, controls and chart on one screen
+    workspace.save()
+    st.stop()
 sidebar.show()
 
 title, lang_switch = st.columns([5, 1], vertical_alignment="center")
@@ -38,17 +44,23 @@ with st.expander(_("Lessons & examples"), icon=":material/school:"):
 left, right = st.columns([3, 1], gap="medium")
 with left:
     canvas_pane.draw(height=560)
+    cards.picker()
 with right:
     with st.container(key="summary"):
         summary.show()
     with st.container(border=True, key="inspector"):
-        inspector.show()
+        if classroom_student.may("graph"):
+            inspector.show()
+        else:
+            st.caption(_("This lesson's network is fixed."))
 
 train_buttons.show()
-VIEWS = {"Train": train_settings.show, "Dashboard": dashboard.show, "Layers": layers.show, "Code": model_code.show,
+train_view = train_settings.show if classroom_student.may("training") else classroom_student.fixed_settings
+VIEWS = {"Train": train_view, "Dashboard": dashboard.show, "Layers": layers.show, "Code": model_code.show,
          "Lesson": lesson.show, "Take it home": take_home.show}
 # A segmented control, not st.tabs(on_change="rerun"): with stateful tabs, two run_every fragments duplicated
 # their charts on every refresh (Streamlit 1.67). Only the open view is drawn.
+state.keep_view()
 VIEW_NAMES = {"Train": N_("Train"), "Dashboard": N_("Dashboard"), "Layers": N_("Layers"), "Code": N_("Code"),
               "Lesson": N_("Lesson"), "Take it home": N_("Take it home")}  # the keys stay: ?view links, tests
 view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=state.VIEW, label_visibility="collapsed",

@@ -46,7 +46,13 @@ def through_registry(pool, p: dict, n: int) -> float:
         time.sleep(0.05)
     bad = [r.final.get("error") for r in runs if r.status != "finished"]
     assert not bad, bad
-    return sum(r.final["progress"]["samples_per_s"] for r in runs)
+    return sum(average_rate(r.final) for r in runs)
+
+
+def average_rate(snap: dict) -> float:
+    """Training samples per second of running time over the whole run, as `trainers run` reports it
+    (progress.samples_per_s is the rate of the last ~2 s only)."""
+    return snap["dataset"]["n_train"] * snap["progress"]["epoch"] / snap["progress"]["elapsed_s"]
 
 
 def as_processes(p: dict, n: int) -> float:

@@ -31,7 +31,7 @@ def _batch(training: dict) -> int:
 def _copies(training: dict) -> int:
     opt = training.get("optimizer")
     name = opt.get("type") if isinstance(opt, dict) else opt
-    return STATE_COPIES.get(name, 2)
+    return STATE_COPIES.get(name, 2) if isinstance(name, str) else 2  # a malformed optimizer is named by settings
 
 
 def estimate(report, training: dict) -> dict:
@@ -51,7 +51,6 @@ def check_budget(report, training: dict) -> None:
         return
     limits = current()
     est = estimate(report, training if isinstance(training, dict) else {})
-    report.memory["training_bytes"], report.memory["budget_bytes"] = est["total"], limits.bytes_of_budget()
     if est["total"] <= limits.bytes_of_budget():
         return
     parts = est["parts"]

@@ -253,8 +253,9 @@ def _hints(graph: Graph, report: Report) -> None:
                                "so drop it there or use NLLLoss after a LogSoftmax"))
 
 
-def run_check(graph: Graph) -> Report:
-    """Check a graph and infer every shape; problems are in the report. Uncached: callers use builder.check."""
+def run_check(graph: Graph, fixes: bool = True) -> Report:
+    """Check a graph and infer every shape; problems are in the report, with the fixes that cure them
+    (builder.fixes) unless `fixes` is False. Uncached: callers use builder.check."""
     report = Report()
     check_ids(graph.nodes, report)
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
@@ -291,4 +292,7 @@ def run_check(graph: Graph) -> Report:
     if report.shapes:
         _limits(report)
     _hints(graph, report)
+    if fixes:
+        from .fixes import attach
+        attach(graph, report)
     return report

@@ -11,6 +11,8 @@ NODE_W, NODE_H = 180, 100
 COLUMN_GAP = 120  # between the columns a long network wraps into
 ASPECT = 1.6  # width / height of a typical canvas pane: long networks wrap to fill it
 MIN_ROWS = 3
+ONE_COLUMN = 8  # up to this many layers stay in one column: no long edge back to the top
+GRID = 4  # layers not yet connected to anything: this many per row, under the network
 
 
 def _layers(g: nx.DiGraph) -> list[list[str]]:
@@ -44,6 +46,8 @@ def _slots(g: nx.DiGraph, layers: list[list[str]]) -> dict[str, float]:
 
 def _rows_per_column(n_layers: int, column_width: int) -> int:
     """Layers per column that let "fit view" draw the nodes largest on a pane of ASPECT."""
+    if n_layers <= ONE_COLUMN:
+        return max(1, n_layers)
     def zoom(columns: int) -> float:
         rows = -(-n_layers // columns)
         width = columns * column_width - COLUMN_GAP
@@ -56,11 +60,17 @@ def _rows_per_column(n_layers: int, column_width: int) -> int:
 
 
 def auto_layout(graph: dict) -> dict:
-    """A copy of the graph (project format) with every node placed: inputs at the top, outputs below."""
+    """A copy of the graph (project format) with every node placed: inputs at the top, outputs below; nodes
+    not yet connected sit in a grid under the network instead of one long row."""
     g = nx.DiGraph()
     g.add_nodes_from(n["id"] for n in graph.get("nodes", []))
     g.add_edges_from((e["source"], e["target"]) for e in graph.get("edges", [])
                      if e.get("source") in g and e.get("target") in g)
+    loose = [n for n in g.nodes if g.degree(n) == 0]
+    if len(loose) > 1:
+        g.remove_nodes_from(loose)
+    else:
+        loose = []
     layers = _layers(g)
     slot = _slots(g, layers)
     widest = max((len(layer) for layer in layers), default=1)
@@ -71,6 +81,10 @@ def auto_layout(graph: dict) -> dict:
         column, row = divmod(d, rows)
         for node_id in layer:
             pos[node_id] = [round(column * column_width + slot[node_id] * DX), row * DY]
+    below = max((y for _, y in pos.values()), default=-DY) + DY
+    for i, node_id in enumerate(loose):
+        row, col = divmod(i, GRID)
+        pos[node_id] = [round((col - (min(GRID, len(loose)) - 1) / 2) * DX), below + row * DY]
     out = copy.deepcopy(graph)
     for node in out.get("nodes", []):
         node["pos"] = pos[node["id"]]

@@ -19,7 +19,6 @@ class Limits:
     canvas_bytes: int = 1_000_000  # one canvas edit (the graph as JSON)
     link_chars: int = 8000  # a share link's query value; proxies cut URLs near 8 KB
     link_json_bytes: int = 1_000_000  # a link's decompressed JSON; more is a deflate bomb
-    query_chars: int = 16_000  # any other query parameter value
     csv_bytes: int = 2 * 2**20  # a CSV's text; it is stored in the project and in exported scripts
     csv_rows: int = 100_000  # data rows of a CSV
     csv_columns: int = 500  # columns of a CSV (one-hot categories count once each)

@@ -11,6 +11,7 @@ class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
     text: str | Message  # English msgid and its arguments; reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
+    fixes: tuple = ()  # builder.fixes.Fix edits that cure it, offered as "Fix: ..." buttons
 
     @property
     def message(self) -> str:
@@ -21,7 +22,8 @@ class Problem:
         return f"{self.node}: {self.message}" if self.node else self.message
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "field": self.field, "message": self.message}
+        return {"node": self.node, "field": self.field, "message": self.message,
+                "fixes": [f.to_dict() for f in self.fixes]}
 
 
 @dataclass

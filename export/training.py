@@ -152,7 +152,9 @@ def optimizer_source(spec: dict) -> str:
 
 def schedule_source(spec: dict) -> str | None:
     kind = spec.get("type", "none")
-    return None if kind == "none" else SCHEDULE_SOURCE[kind](schedule_options(spec))
+    if kind == "none":
+        return None
+    return SCHEDULE_SOURCE[kind](schedule_options(spec))  # trainers' check: every option a finite number
 
 
 def training_source(source: Checked, cls: str) -> tuple[str, tuple, str]:

@@ -34,11 +34,14 @@ class JobProxy:
         self._exit = None           # what the zygote saw the process die of
         self._ended = None          # an EndedJob once the run ended here (failed or closed)
         self._on_close = on_close
+        self._stop_asked = False
 
     # ----- wiring (pool threads)
     def attach(self, conn, pid: int) -> None:
         with self._lock:
             self._conn, self.pid = conn, pid
+        if self._stop_asked:  # Stop was pressed before the worker existed
+            threading.Thread(target=self.stop, name="neurocanvas-stop", daemon=True).start()
 
     def exited(self, reason: str) -> None:
         """The worker process ended abnormally (reported by the zygote, or Ray)."""
@@ -61,6 +64,9 @@ class JobProxy:
         return bool(self._try("step"))
 
     def stop(self) -> bool:
+        self._stop_asked = True
+        if self._conn is None and self._ended is None:
+            return True  # sent as soon as the worker connects
         return bool(self._try("stop", timeout=CALL_S * 2))
 
     @property

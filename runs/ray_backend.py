@@ -2,7 +2,8 @@
 
 Used when NEUROCANVAS_RAY_ADDRESS is set (`auto` or a cluster address). Each actor asks for
 NEUROCANVAS_CPUS_PER_RUN CPUs and NEUROCANVAS_GPUS_PER_RUN GPUs (fractions allowed: 0.25 lets four runs
-share a GPU) and holds one JobHost, the same worker side as the local pool.
+share a GPU) and NEUROCANVAS_RUN_MEMORY_MB of memory (a reservation that Ray's memory monitor enforces, not
+setrlimit), and holds one JobHost, the same worker side as the local pool.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 from i18n import _
 
 from . import limits
-from .host import JobHost, limit_memory
+from .host import MEMORY_WORDS, JobHost
 from .pool import ROOT
 from .proxy import JobProxy, WorkerLost
 from .store import data_dir
@@ -24,10 +25,11 @@ class RunActor:
 
     def __init__(self, run_id: str, project: dict, paused: bool, module, memory_mb: int):
         import pickle
-        if memory_mb:
-            limit_memory(memory_mb)
-        self.host = JobHost(run_id, memory_mb)
-        self.host.start(project, paused, pickle.loads(module) if module else None)
+        self.host = JobHost(run_id, memory_mb)  # no setrlimit here: it would bound Ray's own threads too (they hung)
+        try:
+            self.host.start(project, paused, pickle.loads(module) if module else None)
+        except MemoryError:  # even the report of the failure could not allocate: keep the actor, name the limit
+            self.host.job, self.host.error = None, self.host._explain("MemoryError")
 
     def call(self, command: str, *args):
         return self.host.call(command, *args)
@@ -58,11 +60,16 @@ class RayProxy(JobProxy):
         except RayActorError as exc:
             with self._lock:
                 if self._ended is None:
-                    self._lose(_("the training process was lost: its Ray actor died ({why})").format(
-                        why=_why(exc)))
+                    self._lose(self._explain(exc))
             raise WorkerLost(self._ended.snapshot()["error"]) from None
         except RayTaskError as exc:
             raise RuntimeError(str(exc.cause)) from None
+
+    def _explain(self, exc) -> str:
+        text = str(exc)
+        if any(word in text for word in MEMORY_WORDS):  # it died of its memory limit
+            return JobHost(self.run_id, limits.run_memory_mb())._explain(text)
+        return _("the training process was lost: its Ray actor died ({why})").format(why=_why(exc))
 
     def _save_weights(self, path):
         """The weights come back over Ray (the actor may be on another machine) and are written here."""
@@ -128,7 +135,8 @@ class RayBackend:
         self.start()
         actor = ray.remote(RunActor).options(
             name=run_id, namespace=self.namespace, lifetime="detached", num_cpus=self.cpus, num_gpus=self.gpus,
-            max_restarts=0, max_concurrency=4, scheduling_strategy="SPREAD").remote(
+            max_restarts=0, max_concurrency=4, scheduling_strategy="SPREAD",
+            memory=self.memory_mb * 2**20).remote(  # reserved on its node; Ray's memory monitor enforces it
             run_id, project, paused, pickle.dumps(module) if module is not None else None, self.memory_mb)
         return RayProxy(run_id, actor)
 

@@ -134,6 +134,10 @@ class Store:
                                  f"(NEUROCANVAS_MAX_LINKS)")
             self._db.execute("INSERT INTO links (id, ws, created) VALUES (?, ?, ?)", (link_id, ws, time.time()))
 
+    def shared(self):
+        """(connection, lock) for other tables in the same file (runs.classes)."""
+        return self._db, self._lock
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -70,7 +70,11 @@ def main() -> None:
                 break
             children[fork_run(control, address, authkey, run_id, project, options)] = run_id
         while children:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:  # every child was reaped already
+                children.clear()
+                break
             if not pid:
                 break
             run_id = children.pop(pid, None)

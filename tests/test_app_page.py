@@ -88,6 +88,7 @@ def test_rename_and_delete_keep_the_edges_consistent(seed_mlp):
 def test_presets_load_in_one_click_and_a_blank_project_starts_with_an_input(seed_mlp):
     at = inject(app(), make_project([("in", "Input", {"shape": [2]})]))
     at.button(key="preset_simplenet_digits").click().run()
+    at.button(key="btn_confirm_open").click().run()  # the injected network is the person's work: asked first
     assert at.session_state["project"]["name"] == "SimpleNet on digits"
     at.button(key="new_project").click().run()
     assert [n["type"] for n in at.session_state["project"]["graph"]["nodes"]] == ["Input"]

@@ -7,7 +7,7 @@ import sys
 import pytest
 import torch
 
-from builder import build_model, check, load_project
+from builder import GraphError, build_model, check, load_project
 from export.script import class_name, export_script, module_source
 from export.weights import load_weights, save_weights
 from export_graphs import GRAPHS, entered
@@ -135,8 +135,12 @@ def test_custom_and_recurrent_calls_match_the_compiled_graph():
 
 
 def test_names_and_ids_cannot_inject_code(project):
-    evil = project([("in", "Input", {"shape": [3]}),
-                    ('x"""\nimport os; os._exit(7)\n"""', "Linear", {"out_features": 2})],
+    # check refuses an id that is not a Python identifier (tests/hostile); names and descriptions stay free text
+    with pytest.raises(GraphError, match="is not a Python identifier"):
+        export_script(entered(project([("in", "Input", {"shape": [3]}),
+                                       ('x"""\nimport os; os._exit(7)\n"""', "Linear", {"out_features": 2})])),
+                      training=False)
+    evil = project([("in", "Input", {"shape": [3]}), ("x", "Linear", {"out_features": 2})],
                    name='Bad"""\nimport os\nos._exit(9)\n"""')
     evil["description"] = "line\n\"\"\"\nraise SystemExit(3)"
     src = export_script(entered(evil), training=False)

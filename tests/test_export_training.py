@@ -67,3 +67,8 @@ def test_data_facts_come_from_a_default_sized_set(monkeypatch):
     main, _, _ = training_source(entered(project), "M")
     assert "load_data(n_samples=50000000, noise=0.3)" in main
     assert asked == [{}]
+
+
+def test_a_schedule_option_that_is_not_a_number_is_named_by_trainers():
+    with pytest.raises(ValueError, match="training.schedule.gamma: expected a finite number, got 'half'"):
+        schedule_source({"type": "step", "gamma": "half"})

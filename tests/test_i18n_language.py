@@ -51,3 +51,26 @@ def test_lang_zh_in_the_url_speaks_chinese_and_the_switch_keeps_the_url_in_step(
 def test_without_a_choice_the_page_is_english_and_says_so_in_the_url():
     at = _page()
     assert at.expander[0].label == "Lessons & examples" and at.query_params["lang"] in ("en", ["en"])
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_data_dir")
+def test_cards_open_from_the_picker_the_inspector_and_the_training_settings_in_the_page_language():
+    try:
+        at = AppTest.from_file("../app.py", default_timeout=90)
+        at.query_params["lang"] = "zh"
+        at.session_state["main_tab"] = "Train"
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        labels = [p.proto.popover.label for p in at.get("popover")]
+        assert "概念卡片" in labels  # the picker beside the canvas
+        loss = at.session_state["project"]["training"]["loss"]
+        assert f"卡片：{loss}" in labels  # the training settings' loss card
+        first = at.session_state["project"]["graph"]["nodes"][1]
+        at.session_state["selected_node"] = first["id"]
+        at.run()
+        assert f"卡片：{first['type']}" in [p.proto.popover.label for p in at.get("popover")]  # the inspector's card
+        assert any(m.value.startswith("**它计算什么。**") for m in at.markdown)
+        assert at.latex and at.latex[0].value
+    finally:
+        set_language("en")

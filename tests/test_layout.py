@@ -25,11 +25,12 @@ def residual_graph():
                          ("add", "head")])["graph"]
 
 
-def test_layers_are_longest_path_depth_top_to_bottom_wrapped_into_columns():
+def test_layers_are_longest_path_depth_top_to_bottom_in_one_column_when_short():
     pos = _pos(residual_graph())
     assert sorted(pos, key=lambda n: (pos[n][0], pos[n][1])) == ["in", "fc1", "r1", "fc2", "add", "head"]
-    assert {y for _, y in pos.values()} == {0, DY, 2 * DY}  # six layers wrap into two columns of three
-    assert pos["add"][1] == DY  # one layer below fc2: the skip from the Input does not pull it up
+    # six layers stay in one column (issue 14: two columns joined by a long back edge confused newcomers)
+    assert {y for _, y in pos.values()} == {i * DY for i in range(6)} and len({x for x, _ in pos.values()}) == 1
+    assert pos["add"][1] == 4 * DY  # one layer below fc2: the skip from the Input does not pull it up
 
 
 def test_branches_share_a_layer_centred_under_their_parent():

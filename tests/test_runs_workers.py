@@ -111,6 +111,8 @@ def test_kill_9_of_a_worker_fails_its_run_with_the_reason(backend, seed_mlp):
 
 
 def test_a_worker_over_its_memory_limit_fails_naming_the_limit(backend, project):
+    if backend.name == "ray":
+        pytest.skip("under Ray the per-run memory is a reservation enforced by Ray's memory monitor, not setrlimit")
     wide = [("in", "Input", {"shape": [64]})] + [(f"fc{i}", "Linear", {"out_features": 4096}) for i in range(4)]
     big = project(wide + [("out", "Linear", {"out_features": 10})],
                   training={"dataset": "digits", "loss": "CrossEntropyLoss", "epochs": 1, "batch_size": 64})

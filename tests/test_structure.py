@@ -14,9 +14,6 @@ FORBIDDEN = {
     "runs": {"ui", "streamlit"},
     "ui": {"sqlite3", "threading", "multiprocessing", "concurrent", "_thread"},
 }
-# TEMPORARY: server state that still lives under ui/ until the runs engineer moves it into runs/ (issue 10).
-# Delete each entry when its file has moved; the rules above then hold for all of ui/.
-UI_SERVER_STATE_NOT_YET_MOVED = {"ui/runs.py", "ui/store.py"}
 
 
 def python_files(under: str = "") -> list[Path]:
@@ -45,8 +42,6 @@ def test_imports_only_go_down(package):
     bad = []
     for path in python_files(package):
         rel = path.relative_to(ROOT).as_posix()
-        if rel in UI_SERVER_STATE_NOT_YET_MOVED:
-            continue
         hits = imported(ast.parse(path.read_text(encoding="utf-8"))) & FORBIDDEN[package]
         bad += [f"{rel} imports {name}" for name in sorted(hits)]
     assert not bad, bad
@@ -105,3 +100,16 @@ def test_the_session_write_scan_catches_what_it_should():
     code = ("st.session_state['a'] = 1\nst.session_state.b = 2\nx = st.session_state['c']\n"
             "del st.session_state['d']\nst.session_state.pop('e')\nst.session_state[k] += 1\n")
     assert session_writes(ast.parse(code)) == [1, 2, 4, 5, 6]
+
+
+def test_no_function_hides_the_gettext_underscore():
+    """`for _, x in ...` or `a, _ = ...` in a function that also calls _("...") makes _ a local: the text fails."""
+    bad = []
+    for path in python_files():
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            names = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "_"]
+            if any(isinstance(n.ctx, ast.Store) for n in names) and any(isinstance(n.ctx, ast.Load) for n in names):
+                bad.append(f"{path.relative_to(ROOT).as_posix()}:{fn.lineno} {fn.name}()")
+    assert not bad, bad

@@ -87,3 +87,15 @@ def test_events_are_returned_once_and_stale_revisions_are_dropped():
     at.session_state["cv"] = event_state(graph, revision=1, action="auto_layout")
     at.run()
     assert at.session_state.seen[-1][0].action == "auto_layout"
+
+
+def test_a_short_network_stays_in_one_column_and_loose_layers_form_a_grid_below():
+    pos = {n["id"]: n["pos"] for n in auto_layout(chain(6))["nodes"]}
+    assert len({x for x, _ in pos.values()}) == 1, "SimpleNet's six layers: no long edge back to the top"
+    graph = chain(3)
+    graph["nodes"] += [{"id": f"loose{i}", "type": "ReLU", "params": {}} for i in range(9)]
+    pos = {n["id"]: n["pos"] for n in auto_layout(graph)["nodes"]}
+    loose = [pos[f"loose{i}"] for i in range(9)]
+    assert len({tuple(p) for p in pos.values()}) == 12
+    assert min(y for _, y in loose) > max(pos[f"n{i}"][1] for i in range(3)), "under the network"
+    assert len({y for _, y in loose}) == 3 and max(abs(x) for x, _ in loose) < 2 * 230, "rows of four, not one row"

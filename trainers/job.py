@@ -219,6 +219,7 @@ class _Hooks(Callback):
         job, step = self.job, logs["step"]
         running = self.running_s()
         probes = None
+        job.prober.track(step, running)
         if job.prober.due(step, running) or logs["nonfinite"]:
             probes = pickle.dumps(job.prober.run(logs["model"], step, logs["autocast"], running), protocol=5)
             running = self.running_s()

@@ -44,6 +44,9 @@ def from_checked(source, seed: int | None = None) -> Network:
     project, report = source.project, source.report
     if not report.ok:
         raise TrainingError("; ".join(str(p) for p in report.errors))
+    from .agreement import agreement, describe
+    if errors := agreement(project, report)[0]:  # output, loss and data must agree before any work
+        raise TrainingError("; ".join(describe(p) for p in errors))
     torch.manual_seed(int(seed if seed is not None else project.training.get("seed", 0) or 0))
     model = builder.build_model(source)
     types = {n.id: n.type for n in project.graph.nodes}

@@ -5,10 +5,12 @@ import functools
 
 from builder import FORMAT, build_model, check, load_project, palette
 from i18n import _, language, text
+from trainers.agreement import agreement
 
 from .content import digest
 
 CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
+AGREEMENT_KEYS = ("dataset", "dataset_options", "loss")  # what the output must agree with, besides the graph
 
 
 def catalogue() -> dict:
@@ -49,12 +51,21 @@ def analyse(project: dict) -> dict:
     """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
 
     Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The texts
-    (problem, the notes' errors) are made per language: the cached check is shared by readers of both.
+    (problem, the notes' errors) are made per language: the cached check is shared by readers of both. The
+    agreement of output, loss and data (trainers.agreement) is added, keyed on the graph and those settings.
     """
-    keyed = Keyed(project.get("graph"))
-    checked = _analyse(keyed)
+    keyed, wanted = Keyed(project.get("graph")), Keyed(_agreement_settings(project))
+    checked = _agreed(keyed, wanted)
     return {**checked, "problem": checked["problem"] and text(checked["problem"]),
-            "annotations": _annotations(keyed, language())}
+            "annotations": _annotations(keyed, wanted, language())}
+
+
+def _agreement_settings(project: dict) -> dict:
+    training = project.get("training") or {}
+    wanted = {k: training.get(k) for k in AGREEMENT_KEYS if training.get(k) is not None}
+    if wanted.get("dataset") == "csv":
+        wanted.pop("dataset_options", None)  # not the file: an uploaded CSV is checked when it is read
+    return wanted
 
 
 def model_code(project: dict) -> tuple[str | None, str | None]:
@@ -77,8 +88,23 @@ def _analyse(graph: Keyed) -> dict:
 
 
 @functools.lru_cache(maxsize=CHECKS_KEPT)
-def _annotations(graph: Keyed, lang: str) -> dict:
-    report = _analyse(graph)["report"]
+def _agreed(graph: Keyed, training: Keyed) -> dict:
+    base = _analyse(graph)
+    if base["report"] is None or not base["report"].ok:
+        return base
+    errors, warnings = agreement({"format": FORMAT, "graph": graph.value, "training": training.value},
+                                 base["report"])
+    if not errors and not warnings:
+        return base
+    report = base["report"].copy()
+    report.errors += errors
+    report.warnings += warnings
+    return {**base, "report": report}
+
+
+@functools.lru_cache(maxsize=CHECKS_KEPT)
+def _annotations(graph: Keyed, training: Keyed, lang: str) -> dict:
+    report = _agreed(graph, training)["report"]
     return _notes(graph.value, report) if report is not None else {}
 
 

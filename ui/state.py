@@ -32,6 +32,9 @@ LAYER = "insides_layer"          # the layer whose activations over time are dra
 VIEW = "main_tab"                # the open view: Train | Dashboard | Code | Lesson | Take it home
 CANVAS = "canvas"                # widget key of the canvas component
 GEN = "project_generation"       # bumped when the whole project is replaced: settings widgets start afresh
+LAST_VIEW = "last_view"          # the view open before: a click on the open view must not close it
+PRISTINE = "pristine_hash"       # hash of the project as opened from a lesson (None: the person's own work)
+PENDING = "pending_preset"       # the lesson waiting for "Replace my network" while there is work to lose
 ONNX = "export_onnx"             # (project digest, ONNX bytes) prepared in "Take it home"
 RUN_URL = "export_run_url"       # (run id, short link) of the run saved from "Take it home"
 BUNDLE = "export_bundle"         # the last run bundle opened here (share.bundle.Bundle)
@@ -39,9 +42,14 @@ BUNDLE_FILE = "export_bundle_file"  # uploader file id of that bundle, so a reru
 IMPORT_SEEN = "import_seen"      # file id of the last model import handled (ONNX or .py)
 IMPORT_RESULT = "import_result"  # (error or None, file name, .pt bytes of the imported weights or None)
 SEEN_EVENT = "_canvas_seen_event:"  # + component key: id of the last canvas event already handled
+JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
+PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
+BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
+BOARD_SEEN = "board_members"     # how many students the board's controls were drawn with
+LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
-            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0}
+            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {}}
 
 
 def init_defaults(refresh: float = 1.0) -> None:
@@ -87,6 +95,34 @@ def set_project(new: dict, select: str | None = None) -> None:
     st.session_state[RUN] = None
     st.session_state[COMPARE] = []
     st.session_state[GEN] += 1
+    st.session_state[PRISTINE] = digest(st.session_state[PROJECT])
+
+
+def apply_edit(new: dict, settings: bool = False) -> None:
+    """A whole-project edit made by Python (a "Fix: ..." button); settings: the training section changed,
+    so its widgets start afresh with the new values."""
+    st.session_state[PROJECT] = _complete(new)
+    if settings:
+        st.session_state[GEN] += 1
+    st.session_state[HINT] = False
+
+
+def set_pending(name: str | None) -> None:
+    """The lesson waiting for "Replace my network" (None: nothing waits)."""
+    st.session_state[PENDING] = name
+
+
+def edited() -> bool:
+    """Whether the project holds work that replacing it would lose (it differs from the lesson opened)."""
+    return st.session_state.get(PRISTINE) != digest(st.session_state[PROJECT])
+
+
+def keep_view() -> None:
+    """Call before the view control: Streamlit's segmented control deselects on a click on the open view."""
+    if VIEW in st.session_state and st.session_state[VIEW] is None:
+        st.session_state[VIEW] = st.session_state.get(LAST_VIEW) or "Dashboard"
+    if st.session_state.get(VIEW):
+        st.session_state[LAST_VIEW] = st.session_state[VIEW]
 
 
 def flash(kind: str, text: str) -> None:
@@ -111,6 +147,7 @@ def open_workspace(ws: str, project: dict, saved: bool) -> None:
     st.session_state[PROJECT] = _complete(project)
     st.session_state[HINT] = not saved
     st.session_state[SAVED_HASH] = digest(project) if saved else None
+    st.session_state[PRISTINE] = None if saved else digest(project)  # a saved project is the person's work
 
 
 def mark_saved(content_digest: str) -> None:

@@ -124,6 +124,8 @@ def test_a_preset_loads_in_one_click(app_page, canvas_ui, wait_idle):
     page.get_by_text("Lessons & examples").click()
     page.locator(".st-key-preset_simplenet_digits button").click()
     wait_idle(page)
+    page.locator(".st-key-btn_confirm_open button").click()  # the edited network is the person's work: asked
+    wait_idle(page)
     wait_for(page, lambda: "relu2" in canvas_ui.node_ids(), what="the preset graph")
     assert page.locator(".st-key-btn_train button").is_enabled()
 

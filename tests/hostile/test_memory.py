@@ -18,8 +18,8 @@ def test_a_short_link_cannot_make_the_server_allocate_gigabytes(data_dir):
     assert len(value) < 1000
     out = watch(lambda: build_model(decode_project(value)), GraphError, data_dir=data_dir)
     assert_refused(out, "memory budget of 4,096 MiB", "NEUROCANVAS_MEMORY_BUDGET_MB", mb=32)
-    report = check(decode_project(value))
-    assert report.memory["training_bytes"] > 4 * 2**30  # the estimate is the model's, not a guess
+    p = decode_project(value)
+    assert estimate(check(p), p.training)["total"] > 4 * 2**30  # the estimate is the model's, not a guess
 
 
 def test_the_budget_is_configurable_and_both_figures_are_named(data_dir, monkeypatch, seed_mlp):
@@ -30,7 +30,7 @@ def test_the_budget_is_configurable_and_both_figures_are_named(data_dir, monkeyp
     out = watch(lambda: check(big), data_dir=data_dir)
     assert_bounded(out)
     (problem,) = [p for p in out.value.errors if "memory budget" in p.message]
-    need = out.value.memory["training_bytes"] / 2**20
+    need = estimate(out.value, big["training"])["total"] / 2**20
     assert f"about {need:,.0f} MiB" in problem.message and "memory budget of 1 MiB" in problem.message
     assert "batch size 4096" in problem.message and problem.node == "fc1"  # the widest activation
 

@@ -5,12 +5,13 @@ import time
 import torch
 
 from ..metrics import Curve
-from . import attention, gradients, pictures, predictions
+from . import attention, flow, gradients, pictures, predictions
 from .stats import Capture, activation_stats, first_tensor
 
 PROBE_BATCH = 64       # the same validation samples are probed every time
 TARGET_COST = 0.04     # aim below the 5% budget
 MIN_INTERVAL_S = 0.5  # the UI redraws about once a second: more probes than ~2/s show nothing new
+GRAD_EVERY_S = 0.1  # gradient norms between probes (cheap): the gradient chart gets points, not 2-4 lines
 
 
 class Prober:
@@ -34,6 +35,8 @@ class Prober:
         fields = [f"g:{n}" for n in self.weighted] + [f"w:{n}" for n in self.weighted]
         self.history = Curve(fields, cap=300, recent=50)
         self.last_step, self.spent_s, self.mean_cost_s = None, 0.0, None
+        self.loss = (network.training or {}).get("loss") or "CrossEntropyLoss"  # for the gradient flow
+        self.tracked_s, self.normed_step = -GRAD_EVERY_S, None
 
     def due(self, step: int, running_s: float) -> bool:
         """The first probe at once; then every N steps, and only while the time budget allows."""
@@ -43,6 +46,22 @@ class Prober:
             return True
         within = not self.auto or self.spent_s + self.mean_cost_s <= TARGET_COST * (running_s + self.mean_cost_s)
         return step - self.last_step >= self.every and within
+
+    def track(self, step: int, running_s: float) -> None:
+        """Between probes, every GRAD_EVERY_S of running time: the last batch's gradient and weight norms."""
+        if self.enabled and self.weighted and running_s - self.tracked_s >= GRAD_EVERY_S:
+            self.tracked_s = running_s
+            self._record_norms(step, gradients.node_norms({n: self.network.nodes[n] for n in self.weighted}))
+
+    def _record_norms(self, step: int, norms: dict) -> None:
+        if self.normed_step == step:
+            return  # this step is already in (tracked just before its probe)
+        self.normed_step = step
+        point = {}
+        for nid in self.weighted:
+            g, w = norms[nid]["grad_norm"], norms[nid]["weight_norm"]
+            point[f"g:{nid}"], point[f"w:{nid}"] = (math.nan if g is None else g), (math.nan if w is None else w)
+        self.history.append(step, point)
 
     def adapt(self, step_s: float) -> None:
         """Pick N so that probe time / (N steps + probe) stays under TARGET_COST."""
@@ -57,6 +76,8 @@ class Prober:
         model.eval()  # dropout off, batch norm on running stats: what the model would predict now
         try:
             result = self._probe(model, step, autocast)
+            result["flow"] = flow.output_grad_norms(model, self.network.nodes, self.network.input_node, self.x,
+                                                    self.y, self.loss, autocast)
         finally:
             model.train(was)
         cost = time.perf_counter() - t0
@@ -86,13 +107,8 @@ class Prober:
         for nid, value in capture.outputs.items():
             acts[nid] = activation_stats(value, net.nodes[nid])
         norms = gradients.node_norms({n: net.nodes[n] for n in self.weighted})
-        point = {}
-        for nid in self.weighted:
-            g = norms[nid]["grad_norm"]
-            w = norms[nid]["weight_norm"]
-            point[f"g:{nid}"], point[f"w:{nid}"] = (math.nan if g is None else g), (math.nan if w is None else w)
         if self.weighted:
-            self.history.append(step, point)
+            self._record_norms(step, norms)
         hist = self.history.to_dict()
         classify = info["task"] == "classification"
         result = {
@@ -109,6 +125,7 @@ class Prober:
                           if classify and len(data.x_val) else None),
             "samples": predictions.samples(self.x, self.y, self.labels, out, info, self.image_shape, self.autoencoder),
             "feature_maps": pictures.feature_maps(capture.outputs),
+            "input_sample": pictures.input_sample(self.x),
             "hidden_states": pictures.hidden_states(capture.outputs, net.nodes),
             "attention": attention_weights,
         }

@@ -29,3 +29,18 @@ def hidden_states(outputs: dict, nodes: dict) -> dict:
             units = list(range(min(MAX_UNITS, out.shape[-1])))
             traces[nid] = {"values": _rounded(out[0, :MAX_STEPS, : len(units)]), "units": units}
     return traces
+
+
+def input_sample(x: torch.Tensor) -> dict | None:
+    """Sample 0 as it enters the network, to draw beside what the layers make of it.
+
+    (B, C, H, W) floats: {"kind": "image", "values": H×W (channel mean)}; (B, T, F) floats: {"kind": "sequence",
+    "values": T×F (F ≤ 4)}; (B, T) token ids: {"kind": "tokens", "values": [T]}; anything else: None.
+    """
+    if x.dim() == 4 and x.is_floating_point():
+        return {"kind": "image", "values": _rounded(x[0].mean(0))}
+    if x.dim() == 3 and x.is_floating_point():
+        return {"kind": "sequence", "values": _rounded(x[0, :MAX_STEPS, :4])}
+    if x.dim() == 2 and not x.is_floating_point():
+        return {"kind": "tokens", "values": x[0, :MAX_STEPS].cpu().tolist()}
+    return None

@@ -28,11 +28,13 @@ class CanvasEvent:
 
 
 @functools.cache
-def _component():
+def _component(bare: bool = False):
     # A leading comment line keeps Streamlit from mistaking one-line minified CSS for a file path.
     js = "// neurocanvas canvas\n" + (_DIST / "canvas.js").read_text(encoding="utf-8")
     css = "/* neurocanvas canvas */\n" + (_DIST / "canvas.css").read_text(encoding="utf-8")
-    return st.components.v2.component("neurocanvas_canvas", js=js, css=css)
+    if bare:  # projector mode: the same editor without its palette column
+        css += "\n.nc-palette { display: none !important; }"
+    return st.components.v2.component("neurocanvas_canvas" + ("_bare" if bare else ""), js=js, css=css)
 
 
 def _ignore() -> None:
@@ -47,13 +49,20 @@ def canvas(
     revision: int,
     key: str,
     height: int = 600,
+    generation: int = 0,
+    texts: dict | None = None,
+    bare: bool = False,
 ) -> CanvasEvent | None:
     """Draw the editable graph; return a CanvasEvent only when the user did something new.
 
     graph: {"nodes": [{"id", "type", "params", "pos"}], "edges": [{"source", "target", "target_port"?}]}.
     palette: builder.catalogue.palette(). annotations: {node_id: {"shape", "params", "error"},
     "_edges": {"src->dst": "[128]"}}. revision: bump it whenever Python replaced the graph; the
-    canvas then adopts `graph`, otherwise it keeps its own state across reruns.
+    canvas then adopts `graph`, otherwise it keeps its own state across reruns. generation: bump it when
+    a different project replaces the graph (its undo history then starts afresh). texts: the canvas's
+    messages in the page's language ({"cycle": "... {source} → {target} ...", "self_loop": ...}).
+    While training, annotations may hold "_live" {node: {"hist", "dead_text"}} and "_flow" {"src->dst":
+    {"width", "colour"}} (ui.canvas.live).
     """
     data = {
         "graph": with_positions(graph),
@@ -61,8 +70,10 @@ def canvas(
         "annotations": annotations,
         "revision": revision,
         "height": height,
+        "generation": generation,
+        "texts": texts or {},
     }
-    result = _component()(key=key, data=data, height=height, on_event_change=_ignore)
+    result = _component(bare)(key=key, data=data, height=height, on_event_change=_ignore)
     return _take_event(result.get("event"), key, revision)
 
 

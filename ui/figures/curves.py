@@ -43,11 +43,12 @@ def loss_figure(snap: dict, overlays: list[dict] | None = None) -> dict:
                                yaxis=dict(title=dict(text=_("loss")), rangemode="tozero")))
 
 
-def metric_figure(snap: dict) -> dict:
-    """Accuracy (classification) or R² (regression) per epoch, train vs validation."""
+def metric_figure(snap: dict, overlays: list[dict] | None = None) -> dict:
+    """Accuracy (classification) or R² (regression) per epoch, train vs validation; compared runs dashed."""
     epochs = snap.get("epochs") or {}
     x = epochs.get("epoch", [])
-    if "val_accuracy" in epochs or "train_accuracy" in epochs:
+    task = (snap.get("dataset") or {}).get("task")  # known before the first epoch: no R² promise on classes
+    if task == "classification" or (task is None and ("val_accuracy" in epochs or "train_accuracy" in epochs)):
         title, pairs = _("Accuracy"), [("train_accuracy", _("train"), TRAIN), ("val_accuracy", _("validation"), VAL)]
         yaxis = dict(title=dict(text=_("accuracy")), range=[0, 1.02], tickformat=".0%")
     else:
@@ -56,6 +57,11 @@ def metric_figure(snap: dict) -> dict:
     data = [dict(type="scatter", x=x, y=epochs[key], mode=_mode(epochs), name=name,
                  line=dict(color=colour, width=3), marker=dict(size=9))
             for key, name, colour in pairs if _has(epochs.get(key))]
+    key = pairs[-1][0]  # the validation metric of each compared run
+    data[:0] = [dict(type="scatter", x=(o["snapshot"].get("epochs") or {}).get("epoch", []),
+                     y=(o["snapshot"].get("epochs") or {}).get(key, []), mode="lines", name=o["label"], opacity=0.8,
+                     line=dict(color=SERIES[(i + 2) % len(SERIES)], width=2, dash="dash"))
+                for i, o in enumerate(overlays or []) if _has((o["snapshot"].get("epochs") or {}).get(key))]
     if not data:
         return empty(_('{title} appears after the first epoch').format(title=title))
     xaxis = dict(title=dict(text=_("epoch")), **({"dtick": 1} if len(x) <= 20 else {}))

@@ -158,7 +158,12 @@ def feature_maps_figure(probes: dict, node: str) -> dict:
         return empty(_('{node}: no feature maps').format(node=node))
     images = [dict(z=ch, colorscale=HEAT, zmin=fm["min"], zmax=fm["max"], showscale=i == 0)
               for i, ch in enumerate(fm["channels"])]
-    return _panels(images, [f"ch {i}" for i in range(len(images))], 250, f"{node}: feature maps {fm['shape']}")
+    titles = [f"ch {i}" for i in range(len(images))]
+    seen = probes.get("input_sample") or {}
+    if seen.get("kind") == "image":  # the picture the maps come from, first
+        images.insert(0, dict(z=seen["values"], colorscale="Greys", reversescale=True, showscale=False))
+        titles.insert(0, _("input"))
+    return _panels(images, titles, 250, _("{node}: feature maps {shape}").format(node=node, shape=fm["shape"]))
 
 
 def hidden_states_figure(probes: dict, node: str) -> dict:
@@ -166,9 +171,21 @@ def hidden_states_figure(probes: dict, node: str) -> dict:
     if not hs:
         return empty(_('{node}: no hidden states').format(node=node))
     heat = dict(type="heatmap", z=np.asarray(hs["values"]).T.tolist(), y=[f"unit {u}" for u in hs["units"]],
-                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value"))))
-    return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
-                                 xaxis=dict(title=dict(text=_("time step")))))
+                colorscale=DIVERGING, zmid=0, colorbar=dict(title=dict(text=_("value")), len=0.65, y=0.33),
+                yaxis="y")
+    seen = probes.get("input_sample") or {}
+    if seen.get("kind") not in ("sequence", "tokens"):
+        return figure([heat], layout(_('{node}: hidden state over time (sample 0)').format(node=node), height=320,
+                                     xaxis=dict(title=dict(text=_("time step")))))
+    # the input sequence above, on the same time axis: what the units respond to
+    values = np.asarray(seen["values"], dtype=float).reshape(len(seen["values"]), -1)
+    lines = [dict(type="scatter", x=list(range(len(values))), y=values[:, f].tolist(), mode="lines+markers",
+                  name=_("input {n}").format(n=f) if seen["kind"] == "sequence" else _("input token"), yaxis="y2",
+                  line=dict(color=SERIES[f % len(SERIES)], width=2)) for f in range(values.shape[1])]
+    return figure(lines + [heat], layout(_('{node}: input and hidden state over time (sample 0)').format(node=node),
+                                         height=420, xaxis=dict(title=dict(text=_("time step"))),
+                                         yaxis=dict(domain=[0, 0.65]),
+                                         yaxis2=dict(domain=[0.72, 1], title=dict(text=_("input")))))
 
 
 def attention_figure(probes: dict, node: str) -> dict:

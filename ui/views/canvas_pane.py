@@ -9,7 +9,14 @@ from i18n import _
 
 from .. import state
 from ..canvas import auto_layout, canvas, canvas_event
+from ..canvas.live import live_annotations
 from ..derived import analyse, catalogue
+
+
+def texts() -> dict:
+    """The canvas's messages in the page's language."""
+    return {"cycle": _("{source} → {target} would close a loop: a network must flow one way."),
+            "self_loop": _("A layer cannot feed itself: a network must flow one way.")}
 
 
 def take_edit() -> None:
@@ -17,14 +24,48 @@ def take_edit() -> None:
     _apply(canvas_event(state.CANVAS, st.session_state[state.REVISION]))
 
 
-def draw(height: int = 560) -> None:
+def draw(height: int = 560, bare: bool = False) -> None:
+    """The canvas; while this network trains it lives in a fragment that renews its pictures (idle: drawn once)."""
+    run = _training_this_graph()
+    if run is None:
+        _draw(height, None, bare)
+        return
+
+    @st.fragment(run_every=float(st.session_state[state.REFRESH]) if run.status == "running" else None)
+    def live():
+        snap = run.snapshot()
+        if run.status == "running" and snap.get("status") not in ("running", "queued", "paused"):
+            st.rerun()  # the run ended: a full rerun draws the canvas without pictures and stops polling
+        _draw(height, live_annotations(state.graph(), snap.get("probes")), bare)
+
+    live()
+
+
+def _training_this_graph():
+    """The run on the dashboard when it is training (or paused) this very network (same layers and wires)."""
+    from .train_buttons import current_run
+    run = current_run()
+    if run is None or run.status not in ("running", "paused"):
+        return None
+    return run if _wiring(run.project.get("graph") or {}) == _wiring(state.graph()) else None
+
+
+def _wiring(graph: dict) -> tuple:
+    return (sorted(str(n.get("id")) for n in graph.get("nodes", [])),
+            sorted(f"{e.get('source')}->{e.get('target')}" for e in graph.get("edges", [])))
+
+
+def _draw(height: int, live: dict | None, bare: bool) -> None:
     graph = state.graph()
     known = state.digest(graph)
     if known != st.session_state[state.CANVAS_HASH]:  # Python changed the graph: the canvas must adopt it
         state.mark_canvas_shows(known, bump=True)
     notes = analyse(state.project())["annotations"]
+    if live:
+        notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the analysis is cached
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
-                   key=state.CANVAS, height=height)
+                   key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=texts(),
+                   bare=bare)
     if event is not None:  # only when take_edit could not see it first
         _apply(event)
         st.rerun()

@@ -68,7 +68,7 @@ def overlays(run) -> list[dict]:
     out = []
     for rid in st.session_state[state.COMPARE]:
         other = REGISTRY.get(ws, rid)
-        if other is not None and other.id != run.id:
+        if other is not None and other.id != run.id and comparable(run, other):
             out.append({"label": other.label, "snapshot": other.snapshot()})
     return out
 
@@ -90,21 +90,32 @@ def show() -> None:
         progress_line(run, snap)
         cols = st.columns(2)
         chart(curves.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
-        chart(curves.metric_figure, snap, key="chart_metric", where=cols[1])
+        chart(curves.metric_figure, snap, overlays(run), key="chart_metric", where=cols[1])
 
     live()
     _compare_picker(run)
 
 
+def comparable(run, other) -> bool:
+    """Curves compare only on the same data set and loss (a variant's graph or optimizer may differ)."""
+    mine, theirs = run.project.get("training") or {}, other.project.get("training") or {}
+    return all(mine.get(k) == theirs.get(k) for k in ("dataset", "dataset_options", "loss"))
+
+
+def _take_compare(key: str) -> None:
+    state.set_compare(st.session_state[key])  # before the charts of this rerun are drawn
+
+
 def _compare_picker(run) -> None:
     ws = st.session_state[state.WS]
-    others = [r for r in REGISTRY.runs(ws) if r.id != run.id and r.done][-10:]
+    others = [r for r in REGISTRY.runs(ws) if r.id != run.id and comparable(run, r)][-10:]
     if others:
         names = {r.id: r.label for r in others}
-        chosen = st.multiselect(_("Compare with earlier runs (dashed on the loss chart)"), list(names),
+        key = f"compare:{run.id}"
+        chosen = st.multiselect(_("Compare with other runs (dashed on the charts)"), list(names),
                                 default=[r for r in st.session_state[state.COMPARE] if r in names],
-                                format_func=names.get, key=f"compare:{run.id}")
-        waiting = [r for r in st.session_state[state.COMPARE] if r not in names]  # variants still queued or training
+                                format_func=names.get, key=key, on_change=_take_compare, args=(key,))
+        waiting = [r for r in st.session_state[state.COMPARE] if r not in names]  # beyond the last ten shown
         state.set_compare(chosen + waiting)
         if chosen:
             shown = [run] + [r for r in others if r.id in chosen]

@@ -27,6 +27,38 @@ def target_text(target: dict | None, lang: str = "en") -> str:
     return f"{TARGET.get(lang, TARGET['en'])}: {line}"
 
 
+def ask(name: str) -> None:
+    """Open lesson `name`, or first ask when that would replace the person's own network."""
+    if state.edited():
+        state.set_pending(name)
+    else:
+        load(name)
+
+
+def _cancel() -> None:
+    state.set_pending(None)
+
+
+def _confirm() -> None:
+    name = st.session_state.get(state.PENDING)
+    state.set_pending(None)
+    if name:
+        load(name)
+
+
+def confirm_box() -> None:
+    """'Replace my network' / 'Keep my network' while a lesson waits to be opened over the person's work."""
+    name = st.session_state.get(state.PENDING)
+    if not name:
+        return
+    with st.container(border=True, key="confirm_open"):
+        st.warning(_("Opening the lesson “{name}” replaces the network you built. Download it first from "
+                     "**Take it home** if you want to keep it.").format(name=name), icon=":material/warning:")
+        cols = st.columns(2)
+        cols[0].button(_("Replace my network"), key="btn_confirm_open", on_click=_confirm, type="primary")
+        cols[1].button(_("Keep my network"), key="btn_cancel_open", on_click=_cancel)
+
+
 def load(name: str) -> None:
     try:
         project = load_preset(name)
@@ -45,6 +77,7 @@ def show() -> None:
     except Exception as exc:
         st.error(_('The presets folder could not be read: {exc}').format(exc=exc))
         return
+    confirm_box()
     cols = st.columns(COLUMNS)
     for i, info in enumerate(infos):
         with cols[i % COLUMNS].container(border=True, key=f"card_{info.name}"):
@@ -52,4 +85,4 @@ def show() -> None:
             st.caption(info.summaries.get(lang) or info.summaries.get("en") or "")
             if info.target:
                 st.caption(target_text(info.target, lang))
-            st.button(_("Open"), key=f"preset_{info.name}", on_click=load, args=(info.name,), width="stretch")
+            st.button(_("Open"), key=f"preset_{info.name}", on_click=ask, args=(info.name,), width="stretch")

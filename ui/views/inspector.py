@@ -10,6 +10,7 @@ from i18n import _
 from .. import state
 from ..state import INSPECTOR_ERROR as ERR
 from ..derived import analyse, catalogue
+from . import cards
 from .param_text import ParamError, ints_to_text, parse_ints
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -26,6 +27,7 @@ def show() -> None:
     st.markdown(f"**{nid}** · `{node.get('type')}`")
     if spec.get("help"):
         st.caption(spec["help"])
+    cards.button(node.get("type"), "inspector")
     if report is not None and nid in report.shapes:
         st.markdown(_('output **{value}** · {value2:,} parameters').format(
             value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
@@ -65,21 +67,35 @@ def _widget(nid: str, name: str, spec: dict, value) -> None:
         st.text_input(name, value="" if value is None else str(value), key=key, help=help_, on_change=_set,
                       args=(nid, name, {**spec, "raw": True}, key))
     elif kind == "int" and not spec.get("nullable"):
+        # no min_value/max_value: the browser would refuse an out-of-range entry silently ("Press Enter to
+        # apply", then nothing); _set checks the range and says why under the widgets
         st.number_input(name, value=int(value if value is not None else spec.get("initial") or 0), step=1,
-                        min_value=spec.get("min"), max_value=spec.get("max"), key=key, help=help_,
-                        on_change=_set, args=args)
+                        key=key, help=_range_help(help_, spec), on_change=_set, args=args)
     elif kind == "float":
         st.number_input(name, value=float(value if value is not None else spec.get("initial") or 0.0),
-                        min_value=_num(spec.get("min")), max_value=_num(spec.get("max")), format="%g",
-                        step=0.01 if (spec.get("max") or 10) <= 1 else 0.1, key=key, help=help_, on_change=_set,
-                        args=args)
+                        format="%g", step=0.01 if (spec.get("max") or 10) <= 1 else 0.1, key=key,
+                        help=_range_help(help_, spec), on_change=_set, args=args)
     else:  # ints, shape, nullable int: text so that "3, 3" and "" (none) are possible
         st.text_input(name, value=ints_to_text(value), key=key, help=help_, on_change=_set, args=args,
                       placeholder=_("empty = default") if spec.get("nullable") else None)
 
 
-def _num(x):
-    return float(x) if x is not None else None
+def _range_help(help_: str | None, spec: dict) -> str | None:
+    lo, hi = spec.get("min"), spec.get("max")
+    if lo is None and hi is None:
+        return help_
+    span = _("from {lo} to {hi}").format(lo="−∞" if lo is None else lo, hi="∞" if hi is None else hi)
+    return f"{help_} ({span})" if help_ else span
+
+
+def _out_of_range(value, spec: dict, field: str) -> str | None:
+    """'fc1.out_features: 0 is below the smallest allowed value, 1' or None."""
+    lo, hi = spec.get("min"), spec.get("max")
+    if lo is not None and value < lo:
+        return _("{field}: {value} is below the smallest allowed value, {lo}").format(field=field, value=value, lo=lo)
+    if hi is not None and value > hi:
+        return _("{field}: {value} is above the largest allowed value, {hi}").format(field=field, value=value, hi=hi)
+    return None
 
 
 def _fits(value, spec: dict) -> bool:
@@ -123,6 +139,10 @@ def _set(nid: str, name: str, spec: dict, key: str) -> None:
     except ParamError as exc:
         state.set_inspector_error(str(exc))
         return
+    if spec.get("kind") in ("int", "float") and isinstance(value, (int, float)):
+        if problem := _out_of_range(value, spec, f"{nid}.{name}"):
+            state.set_inspector_error(problem)  # the value is not taken; the box shows it until the next edit
+            return
     node = next(n for n in state.graph()["nodes"] if n["id"] == nid)
     node.setdefault("params", {})[name] = value
 

@@ -8,6 +8,7 @@ from i18n import _
 from presets import lesson
 
 from .. import state
+from . import variants
 from .gallery import target_text
 
 
@@ -21,3 +22,4 @@ def show() -> None:
     if text.get("target"):
         st.caption(target_text(text["target"], lang))
     st.markdown(text.get("body") or text.get("summary") or "")
+    variants.show(lang)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from i18n import _
 
-from .. import state
+from .. import projector, state
 from . import import_model, project_file
 
 PERIODS = [0.5, 1.0, 2.0, 5.0]
@@ -27,6 +27,10 @@ def show() -> None:
         st.divider()
         project_file.show()
         import_model.show()
+        st.divider()
+        from .classroom import start_form
+        start_form()
+        projector.toggle()
         st.divider()
         st.caption(_("Workspace `{workspace}` — bookmark this page's address to come back to your project and "
                      "runs.").format(workspace=st.session_state[state.WS]))

@@ -6,6 +6,7 @@ import streamlit as st
 from i18n import _, ngettext
 
 from .. import state
+from . import fix_buttons
 from ..derived import analyse
 
 
@@ -36,7 +37,9 @@ def show() -> None:
     with st.container(key="graph_problems"):
         if report.ok:
             st.success(_("The graph is valid."), icon=":material/check_circle:")
-        for p in report.errors:
+        for i, p in enumerate(report.errors):
             st.error(str(p), icon=":material/error:")
-        for p in report.warnings:
+            fix_buttons.show(p, f"e{i}")
+        for i, p in enumerate(report.warnings):
             st.warning(str(p), icon=":material/warning:")
+            fix_buttons.show(p, f"w{i}")

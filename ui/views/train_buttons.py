@@ -25,7 +25,7 @@ def follow_live_run() -> None:
     if run is not None and not run.done:
         return
     live = REGISTRY.current(ws)
-    if live is None or (run is not None and live.done):
+    if live is None or live.done:  # a finished run of the project before is not this one's
         return
     compare = st.session_state[state.COMPARE]
     if run is not None and live.id != run.id and run.id not in compare:
@@ -35,6 +35,9 @@ def follow_live_run() -> None:
 
 def why_not_trainable() -> str | None:
     """The reason Train is disabled, naming the node or field; None when the project can train."""
+    from .classroom_student import lock_reason  # a teacher may hold the whole class
+    if held := lock_reason():
+        return held
     derived = analyse(state.project())
     if derived["report"] is None:
         return _("The graph cannot be read: {problem}").format(problem=derived["problem"])

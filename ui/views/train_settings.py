@@ -10,7 +10,7 @@ from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, 
                       pick_device)
 
 from .. import state
-from . import csv_upload, image_data
+from . import cards, csv_upload, data_options, image_data
 from ..figures.dataset_preview import preview
 from .chart import as_figure
 
@@ -97,6 +97,7 @@ def show() -> None:
                 st.caption(describe(t["dataset"]))
             except Exception:
                 st.caption(t["dataset"])
+            data_options.show(t)
         t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
                           help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))
         opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
@@ -112,6 +113,7 @@ def show() -> None:
         chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", "none"), "sched",
                        help=_("how the learning rate changes during training"))
         t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
+        cards.row([t["loss"], opt["type"], chosen], "settings")
         c = st.columns(3)
         t["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, (1, 65536, 64), "batch",
                                   "batch_size", step=8)

@@ -16,7 +16,9 @@ const EDIT_DELAY_MS = 30; // a finished edit (drop, connect, delete, drag end, u
 const HISTORY_LIMIT = 200;
 const MINIMAP_MIN_NODES = 12; // a small network fits on screen; there the minimap only hides nodes
 // Room at the top for the toolbar; capped zoom so a tiny graph is not blown up.
-const FIT = { padding: { top: "64px", bottom: "24px", left: "32px", right: "32px" }, maxZoom: 1.1 };
+const FIT = { padding: { top: "72px", bottom: "56px", left: "56px", right: "56px" }, maxZoom: 1.1 };
+const NODE_BOX = { w: 196, h: 120 }; // a node's face and a margin: a drop never lands on another node
+const NOTICE_MS = 4000;
 const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#64748b" } };
 
 // A replaced graph keeps the measured sizes of nodes it shares with the old one: React Flow hides
@@ -27,6 +29,14 @@ const keepMeasured = (next, prev) => {
 };
 const typesOf = (nodes) => new Map(nodes.map((n) => [n.id, n.data.type]));
 const placement = (nodes) => JSON.stringify(nodes.map((n) => [n.id, n.position.x, n.position.y]));
+// The nearest free place below `at` for a new node: dropped layers do not pile up on each other.
+const freePlace = (nodes, at) => {
+  const taken = (p) => nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_BOX.w
+    && Math.abs(n.position.y - p.y) < NODE_BOX.h);
+  const p = { ...at };
+  for (let i = 0; i < 200 && taken(p); i += 1) p.y += NODE_BOX.h / 2;
+  return p;
+};
 
 // Toolbar buttons never take focus, so Delete and Ctrl+Z keep reaching the canvas after a click.
 function ToolButton({ name, children, ...props }) {
@@ -48,16 +58,17 @@ export default function Editor({ data, send }) {
   const flow = useReactFlow();
   const [state, setState] = useState(() => toFlow(data.graph, palette, null));
   const [hist, setHist] = useState({ index: 0, length: 1 });
+  const [notice, setNotice] = useState(null);
   const r = useRef(null); // mutable editor memory that must not trigger renders
   if (r.current === null) {
     r.current = {
       instance: Math.random().toString(36).slice(2, 10), seq: 0, timer: null, due: 0, action: null,
-      pending: null, dragging: false, selected: null, revision: data.revision,
+      pending: null, dragging: false, selected: null, revision: data.revision, generation: data.generation,
       history: [JSON.stringify(fromFlow(state.nodes, state.edges, palette))], index: 0,
     };
   }
   const m = r.current;
-  Object.assign(m, { state, palette, send });
+  Object.assign(m, { state, palette, send, texts: data.texts || {} });
   const rootRef = useRef(null);
 
   const flush = useCallback(() => {
@@ -117,9 +128,17 @@ export default function Editor({ data, send }) {
     if (!next.nodes.some((n) => n.id === m.selected)) m.selected = null;
     const moved = placement(next.nodes) !== placement(m.state.nodes);
     setState(next);
-    markChanged("quiet");
+    if (data.generation !== m.generation) {
+      // A new project (lesson, upload, new): Undo must not bring the old network back under the new title.
+      m.generation = data.generation;
+      m.history = [JSON.stringify(fromFlow(next.nodes, next.edges, palette))];
+      m.index = 0;
+      setHist({ index: 0, length: 1 });
+    } else {
+      markChanged("quiet");
+    }
     if (moved) setTimeout(() => flow.fitView(FIT), 50);
-  }, [data.revision, data.graph, palette, m, flow, markChanged]);
+  }, [data.revision, data.generation, data.graph, palette, m, flow, markChanged]);
 
   // The pane can still be resizing when React Flow first fits; fit again once it has settled.
   useEffect(() => {
@@ -155,6 +174,27 @@ export default function Editor({ data, send }) {
     markChanged();
   }, [m, markChanged]);
 
+  // A refused connection says why instead of leaving a grey line.
+  const onConnectEnd = useCallback((event, cs) => {
+    if (!cs || cs.isValid || !cs.fromNode || !cs.toNode || cs.fromNode.id === cs.toNode.id) {
+      if (cs && cs.fromNode && cs.toNode && cs.fromNode.id === cs.toNode.id) {
+        setNotice(m.texts.self_loop || "A layer cannot feed itself: a network must flow one way.");
+      }
+      return;
+    }
+    const fromSource = cs.fromHandle?.type !== "target";
+    const [source, target] = fromSource ? [cs.fromNode.id, cs.toNode.id] : [cs.toNode.id, cs.fromNode.id];
+    if (wouldCycle(m.state.edges, source, target)) {
+      setNotice((m.texts.cycle || "{source} → {target} would close a loop: a network must flow one way.")
+        .replace("{source}", source).replace("{target}", target));
+    }
+  }, [m]);
+  useEffect(() => {
+    if (!notice) return undefined;
+    const t = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [notice]);
+
   const isValidConnection = useCallback((c) => String(c.targetHandle || "").startsWith("in")
     && !wouldCycle(m.state.edges, c.source, c.target), [m]);
 
@@ -168,17 +208,30 @@ export default function Editor({ data, send }) {
   const dragStart = useCallback(() => { m.dragging = true; }, [m]);
   const dragStop = useCallback(() => { m.dragging = false; markChanged(); }, [m, markChanged]);
 
+  // A node placed out of sight (the free place was below the pane) is brought into view, zoom unchanged.
+  const reveal = useCallback((p) => {
+    const box = rootRef.current?.querySelector(".react-flow")?.getBoundingClientRect();
+    if (!box) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = -x / zoom, top = -y / zoom;
+    const inside = p.x >= left && p.y >= top && p.x + NODE_BOX.w <= left + box.width / zoom
+      && p.y + NODE_BOX.h <= top + box.height / zoom;
+    if (!inside) flow.setCenter(p.x + NODE_BOX.w / 2, p.y + NODE_BOX.h / 2, { zoom, duration: 200 });
+  }, [flow]);
+
   const addNode = useCallback((type, at) => {
+    const position = freePlace(m.state.nodes, { x: at.x - 90, y: at.y - 30 });
     setState((s) => {
       const id = newNodeId(type, new Set(s.nodes.map((n) => n.id)));
       const node = {
-        id, type: "layer", selected: true, position: { x: at.x - 90, y: at.y - 30 },
+        id, type: "layer", selected: true, position,
         data: { type, params: defaultParams(m.palette[type]), raw: {} },
       };
       return { ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] };
     });
     markChanged();
-  }, [m, markChanged]);
+    setTimeout(() => reveal(position), 30);
+  }, [m, markChanged, reveal]);
 
   const onDragOver = useCallback((e) => { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }, []);
   const onDrop = useCallback((e) => {
@@ -215,7 +268,9 @@ export default function Editor({ data, send }) {
   const context = useMemo(() => ({ palette, annotations, inCounts }), [palette, annotations, inCounts]);
   const edges = useMemo(() => state.edges.map((e) => {
     const label = annotations._edges?.[`${e.source}->${e.target}`];
-    return label ? { ...e, label, className: "nc-edge" } : { ...e, className: "nc-edge" };
+    const live = annotations._flow?.[`${e.source}->${e.target}`];
+    const style = live ? { stroke: live.colour, strokeWidth: live.width } : undefined;
+    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ...(label ? { label } : {}), ...(style ? { style } : {}) };
   }), [state.edges, annotations]);
   const nodeColour = useCallback((n) => colourOf(m.palette[n.data.type]), [m]);
 
@@ -227,7 +282,7 @@ export default function Editor({ data, send }) {
         <div className="nc-flow">
           <ReactFlow nodes={state.nodes} edges={edges} nodeTypes={NODE_TYPES}
                      onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
-                     onConnect={onConnect} isValidConnection={isValidConnection}
+                     onConnect={onConnect} onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
                      onSelectionChange={onSelectionChange}
                      onNodeDragStart={dragStart} onNodeDragStop={dragStop}
                      onSelectionDragStart={dragStart} onSelectionDragStop={dragStop}
@@ -239,7 +294,7 @@ export default function Editor({ data, send }) {
               <MiniMap pannable zoomable nodeColor={nodeColour} nodeStrokeWidth={3}
                        style={{ width: 150, height: 100 }} />
             )}
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} position="top-left" orientation="horizontal" />
             <Panel position="top-right" className="nc-toolbar">
               <ToolButton name="undo" disabled={hist.index === 0} onClick={() => travel(-1)}
                           title="Undo (Ctrl+Z)">↶ Undo</ToolButton>
@@ -250,6 +305,9 @@ export default function Editor({ data, send }) {
               <ToolButton name="layout" onClick={autoLayout} title="Arrange the layers top to bottom">
                 ⇅ Auto-layout</ToolButton>
             </Panel>
+            {notice && (
+              <Panel position="bottom-center" className="nc-notice" data-testid="nc-notice">{notice}</Panel>
+            )}
             {state.nodes.length === 0 && (
               <Panel position="top-center" className="nc-hint">
                 Drag a layer from the palette onto the canvas, then connect its handles.

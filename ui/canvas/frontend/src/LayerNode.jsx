@@ -25,10 +25,24 @@ function keyParams(params) {
   return picked.slice(0, 3).map((k) => [k, fmt(params[k])]);
 }
 
+// While training: a sparkline of the node's activation histogram and, for ReLUs, the dead share.
+function Live({ live }) {
+  const bars = live.hist || [];
+  return (
+    <div className="nc-live" data-testid="nc-live">
+      <svg className="nc-spark" viewBox={`0 0 ${Math.max(1, bars.length)} 1`} preserveAspectRatio="none">
+        {bars.map((h, i) => <rect key={i} x={i + 0.1} y={1 - h} width={0.8} height={h} />)}
+      </svg>
+      {live.dead_text && <span className="nc-dead" data-testid="nc-dead">{live.dead_text}</span>}
+    </div>
+  );
+}
+
 function LayerNode({ id, data, selected }) {
   const { palette, annotations, inCounts } = useContext(CanvasContext);
   const spec = palette[data.type];
   const ann = annotations[id] || {};
+  const live = annotations._live?.[id];
   const error = ann.error || (spec ? null : `unknown layer type ${data.type}`);
   const inputs = !hasInput(data.type, spec) ? 0 : isMulti(spec) ? (inCounts.get(id) || 0) + 1 : 1;
   const updateNodeInternals = useUpdateNodeInternals();
@@ -55,6 +69,7 @@ function LayerNode({ id, data, selected }) {
         <span className="nc-shape" data-testid="nc-shape">{ann.shape ? `→ ${ann.shape}` : ""}</span>
         <span className="nc-count">{ann.params ? `${ann.params.toLocaleString("en-US")} params` : ""}</span>
       </div>
+      {live && <Live live={live} />}
       {error && <div className="nc-msg" data-testid="nc-error">{error}</div>}
       <Handle id="out" type="source" position={Position.Bottom} className="nc-handle" />
     </div>

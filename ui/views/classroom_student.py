@@ -1,0 +1,135 @@
+"""A student's side of a class: join, come back, and locks the server enforces on their workspace."""
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from i18n import _
+from presets import describe_target
+from runs import challenge as judge
+from runs.classes import ClassError, Klass
+from runs.registry import REGISTRY
+
+from .. import state
+from ..workspace import store
+from .classroom import changes_labels, classes
+
+COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
+COOKIE_DAYS = 30
+
+
+def _known_ws(klass: Klass) -> str | None:
+    """The workspace this browser has in the class: from this session, or from its cookie."""
+    for ws in (st.session_state[state.JOINED].get(klass.code), st.context.cookies.get(COOKIE.format(code=klass.code))):
+        member = classes().member(ws) if ws else None
+        if member is not None and member.code == klass.code:
+            return member.ws
+    return None
+
+
+def route(klass: Klass) -> None:
+    """Let a member of the class through to their own workspace; show anybody else the join form."""
+    ws = st.query_params.get("ws")
+    member = classes().member(ws) if ws else None
+    if member is not None and member.code == klass.code:
+        st.session_state[state.JOINED] = {**st.session_state[state.JOINED], klass.code: member.ws}
+        return
+    known = _known_ws(klass)
+    if known:
+        st.query_params["ws"] = known
+        return
+    join_form(klass)
+    st.stop()
+
+
+def join_form(klass: Klass) -> None:
+    st.markdown("## :material/school: " + klass.title)
+    st.caption(_("Class {code}").format(code=klass.code))
+    with st.container(border=True, width=420):
+        name = st.text_input(_("Your name"), max_chars=40, key="join_name")
+        if st.button(_("Join"), key="btn_join", type="primary", icon=":material/login:"):
+            try:
+                member = classes().join(klass.code, name)
+            except ClassError as exc:
+                st.error(str(exc))
+                return
+            store().save_project(member.ws, klass.lesson)
+            st.session_state[state.JOINED] = {**st.session_state[state.JOINED], klass.code: member.ws}
+            st.query_params["ws"] = member.ws
+            st.rerun()
+
+
+def _graph_core(graph: dict | None) -> tuple:
+    """What a graph computes: its nodes without canvas positions, and its edges."""
+    graph = graph or {}
+    return [{k: v for k, v in n.items() if k != "pos"} for n in graph.get("nodes", [])], graph.get("edges", [])
+
+
+def _hold(klass: Klass) -> None:
+    """Put back what the student may not change, from the class's own copy of the lesson (never the browser's)."""
+    allowed, project, lesson = klass.allows(), state.project(), klass.lesson
+    if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
+        project["graph"] = copy.deepcopy(lesson.get("graph") or {})
+        st.session_state[state.SELECTED] = None
+    if allowed == "none" and project.get("training") != lesson.get("training"):
+        project["training"] = copy.deepcopy(lesson.get("training") or {})
+        st.session_state[state.GEN] += 1  # the settings widgets start afresh from the lesson's values
+
+
+def current() -> tuple[Klass, object] | None:
+    """(class, member) of this session's workspace, or None outside every class."""
+    member = classes().member(st.session_state.get(state.WS))
+    klass = classes().get(member.code) if member else None
+    return (klass, member) if klass else None
+
+
+def enforce() -> None:
+    """After the canvas edit is taken: undo what the class's locks forbid, then show the class banner."""
+    found = current()
+    if found is None:
+        return
+    klass, member = found
+    _hold(klass)
+    st.html(f"<script>document.cookie = '{COOKIE.format(code=klass.code)}={member.ws}; path=/; "
+            f"max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>", unsafe_allow_javascript=True)
+    with st.container(border=True, key="class_banner"):
+        st.markdown(_("**{title}** · class {code} · {name} · you may change: {what}").format(
+            title=klass.title, code=klass.code, name=member.name, what=changes_labels()[klass.allows()]))
+        if klass.locked:
+            st.warning(_("Your teacher has paused the class: nothing can be changed or trained for now."),
+                       icon=":material/lock:")
+        if klass.challenge:
+            _challenge_line(klass.challenge, member.ws)
+
+
+def _challenge_line(goal: dict, ws: str) -> None:
+    runs = [(r.project, r.snapshot()) for r in REGISTRY.runs(ws)]
+    verdict = judge.best(goal, runs)
+    text = _("Challenge: {target}").format(target=describe_target(goal, st.session_state.get(state.LANG) or "en"))
+    if verdict["met"]:
+        st.success(_("{text} — met ({value:.3f})").format(text=text, value=verdict["value"]),
+                   icon=":material/trophy:")
+    else:
+        st.info(_("{text} — not yet: {why}").format(text=text, why="; ".join(verdict["why"])), icon=":material/flag:")
+
+
+def may(what: str) -> bool:
+    """Whether this session may change `what` ("graph" or "training") under its class's locks."""
+    found = current()
+    allowed = found[0].allows() if found else "all"
+    return allowed == "all" or (what == "training" and allowed == "training")
+
+
+def fixed_settings() -> None:
+    """The Train view of a student whose teacher fixed the training settings: what they are, not widgets."""
+    st.info(_("Your teacher fixed the training settings of this lesson: press Train."), icon=":material/lock:")
+    st.json(state.training(), expanded=True)
+
+
+def lock_reason() -> str | None:
+    """Why Train is held for this workspace (a locked class), or None."""
+    found = current()
+    if found and found[0].locked:
+        return _("Your teacher has paused the class: wait until it is unlocked.")
+    return None
