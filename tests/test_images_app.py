@@ -16,9 +16,14 @@ from runs.registry import REGISTRY
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_workers():
+    torch.set_num_threads(1)
+    assert REGISTRY.ready(timeout=180), "the training workers did not warm up"  # as a server does at its first page
+
+
 @pytest.fixture(autouse=True)
 def stop_runs():
-    torch.set_num_threads(1)
     yield
     REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
 

@@ -215,3 +215,10 @@ def test_functional_calls_map_onto_catalogue_layers():
     from_onnx, onnx_state = import_onnx(onnx_bytes(model, (5, 6)))
     with torch.no_grad():
         torch.testing.assert_close(outputs(from_onnx, onnx_state, x), model(x))
+
+
+def test_a_bare_sequential_gets_identifier_ids_both_ways():
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)).eval()
+    for data, _ in (import_module(model, (4,)), import_onnx(onnx_bytes(model, (4,)))):
+        ids = [n["id"] for n in data["graph"]["nodes"]]
+        assert ids == ["input", "layer_0", "layer_1", "layer_2"]

@@ -38,7 +38,8 @@ def _handler(g, m):
 
 
 def _node_id(key: str, taken: set) -> str:
-    base = re.sub(r"\W", "_", key.rsplit("/", 1)[-1].strip("/")) or "node"
+    base = re.sub(r"\W", "_", key.rsplit("/", 1)[-1].strip("/")).strip("_") or "node"
+    base = f"layer_{base}" if base[0].isdigit() else base  # node ids are Python identifiers
     nid, k = base, 2
     while nid in taken:
         nid, k = f"{base}_{k}", k + 1
