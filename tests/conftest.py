@@ -46,3 +46,21 @@ def local_paths():
     allow_local_paths(True)
     yield
     allow_local_paths(False)
+
+
+@pytest.fixture(scope="module")
+def warm_workers():
+    """The run registry with its worker pool warm, as a server has it at its first page; one torch thread here."""
+    import torch
+
+    from runs.registry import REGISTRY
+    torch.set_num_threads(1)
+    assert REGISTRY.ready(timeout=180), "the training workers did not warm up"
+    return REGISTRY
+
+
+@pytest.fixture
+def registry(warm_workers):
+    """The run registry; the runs a test started are stopped after it (AppTest never disconnects)."""
+    yield warm_workers
+    warm_workers.stop_all()

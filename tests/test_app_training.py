@@ -4,24 +4,11 @@ import json
 import time
 
 import pytest
-import torch
 from streamlit.testing.v1 import AppTest
 
 from runs.registry import REGISTRY
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    torch.set_num_threads(1)
-    assert REGISTRY.ready(timeout=180), "the training workers did not warm up"  # as a server does at its first page
-
-
-@pytest.fixture(autouse=True)
-def stop_runs():
-    yield
-    REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir", "registry")]
 
 
 def app(project=None, ws=None) -> AppTest:

@@ -4,7 +4,6 @@ import time
 import zipfile
 
 import pytest
-import torch
 
 from apptest_helpers import app, inject
 from picture_zips import cnn_project, make_zip, shapes_zip
@@ -13,19 +12,7 @@ from ui.views import image_data
 
 from runs.registry import REGISTRY
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_workers():
-    torch.set_num_threads(1)
-    assert REGISTRY.ready(timeout=180), "the training workers did not warm up"  # as a server does at its first page
-
-
-@pytest.fixture(autouse=True)
-def stop_runs():
-    yield
-    REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir", "registry")]
 
 
 def page(project):

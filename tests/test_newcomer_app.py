@@ -8,14 +8,9 @@ from tests.apptest_helpers import app, inject
 from tests.graph_factory import make_project
 from runs.registry import REGISTRY
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir", "registry")]
 DIGITS = {"dataset": "digits", "loss": "CrossEntropyLoss", "epochs": 1, "seed": 0}
 
-
-@pytest.fixture(autouse=True)
-def stop_runs():
-    yield
-    REGISTRY.stop_all()  # AppTest never disconnects, so nothing else would stop them
 
 
 def mlp(out_features):

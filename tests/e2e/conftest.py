@@ -146,6 +146,20 @@ def _open_app(page, url: str) -> None:
     _wait_idle(page)
 
 
+def _open_workspace(page, url: str) -> None:
+    """The app on a fresh workspace with its canvas drawn (the first page load imports torch: allow it time)."""
+    page.goto(url)
+    page.locator('[data-testid="stMainBlockContainer"]').wait_for(timeout=120_000)
+    _wait_idle(page, timeout=120)
+    page.locator('[data-testid="nc-root"]').wait_for(timeout=120_000)
+
+
+@pytest.fixture
+def open_workspace():
+    """open_workspace(page, url): the app opened on a fresh workspace, its canvas drawn."""
+    return _open_workspace
+
+
 @pytest.fixture
 def wait_idle():
     """wait_idle(page, quiet=0.8, timeout=30): returns once Streamlit has been idle for `quiet` s."""

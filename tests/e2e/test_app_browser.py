@@ -19,12 +19,9 @@ def server(streamlit_server, tmp_path_factory):
 
 
 @pytest.fixture
-def app_page(page, server, wait_idle):
-    """The app opened on a fresh workspace (the first page load imports torch: allow it time)."""
-    page.goto(server.url)
-    page.locator('[data-testid="stMainBlockContainer"]').wait_for(timeout=120_000)
-    wait_idle(page, timeout=120)
-    page.locator('[data-testid="nc-root"]').wait_for()
+def app_page(page, server, open_workspace):
+    """The app opened on a fresh workspace."""
+    open_workspace(page, server.url)
     return page
 
 

@@ -21,11 +21,9 @@ def server(streamlit_server, tmp_path_factory):
 
 
 @pytest.fixture
-def app_page(page, server, wait_idle):
-    page.goto(server.url)
-    page.locator('[data-testid="stMainBlockContainer"]').wait_for(timeout=120_000)
-    wait_idle(page, timeout=120)
-    page.locator('[data-testid="nc-root"]').wait_for(timeout=120_000)  # 2 shared cores: the first page is slow
+def app_page(page, server, open_workspace):
+    """The app opened on a fresh workspace."""
+    open_workspace(page, server.url)
     page.set_default_timeout(60_000)
     return page
 
