@@ -19,7 +19,7 @@ KEPT = {"NeuroCanvas", "English", "Language", "PyTorch", "torch", "fx", "nn", "C
         "ONNX", "ETA", "MB", "MiB", "KiB", "GiB", "pt", "py", "zip", "json", "onnx", "csv", "lr", "auto", "cpu",
         "cuda", "mps", "ReLU", "MNIST", "Fashion", "logits", "LogSoftmax", "id", "ids", "dtype", "long", "float",
         "B", "KB", "GB", "LeNet", "SimpleNet", "MLP", "CNN", "MSE", "Transformer", "BERT", "GPT", "Swish", "R",
-        "React", "Flow", "Ctrl", "Shift", "Z"}  # the canvas's library credit; keys on a keyboard
+        "Ctrl", "Shift", "Z", "Esc"}  # keys on a keyboard
 
 
 def allowed_words() -> set[str]:
@@ -57,12 +57,19 @@ def server(streamlit_server, tmp_path_factory):
 
 def visible_text(page) -> str:
     """The page's text without code blocks (code stays Python), icon names and Streamlit's own uploader text,
-    then the canvas's (drawn in a shadow root, which innerText does not enter): its text and its tooltips."""
+    then the canvas's (drawn in a shadow root, which innerText does not enter): its text, tooltips and labels."""
     return page.evaluate("""() => {
         const canvas = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
             .map(host => host.shadowRoot && host.shadowRoot.querySelector('.nc-root')).filter(Boolean);
-        const canvasText = canvas.map(root => [root.innerText,
-            ...[...root.querySelectorAll('[title], [placeholder], [aria-label]')].map(e =>
+        // the live element's innerText (a detached copy's runs block texts together); React Flow's credit
+        // link is the library's, not ours
+        const own = root => root.innerText.replace(
+            (root.querySelector('.react-flow__attribution') || {}).innerText || '\\u0000', '');
+        const canvasText = canvas.map(root => [own(root),
+            // tooltips and labels too, but not the layers' help lines (the catalogue's, checked with it; formulas)
+            ...[...root.querySelectorAll('[title], [placeholder], [aria-label]')]
+                .filter(e => !e.matches('[data-testid="nc-palette-item"], [data-testid="nc-node"]')
+                             && !e.closest('.react-flow__attribution')).map(e =>
                 ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a) || '').join(' '))
         ].join('\\n')).join('\\n');
         const root = document.querySelector('[data-testid="stMain"]') || document.body;

@@ -25,6 +25,7 @@ def canvas_texts() -> dict:
         "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "fit_view": _("Fit view"),
         "minimap": _("Mini map"), "controls": _("Zoom controls"),
         # read by screen readers
+        "edge_label": _("Wire from {source} to {target}"),
         "node_help": _("Press enter or space to select a layer. Press delete to remove it and escape to cancel."),
         "edge_help": _("Press enter or space to select a wire. Then press delete to remove it or escape to cancel."),
         "moved": _("Moved the selected layer {direction}. New position: x {x}, y {y}"),

@@ -7,7 +7,7 @@ from builder import ProjectError
 from builder.outside import graph_from_outside
 from i18n import _
 
-from .. import state
+from .. import language, state
 from ..canvas import auto_layout, canvas, canvas_event
 from ..canvas.live import live_annotations
 from ..canvas.texts import canvas_texts
@@ -28,6 +28,7 @@ def draw(height: int = 560, bare: bool = False) -> None:
 
     @st.fragment(run_every=float(st.session_state[state.REFRESH]) if run.status == "running" else None)
     def live():
+        language.follow()  # a fragment's rerun skips the page's top: without this the live canvas is English
         snap = run.snapshot()
         if run.status == "running" and snap.get("status") not in ("running", "queued", "paused"):
             st.rerun()  # the run ended: a full rerun draws the canvas without pictures and stops polling

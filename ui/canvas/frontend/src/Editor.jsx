@@ -249,8 +249,10 @@ export default function Editor({ data, send }) {
     const label = annotations._edges?.[`${e.source}->${e.target}`];
     const live = annotations._flow?.[`${e.source}->${e.target}`];
     const style = live ? { stroke: live.colour, strokeWidth: live.width } : undefined;
-    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ...(label ? { label } : {}), ...(style ? { style } : {}) };
-  }), [state.edges, annotations]);
+    const ariaLabel = fill(texts.edge_label, { source: e.source, target: e.target });
+    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ariaLabel, ...(label ? { label } : {}),
+             ...(style ? { style } : {}) };
+  }), [state.edges, annotations, texts]);
   const nodeColour = useCallback((n) => colourOf(m.palette[n.data.type]), [m]);
 
   return (
