@@ -48,3 +48,12 @@ def test_a_damaged_share_link_says_why_in_the_readers_language():
     set_language("en")
     with pytest.raises(LinkError, match="share link"):
         decode_project(value[:-30])
+
+
+def test_a_bad_curves_file_in_a_bundle_says_why_in_the_readers_language():
+    from export.curves import CurveError, curves_from_csv
+    set_language("zh")
+    for data in (b"\xff\xfe", b"", b"step,loss\n1,abc\n", b"loss,step\n1,2\n"):
+        with pytest.raises(CurveError) as e:
+            curves_from_csv(data, "epochs.csv", "step")
+        assert CJK.search(str(e.value)) and str(e.value).startswith("epochs.csv")
