@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import torch
 from builder.checked_project import Checked, checked
 from builder.compile import GraphError, build_model
 from builder.project import ProjectError, load_project
+from i18n import _, language_from_env, ngettext, set_language
 
 from .onnx import OnnxExportError, export_onnx
 from .script import class_name, export_script, file_stem
@@ -29,8 +31,8 @@ def _model(source: Checked, weights):
 def _write(args, source: Checked, out: Path) -> None:
     if args.format == "pytorch":
         if args.weights:
-            print("note: --weights is not used by --format pytorch (the script loads a .pt with "
-                  "--weights at run time)", file=sys.stderr)
+            print(_("note: --weights is not used by --format pytorch (the script loads a .pt with "
+                    "--weights at run time)"), file=sys.stderr)
         out.write_text(export_script(source, training=args.training), encoding="utf-8")
     elif args.format == "weights":
         save_weights(_model(source, args.weights), out)
@@ -48,43 +50,46 @@ def run_export(args) -> int:
         _write(args, source, out)
     except GraphError as e:
         for p in e.report.errors:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{args.file}: {len(e.report.errors)} problem(s)", file=sys.stderr)
+            print(_("error: {problem}").format(problem=p), file=sys.stderr)
+        print(ngettext("{file}: {n} problem", "{file}: {n} problems", len(e.report.errors)).format(
+            file=args.file, n=len(e.report.errors)), file=sys.stderr)
         return 1
     except (ProjectError, WeightsError, OnnxExportError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=e), file=sys.stderr)
         return 2
     except ValueError as e:  # a training setting the script cannot express
-        hint = " (or export with --no-training)" if args.format == "pytorch" else ""
-        print(f"error: {args.file}: {e}{hint}", file=sys.stderr)
+        hint = _(" (or export with --no-training)") if args.format == "pytorch" else ""
+        print(_("error: {file}: {problem}").format(file=args.file, problem=e) + hint, file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"error: {out}: cannot write ({e.strerror})", file=sys.stderr)
+        print(_("error: {file}: cannot write ({why})").format(file=out, why=e.strerror), file=sys.stderr)
         return 2
-    print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+    print(_("wrote {file} ({size:,} bytes)").format(file=out, size=out.stat().st_size))
     return 0
 
 
 def parser(prog: str = "python -m export") -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog=prog, description="Export a NeuroCanvas project as a PyTorch script, "
-                                                        "a weights file or ONNX.")
+    ap = argparse.ArgumentParser(prog=prog, description=_("Export a NeuroCanvas project as a PyTorch script, "
+                                                          "a weights file or ONNX."))
     ap.add_argument("file")
     ap.add_argument("--format", choices=tuple(SUFFIX), default="pytorch")
-    ap.add_argument("-o", "--output", help="output file (default: named after the project)")
-    ap.add_argument("--weights", help="trained weights (.pt state_dict) to put in the onnx/weights export")
+    ap.add_argument("-o", "--output", help=_("output file (default: named after the project)"))
+    ap.add_argument("--weights", help=_("trained weights (.pt state_dict) to put in the onnx/weights export"))
     ap.add_argument("--no-training", dest="training", action="store_false",
-                    help="pytorch: only the model class, without the data set and training loop")
+                    help=_("pytorch: only the model class, without the data set and training loop"))
     ap.add_argument("--exporter", choices=("torchscript", "dynamo"), default="torchscript",
-                    help="onnx: torch.onnx's tracer (fast) or the torch.export-based exporter")
+                    help=_("onnx: torch.onnx's tracer (fast) or the torch.export-based exporter"))
     return ap
 
 
 def main(argv=None, prog: str = "python -m export") -> int:
+    set_language(language_from_env(os.environ))  # the command speaks the shell's language, like builder's
     args = parser(prog).parse_args(argv)
     try:
         return run_export(args)
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug of ours must still read as one line, not a traceback
-        print(f"error: internal problem while exporting: {type(e).__name__}: {e}", file=sys.stderr)
+        print(_("error: internal problem while exporting: {kind}: {problem}").format(kind=type(e).__name__, problem=e),
+              file=sys.stderr)
         return 3

@@ -5,6 +5,8 @@ import csv
 import io
 import math
 
+from i18n import _
+
 MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 
@@ -36,7 +38,7 @@ def _number(text: str, where: str):
     try:
         value = int(text) if text.lstrip("-").isdigit() else float(text)
     except ValueError:
-        raise CurveError(f"{where}: {text[:40]!r} is not a number") from None
+        raise CurveError(_("{where}: {value} is not a number").format(where=where, value=repr(text[:40]))) from None
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -47,29 +49,31 @@ def curves_from_csv(data: bytes, name: str, key: str) -> dict:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise CurveError(f"{name}: not UTF-8 text") from None
+        raise CurveError(_("{name}: not UTF-8 text").format(name=name)) from None
     rows = csv.reader(io.StringIO(text))
     try:
         header = next(rows)
     except StopIteration:
-        raise CurveError(f"{name}: empty") from None
+        raise CurveError(_("{name}: empty").format(name=name)) from None
     except csv.Error as e:
-        raise CurveError(f"{name}: not a CSV file ({e})") from None
+        raise CurveError(_("{name}: not a CSV file ({why})").format(name=name, why=e)) from None
     if not header or header[0] != key:
-        raise CurveError(f"{name}: the first column must be '{key}'")
+        raise CurveError(_("{name}: the first column must be '{key}'").format(name=name, key=key))
     if len(header) > MAX_COLUMNS or len(set(header)) != len(header):
-        raise CurveError(f"{name}: the header must name at most {MAX_COLUMNS} distinct columns")
+        raise CurveError(_("{name}: the header must name at most {n} distinct columns").format(name=name, n=MAX_COLUMNS))
     columns = {h: [] for h in header}
     try:
         for line, row in enumerate(rows, start=2):
             if line - 1 > MAX_ROWS:
-                raise CurveError(f"{name}: more than {MAX_ROWS:,} rows")
+                raise CurveError(_("{name}: more than {n:,} rows").format(name=name, n=MAX_ROWS))
             if len(row) != len(header):
-                raise CurveError(f"{name}: line {line} has {len(row)} cells, the header has {len(header)}")
+                raise CurveError(_("{name}: line {line} has {cells} cells, the header has {n}").format(
+                    name=name, line=line, cells=len(row), n=len(header)))
             for h, cell in zip(header, row):
-                columns[h].append(_number(cell.strip(), f"{name}: line {line}, column '{h}'"))
+                columns[h].append(_number(cell.strip(), _("{name}: line {line}, column '{column}'").format(
+                    name=name, line=line, column=h)))
     except csv.Error as e:
-        raise CurveError(f"{name}: not a CSV file ({e})") from None
+        raise CurveError(_("{name}: not a CSV file ({why})").format(name=name, why=e)) from None
     if any(v is None or not isinstance(v, int) for v in columns[key]):
-        raise CurveError(f"{name}: every row needs an integer '{key}'")
+        raise CurveError(_("{name}: every row needs an integer '{key}'").format(name=name, key=key))
     return columns

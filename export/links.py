@@ -16,6 +16,7 @@ from builder.checked_project import Checked
 from builder.limits import LIMITS
 from builder.outside import project_from_outside
 from builder.project import Project, ProjectError, project_from_dict
+from i18n import _
 
 VERSION = "1"
 PARAM = "project"  # the query key: ?project=1...
@@ -73,7 +74,7 @@ def canonical_json(project) -> bytes:
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False).encode("utf-8")
     except ValueError as e:
-        raise LinkError(f"the project cannot be put in a link: {e}") from None
+        raise LinkError(_("the project cannot be put in a link: {why}").format(why=e)) from None
 
 
 def encode_project(project) -> str:
@@ -81,49 +82,53 @@ def encode_project(project) -> str:
     try:
         data = _as_dict(project)  # a dict is validated for the format; unknown keys survive
     except ProjectError as e:
-        raise LinkError(f"the project cannot be put in a link: {e}") from None
+        raise LinkError(_("the project cannot be put in a link: {why}").format(why=e)) from None
     raw = canonical_json(data)
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT_1)
     body = binascii.crc32(raw).to_bytes(4, "big") + packer.compress(raw) + packer.flush()
     value = VERSION + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
     if len(value) > MAX_LINK_CHARS:
-        raise LinkError(f"the project is too large for a link ({len(value):,} characters; the limit is "
-                        f"{MAX_LINK_CHARS:,}): share the project file or a run bundle instead")
+        raise LinkError(_("the project is too large for a link ({size:,} characters; the limit is {limit:,}): "
+                          "share the project file or a run bundle instead").format(size=len(value),
+                                                                                    limit=MAX_LINK_CHARS))
     return value
 
 
 def decode_project(value: str) -> Project:
     """The project in a link value; LinkError says whether it is cut off, edited, too new or too big."""
     if not isinstance(value, str) or not value.strip():
-        raise LinkError("the share link holds no project")
+        raise LinkError(_("the share link holds no project"))
     value = value.strip()
     if len(value) > MAX_LINK_CHARS:
-        raise LinkError(f"the share link is too long ({len(value):,} characters; the limit is {MAX_LINK_CHARS:,})")
+        raise LinkError(_("the share link is too long ({size:,} characters; the limit is {limit:,})").format(
+            size=len(value), limit=MAX_LINK_CHARS))
     if value[0] != VERSION:
-        raise LinkError(f"this share link has version '{value[0]}', which this NeuroCanvas cannot read "
-                        f"(it reads version {VERSION}): it may come from a newer server, or be damaged")
+        raise LinkError(_("this share link has version '{version}', which this NeuroCanvas cannot read (it reads "
+                          "version {ours}): it may come from a newer server, or be damaged").format(
+            version=value[0], ours=VERSION))
     text = value[1:]
     if len(text) % 4 == 1 or len(text) < 8:
-        raise LinkError("the share link is truncated: copy the whole link")
+        raise LinkError(_("the share link is truncated: copy the whole link"))
     try:
         body = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise LinkError("the share link is damaged: it contains characters a link never holds") from None
+        raise LinkError(_("the share link is damaged: it contains characters a link never holds")) from None
     unpacker = zlib.decompressobj(-15, zdict=ZDICT_1)
     try:
         raw = unpacker.decompress(body[4:], MAX_JSON_BYTES + 1)
     except zlib.error:
-        raise LinkError("the share link is damaged (it does not decompress): it was edited or cut off") from None
+        raise LinkError(_("the share link is damaged (it does not decompress): it was edited or cut off")) from None
     if len(raw) > MAX_JSON_BYTES:
-        raise LinkError(f"the share link expands to more than {MAX_JSON_BYTES:,} bytes: not a project")
+        raise LinkError(_("the share link expands to more than {limit:,} bytes: not a project").format(
+            limit=MAX_JSON_BYTES))
     if not unpacker.eof:
-        raise LinkError("the share link is truncated: copy the whole link")
+        raise LinkError(_("the share link is truncated: copy the whole link"))
     if unpacker.unused_data or binascii.crc32(raw).to_bytes(4, "big") != body[:4]:
-        raise LinkError("the share link was changed or damaged: its checksum does not match")
+        raise LinkError(_("the share link was changed or damaged: its checksum does not match"))
     try:
         return project_from_outside(raw, "share link")  # bounded nesting, no server paths
     except ProjectError as e:
-        raise LinkError(f"the share link does not hold a NeuroCanvas project: {e}") from None
+        raise LinkError(_("the share link does not hold a NeuroCanvas project: {why}").format(why=e)) from None
 
 
 def share_url(project, base_url: str) -> str:

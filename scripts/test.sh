@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Headless Chromium for the browser tests: Debian's package (never `playwright install`: no internet).
-if ! command -v chromium >/dev/null 2>&1; then
+# A CJK font too, so the Chinese page's screenshots draw characters rather than boxes.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
+  $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium fonts-wqy-microhei
 fi
 
 # One virtual environment for the app and the tests.

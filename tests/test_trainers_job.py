@@ -81,6 +81,9 @@ def test_nan_loss_pauses_with_an_explanation_and_keeps_weights():
     assert wait_until(lambda: job.status == "paused")
     snap = job.snapshot()
     assert snap["message"].startswith("loss became NaN at step 7: try a lower learning rate")
+    # the page renders the msgid and its arguments in each viewer's language
+    assert snap["message_n"] == ["loss became NaN at step {step}: try a lower learning rate (this step was not "
+                                 "applied)", {"step": 7}]
     assert snap["progress"]["step"] == 7 and snap["progress"]["loss"] is None
     assert all(torch.isfinite(t).all() for t in job.state_dict().values())  # the bad step was not applied
     json.dumps(snap, allow_nan=False)

@@ -10,7 +10,7 @@ import torch
 from . import model as networks
 from .datasets import load_dataset, split
 from .device import cpu_threads, pick_device
-from i18n import N_
+from i18n import N_, Message
 
 from .errors import TrainingError
 from .losses import adapt_target
@@ -139,7 +139,7 @@ class TrainingJob:
 
     @property
     def message(self) -> str | None:
-        return self._message
+        return _plain(self._message)
 
     @property
     def running(self) -> bool:
@@ -150,8 +150,8 @@ class TrainingJob:
         """Plain data for the UI: see docs/snapshot.md. Consistent (one lock) and bounded in size."""
         with self._lock:
             rec = self._record
-            snap = {"schema": SCHEMA, "revision": self._revision, "status": self._status, "message": self._message,
-                    "error": self._error, "settings": copy.deepcopy(self.settings.to_dict()),
+            snap = {"schema": SCHEMA, "revision": self._revision, "status": self._status, "message": _plain(self._message),
+                    "message_n": _msgid(self._message), "error": self._error, "settings": copy.deepcopy(self.settings.to_dict()),
                     "dataset": copy.deepcopy(self.info), "progress": dict(rec.progress), "steps": rec.steps.to_dict(),
                     "epochs": rec.epochs.to_dict(), "probes": self._probes}
         # the probe is pickled once by the worker; every reader unpickles its own copy (~20x faster than deepcopy)
@@ -185,7 +185,7 @@ class TrainingJob:
                 stopped = self._want == "stop"
                 self._status = "stopped" if stopped else "finished"
                 # a stop keeps the reason it was paused for (e.g. the NaN message) when there was one
-                self._message = (self._message or "stopped") if stopped else logs.get("stop")
+                self._message = (self._message or N_("stopped")) if stopped else logs.get("stop")
         except Exception as exc:  # noqa: BLE001 - the UI must see every failure as text
             with self._lock:
                 self._status, self._error = "failed", _describe(exc)
@@ -229,9 +229,10 @@ class _Hooks(Callback):
             if probes is not None:
                 job._probes = probes
             if logs["nonfinite"]:
-                kind = "NaN" if math.isnan(logs["loss"]) else "infinite"
-                job._message = (f"loss became {kind} at step {step}: try a lower learning rate "
-                                f"(this step was not applied)")
+                job._message = (N_("loss became NaN at step {step}: try a lower learning rate (this step was not "
+                                   "applied)", step=step) if math.isnan(logs["loss"]) else
+                                N_("loss became infinite at step {step}: try a lower learning rate (this step was "
+                                   "not applied)", step=step))
                 job._want = "pause"
             if job._result == "want-weights":
                 job._result = _cpu_copy(logs["model"])
@@ -244,7 +245,7 @@ class _Hooks(Callback):
         parked = False
         while True:
             if job._want == "stop":
-                logs["stop"] = "stopped"
+                logs["stop"] = N_("stopped")
                 break
             if job._want == "run" or job._step_budget > 0:
                 job._step_budget = max(0, job._step_budget - 1) if job._want != "run" else 0
@@ -283,3 +284,13 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TrainingError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def _plain(message) -> str | None:
+    """The message as text in the worker's language (English): for logs and the command line."""
+    return None if message is None else str(message)
+
+
+def _msgid(message) -> list | None:
+    """[msgid, {args}] of a Message, so the page renders it in each viewer's language; plain data (JSON, pickle)."""
+    return [message.msgid, dict(message.args)] if isinstance(message, Message) else None

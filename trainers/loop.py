@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import torch
 import torch._dynamo  # noqa: F401  optimizers import it on their first step (~2 s): do it before any thread
 
+from i18n import N_
 from .evaluate import evaluate, predicted_classes
 from .losses import compute_loss, make_loss
 from .optimizers import make_optimizer
@@ -123,7 +124,7 @@ def _early_stopping(logs: dict, best: float, stale: int, patience: int) -> tuple
         return logs["val_loss"], 0
     stale += 1
     if stale >= patience:
-        logs["stop"] = f"early stopping: val_loss did not improve for {stale} epochs"
+        logs["stop"] = N_("early stopping: val_loss did not improve for {stale} epochs", stale=stale)
     return best, stale
 
 

@@ -86,6 +86,7 @@ def _live(run) -> None:
 
     @st.fragment(run_every=period if run is not None and run.status in LIVE else None)
     def big():
+        language.follow()  # a fragment's rerun skips the page's top, where the language is applied
         snap = run.snapshot() if run is not None else None
         if snap is not None:
             notice_end(snap)  # the run ended: a full rerun turns polling off and updates the buttons

@@ -6,6 +6,7 @@ import streamlit as st
 
 from tests.graph_factory import residual_chain
 from ui.canvas import auto_layout, canvas, canvas_event
+from ui.canvas.texts import canvas_texts
 
 # A small palette in the shape of builder.catalogue.palette() (docs/contracts.md).
 _INT = {"kind": "int", "min": 1, "max": 4096, "choices": None}
@@ -122,7 +123,7 @@ cols[3].button("Rerun", key="rerun")  # a plain rerun: the canvas must keep its 
 
 graph = st.session_state.graph
 apply(canvas(graph, palette=PALETTE, annotations=demo_annotations(graph),
-             revision=st.session_state.revision, key="canvas", height=560), late=True)
+             revision=st.session_state.revision, key="canvas", height=560, texts=canvas_texts()), late=True)
 
 with st.container(key="state"):  # plain text: cheap to redraw, so it does not skew timings
     st.text(json.dumps({k: st.session_state[k] for k in

@@ -18,7 +18,8 @@ VIEWS = ["训练", "仪表盘", "各层", "代码", "课程", "带回家"]  # Tr
 KEPT = {"NeuroCanvas", "English", "Language", "PyTorch", "torch", "fx", "nn", "CPU", "GPU", "CUDA", "CSV", "JSON",
         "ONNX", "ETA", "MB", "MiB", "KiB", "GiB", "pt", "py", "zip", "json", "onnx", "csv", "lr", "auto", "cpu",
         "cuda", "mps", "ReLU", "MNIST", "Fashion", "logits", "LogSoftmax", "id", "ids", "dtype", "long", "float",
-        "B", "KB", "GB", "LeNet", "SimpleNet", "MLP", "CNN", "MSE", "Transformer", "BERT", "GPT", "Swish", "R"}
+        "B", "KB", "GB", "LeNet", "SimpleNet", "MLP", "CNN", "MSE", "Transformer", "BERT", "GPT", "Swish", "R",
+        "Ctrl", "Shift", "Z", "Esc"}  # keys on a keyboard
 
 
 def allowed_words() -> set[str]:
@@ -55,15 +56,29 @@ def server(streamlit_server, tmp_path_factory):
 
 
 def visible_text(page) -> str:
-    """The page's text without code blocks (code stays Python), icon names and Streamlit's own uploader text."""
+    """The page's text without code blocks (code stays Python), icon names and Streamlit's own uploader text,
+    then the canvas's (drawn in a shadow root, which innerText does not enter): its text, tooltips and labels."""
     return page.evaluate("""() => {
+        const canvas = [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+            .map(host => host.shadowRoot && host.shadowRoot.querySelector('.nc-root')).filter(Boolean);
+        // the live element's innerText (a detached copy's runs block texts together); React Flow's credit
+        // link is the library's, not ours
+        const own = root => root.innerText.replace(
+            (root.querySelector('.react-flow__attribution') || {}).innerText || '\\u0000', '');
+        const canvasText = canvas.map(root => [own(root),
+            // tooltips and labels too, but not the layers' help lines (the catalogue's, checked with it; formulas)
+            ...[...root.querySelectorAll('[title], [placeholder], [aria-label]')]
+                .filter(e => !e.matches('[data-testid="nc-palette-item"], [data-testid="nc-node"]')
+                             && !e.closest('.react-flow__attribution')).map(e =>
+                ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a) || '').join(' '))
+        ].join('\\n')).join('\\n');
         const root = document.querySelector('[data-testid="stMain"]') || document.body;
         const copy = root.cloneNode(true);
         // icons are ligature names (play_arrow), not words; the file uploader's "Drag and drop file here" and
         // "Browse files" are Streamlit's own widget text, which Streamlit does not translate
         copy.querySelectorAll('pre, code, [data-testid="stCode"], [data-testid*="Icon"], ' +
                               '[data-testid="stFileUploaderDropzone"]').forEach(e => e.remove());
-        return copy.innerText; }""")
+        return copy.innerText + '\\n' + canvasText; }""")
 
 
 def test_every_view_in_chinese_holds_no_english_words(page, server, wait_idle):

@@ -59,8 +59,8 @@ def canvas(
     palette: builder.catalogue.palette(). annotations: {node_id: {"shape", "params", "error"},
     "_edges": {"src->dst": "[128]"}}. revision: bump it whenever Python replaced the graph; the
     canvas then adopts `graph`, otherwise it keeps its own state across reruns. generation: bump it when
-    a different project replaces the graph (its undo history then starts afresh). texts: the canvas's
-    messages in the page's language ({"cycle": "... {source} → {target} ...", "self_loop": ...}).
+    a different project replaces the graph (its undo history then starts afresh). texts: every text the canvas
+    shows, in the page's language (ui.canvas.texts.canvas_texts(); the bundle holds none of its own).
     While training, annotations may hold "_live" {node: {"hist", "dead_text"}} and "_flow" {"src->dst":
     {"width", "colour"}} (ui.canvas.live).
     """

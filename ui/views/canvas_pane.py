@@ -7,16 +7,11 @@ from builder import ProjectError
 from builder.outside import graph_from_outside
 from i18n import _
 
-from .. import state
+from .. import language, state
 from ..canvas import auto_layout, canvas, canvas_event
 from ..canvas.live import live_annotations
+from ..canvas.texts import canvas_texts
 from ..derived import analyse, catalogue
-
-
-def texts() -> dict:
-    """The canvas's messages in the page's language."""
-    return {"cycle": _("{source} → {target} would close a loop: a network must flow one way."),
-            "self_loop": _("A layer cannot feed itself: a network must flow one way.")}
 
 
 def take_edit() -> None:
@@ -33,6 +28,7 @@ def draw(height: int = 560, bare: bool = False) -> None:
 
     @st.fragment(run_every=float(st.session_state[state.REFRESH]) if run.status == "running" else None)
     def live():
+        language.follow()  # a fragment's rerun skips the page's top: without this the live canvas is English
         snap = run.snapshot()
         if run.status == "running" and snap.get("status") not in ("running", "queued", "paused"):
             st.rerun()  # the run ended: a full rerun draws the canvas without pictures and stops polling
@@ -64,7 +60,7 @@ def _draw(height: int, live: dict | None, bare: bool) -> None:
     if live:
         notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the analysis is cached
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
-                   key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=texts(),
+                   key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=canvas_texts(),
                    bare=bare)
     if event is not None:  # only when take_edit could not see it first
         _apply(event)

@@ -45,7 +45,7 @@ def status_banner(run, snap: dict) -> None:
             value=snap.get('error') or run.error or _('unknown error')), icon=":material/error:")
     elif snap.get("message"):
         kind = st.warning if status == "paused" else st.info
-        kind(snap["message"], icon=":material/info:")
+        kind(status_message(snap), icon=":material/info:")
 
 
 def notice_end(snap: dict) -> None:
@@ -126,3 +126,11 @@ def _compare_picker(run) -> None:
         st.download_button(_("Download metrics (CSV)"), curves.metrics_csv(snap),
                            file_name=f"{run.label.split(' ·')[0]}.csv",
                            mime="text/csv", icon=":material/download:", key=f"csv:{run.id}")
+
+
+def status_message(snap: dict) -> str:
+    """The run's message in the viewer's language: a worker sends its msgid and arguments beside the English text."""
+    said = snap.get("message_n")
+    if isinstance(said, list) and len(said) == 2 and isinstance(said[0], str) and isinstance(said[1], dict):
+        return str(N_(said[0], **said[1]))
+    return text(snap["message"])

@@ -6,9 +6,12 @@ import {
 } from "@xyflow/react";
 import LayerNode, { CanvasContext } from "./LayerNode.jsx";
 import Palette, { DRAG_MIME } from "./Palette.jsx";
+import Toolbar from "./Toolbar.jsx";
 import {
   colourOf, connect, defaultParams, fromFlow, newNodeId, renumberPorts, toFlow, wouldCycle,
 } from "./graph.js";
+import { ariaLabels, fill } from "./texts.js";
+import { NODE_BOX, freePlace, keepMeasured, placement, typesOf } from "./place.js";
 
 const NODE_TYPES = { layer: LayerNode };
 const SELECT_DELAY_MS = 150; // selection clicks and drags in progress: at most one rerun per 150 ms
@@ -17,35 +20,9 @@ const HISTORY_LIMIT = 200;
 const MINIMAP_MIN_NODES = 12; // a small network fits on screen; there the minimap only hides nodes
 // Room at the top for the toolbar; capped zoom so a tiny graph is not blown up.
 const FIT = { padding: { top: "72px", bottom: "56px", left: "56px", right: "56px" }, maxZoom: 1.1 };
-const NODE_BOX = { w: 196, h: 120 }; // a node's face and a margin: a drop never lands on another node
 const NOTICE_MS = 4000;
 const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#64748b" } };
 
-// A replaced graph keeps the measured sizes of nodes it shares with the old one: React Flow hides
-// unmeasured nodes for a frame (a flicker) and leaves them out of "fit view".
-const keepMeasured = (next, prev) => {
-  const sizes = new Map(prev.nodes.map((n) => [n.id, n.measured]));
-  return { ...next, nodes: next.nodes.map((n) => (sizes.get(n.id) ? { ...n, measured: sizes.get(n.id) } : n)) };
-};
-const typesOf = (nodes) => new Map(nodes.map((n) => [n.id, n.data.type]));
-const placement = (nodes) => JSON.stringify(nodes.map((n) => [n.id, n.position.x, n.position.y]));
-// The nearest free place below `at` for a new node: dropped layers do not pile up on each other.
-const freePlace = (nodes, at) => {
-  const taken = (p) => nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_BOX.w
-    && Math.abs(n.position.y - p.y) < NODE_BOX.h);
-  const p = { ...at };
-  for (let i = 0; i < 200 && taken(p); i += 1) p.y += NODE_BOX.h / 2;
-  return p;
-};
-
-// Toolbar buttons never take focus, so Delete and Ctrl+Z keep reaching the canvas after a click.
-function ToolButton({ name, children, ...props }) {
-  return (
-    <button type="button" data-testid={`nc-${name}`} onMouseDown={(e) => e.preventDefault()} {...props}>
-      {children}
-    </button>
-  );
-}
 
 export default function Editor({ data, send }) {
   const { height = 600 } = data;
@@ -178,15 +155,14 @@ export default function Editor({ data, send }) {
   const onConnectEnd = useCallback((event, cs) => {
     if (!cs || cs.isValid || !cs.fromNode || !cs.toNode || cs.fromNode.id === cs.toNode.id) {
       if (cs && cs.fromNode && cs.toNode && cs.fromNode.id === cs.toNode.id) {
-        setNotice(m.texts.self_loop || "A layer cannot feed itself: a network must flow one way.");
+        setNotice(fill(m.texts.self_loop, {}));
       }
       return;
     }
     const fromSource = cs.fromHandle?.type !== "target";
     const [source, target] = fromSource ? [cs.fromNode.id, cs.toNode.id] : [cs.toNode.id, cs.fromNode.id];
     if (wouldCycle(m.state.edges, source, target)) {
-      setNotice((m.texts.cycle || "{source} → {target} would close a loop: a network must flow one way.")
-        .replace("{source}", source).replace("{target}", target));
+      setNotice(fill(m.texts.cycle, { source, target }));
     }
   }, [m]);
   useEffect(() => {
@@ -265,20 +241,25 @@ export default function Editor({ data, send }) {
     for (const e of state.edges) counts.set(e.target, (counts.get(e.target) || 0) + 1);
     return counts;
   }, [state.edges]);
-  const context = useMemo(() => ({ palette, annotations, inCounts }), [palette, annotations, inCounts]);
+  const textsJson = JSON.stringify(data.texts || {});
+  const texts = useMemo(() => JSON.parse(textsJson), [textsJson]);
+  const labels = useMemo(() => ariaLabels(texts), [texts]);
+  const context = useMemo(() => ({ palette, annotations, inCounts, texts }), [palette, annotations, inCounts, texts]);
   const edges = useMemo(() => state.edges.map((e) => {
     const label = annotations._edges?.[`${e.source}->${e.target}`];
     const live = annotations._flow?.[`${e.source}->${e.target}`];
     const style = live ? { stroke: live.colour, strokeWidth: live.width } : undefined;
-    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ...(label ? { label } : {}), ...(style ? { style } : {}) };
-  }), [state.edges, annotations]);
+    const ariaLabel = fill(texts.edge_label, { source: e.source, target: e.target });
+    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ariaLabel, ...(label ? { label } : {}),
+             ...(style ? { style } : {}) };
+  }), [state.edges, annotations, texts]);
   const nodeColour = useCallback((n) => colourOf(m.palette[n.data.type]), [m]);
 
   return (
     <CanvasContext.Provider value={context}>
       <div className="nc-root" ref={rootRef} tabIndex={0} style={{ height }} data-testid="nc-root"
            onKeyDown={onKeyDown} onPointerDownCapture={takeFocus}>
-        <Palette palette={palette} onAdd={addAtCentre} />
+        <Palette palette={palette} onAdd={addAtCentre} texts={texts} />
         <div className="nc-flow">
           <ReactFlow nodes={state.nodes} edges={edges} nodeTypes={NODE_TYPES}
                      onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
@@ -288,29 +269,21 @@ export default function Editor({ data, send }) {
                      onSelectionDragStart={dragStart} onSelectionDragStop={dragStop}
                      onDrop={onDrop} onDragOver={onDragOver}
                      deleteKeyCode={["Delete", "Backspace"]} minZoom={0.05} maxZoom={2.5}
-                     fitView fitViewOptions={FIT} defaultEdgeOptions={EDGE_DEFAULTS}>
+                     fitView fitViewOptions={FIT} defaultEdgeOptions={EDGE_DEFAULTS} ariaLabelConfig={labels}>
             <Background gap={24} size={1.5} color="#cbd5e1" />
             {state.nodes.length >= MINIMAP_MIN_NODES && (
               <MiniMap pannable zoomable nodeColor={nodeColour} nodeStrokeWidth={3}
                        style={{ width: 150, height: 100 }} />
             )}
             <Controls showInteractive={false} position="top-left" orientation="horizontal" />
-            <Panel position="top-right" className="nc-toolbar">
-              <ToolButton name="undo" disabled={hist.index === 0} onClick={() => travel(-1)}
-                          title="Undo (Ctrl+Z)">↶ Undo</ToolButton>
-              <ToolButton name="redo" disabled={hist.index >= hist.length - 1} onClick={() => travel(1)}
-                          title="Redo (Ctrl+Shift+Z)">↷ Redo</ToolButton>
-              <ToolButton name="fit" onClick={() => flow.fitView(FIT)} title="Show the whole network">
-                ⤢ Fit</ToolButton>
-              <ToolButton name="layout" onClick={autoLayout} title="Arrange the layers top to bottom">
-                ⇅ Auto-layout</ToolButton>
-            </Panel>
+            <Toolbar texts={texts} hist={hist} travel={travel} fit={() => flow.fitView(FIT)}
+                     autoLayout={autoLayout} />
             {notice && (
               <Panel position="bottom-center" className="nc-notice" data-testid="nc-notice">{notice}</Panel>
             )}
             {state.nodes.length === 0 && (
               <Panel position="top-center" className="nc-hint">
-                Drag a layer from the palette onto the canvas, then connect its handles.
+                {texts.hint}
               </Panel>
             )}
           </ReactFlow>

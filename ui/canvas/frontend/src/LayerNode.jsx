@@ -2,9 +2,10 @@
 import React, { createContext, memo, useContext, useEffect } from "react";
 import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
 import { colourOf, hasInput, isMulti } from "./graph.js";
+import { fill } from "./texts.js";
 
-// { palette, annotations, inCounts: Map(node id -> incoming edges) }, shared by every node face.
-export const CanvasContext = createContext({ palette: {}, annotations: {}, inCounts: new Map() });
+// { palette, annotations, inCounts: Map(node id -> incoming edges), texts }, shared by every node face.
+export const CanvasContext = createContext({ palette: {}, annotations: {}, inCounts: new Map(), texts: {} });
 
 // The parameters a student most wants to read on the node, in the order they matter.
 const KEY_PARAMS = [
@@ -18,6 +19,9 @@ const fmt = (v) => {
   if (typeof v === "number" && !Number.isInteger(v)) return String(Number(v.toPrecision(4)));
   return String(v);
 };
+
+// "1,234 params" in the page's language (the number keeps its thousands separators).
+const countText = (texts, n) => fill(n === 1 ? texts.param_one : texts.params, { count: n.toLocaleString("en-US") });
 
 function keyParams(params) {
   const shown = KEY_PARAMS.filter((k) => params[k] !== undefined && params[k] !== null);
@@ -39,11 +43,11 @@ function Live({ live }) {
 }
 
 function LayerNode({ id, data, selected }) {
-  const { palette, annotations, inCounts } = useContext(CanvasContext);
+  const { palette, annotations, inCounts, texts } = useContext(CanvasContext);
   const spec = palette[data.type];
   const ann = annotations[id] || {};
   const live = annotations._live?.[id];
-  const error = ann.error || (spec ? null : `unknown layer type ${data.type}`);
+  const error = ann.error || (spec ? null : fill(texts.unknown, { type: data.type }));
   const inputs = !hasInput(data.type, spec) ? 0 : isMulti(spec) ? (inCounts.get(id) || 0) + 1 : 1;
   const updateNodeInternals = useUpdateNodeInternals();
   useEffect(() => updateNodeInternals(id), [id, inputs, updateNodeInternals]);
@@ -67,7 +71,7 @@ function LayerNode({ id, data, selected }) {
       ))}
       <div className="nc-foot">
         <span className="nc-shape" data-testid="nc-shape">{ann.shape ? `→ ${ann.shape}` : ""}</span>
-        <span className="nc-count">{ann.params ? `${ann.params.toLocaleString("en-US")} params` : ""}</span>
+        <span className="nc-count">{ann.params ? countText(texts, ann.params) : ""}</span>
       </div>
       {live && <Live live={live} />}
       {error && <div className="nc-msg" data-testid="nc-error">{error}</div>}

@@ -16,16 +16,16 @@ function groups(palette, filter) {
   return [...byCat.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
-export default function Palette({ palette, onAdd }) {
+export default function Palette({ palette, onAdd, texts = {} }) {
   const [filter, setFilter] = useState("");
   const grouped = useMemo(() => groups(palette, filter.trim().toLowerCase()), [palette, filter]);
   return (
     <aside className="nc-palette" data-testid="nc-palette">
-      <input className="nc-filter" placeholder="Filter layers" value={filter}
-             onChange={(e) => setFilter(e.target.value)} aria-label="Filter layers" />
+      <input className="nc-filter" placeholder={texts.filter} value={filter}
+             onChange={(e) => setFilter(e.target.value)} aria-label={texts.filter} />
       {grouped.map(([cat, types]) => (
         <section key={cat}>
-          <h4 style={{ "--cat": colourOf(palette[types[0]]) }}>{cat}</h4>
+          <h4 style={{ "--cat": colourOf(palette[types[0]]) }}>{texts.categories?.[cat] || cat}</h4>
           {types.map((type) => (
             <div key={type} className="nc-item" draggable title={palette[type].help || type}
                  style={{ "--cat": colourOf(palette[type]) }}
