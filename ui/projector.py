@@ -7,7 +7,7 @@ import streamlit as st
 from i18n import _
 from presets import METRICS
 
-from . import state
+from . import language, state
 from .figures.curves import loss_figure
 from .views import canvas_pane, train_buttons
 from .views.chart import chart
