@@ -199,3 +199,44 @@ def test_a_lesson_link_opens_a_preset_untrained_and_projector_mode_hides_the_too
     assert shown.toggle(key="present").value is True
     shown.toggle(key="present").set_value(False).run()
     assert "present" not in shown.query_params and shown.sidebar.button and "Select a layer" in texts(shown)
+
+
+def _click_row_in_fragment(at, key, row, monkeypatch):
+    """What the browser sends on a table click inside a fragment: the new selection and a rerun of that fragment
+    only (AppTest has no row clicks). The tree that comes back holds only what the fragment drew."""
+    import json
+    from functools import partial
+
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import local_script_runner
+    states = at._tree.get_widget_states()
+    table = next(d for d in at.dataframe if d.key == key)
+    states.widgets.append(WidgetState(id=table.proto.id,
+                                      string_value=json.dumps({"selection": {"rows": [row], "columns": []}})))
+    fragments = list(at._fragment_storage._fragments)
+    with monkeypatch.context() as mp:
+        mp.setattr(local_script_runner, "RerunData", partial(RerunData, fragment_id_queue=fragments))
+        at._run(states)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_row_click_aims_stop_their_run_on_the_same_rerun(monkeypatch):
+    from runs.registry import REGISTRY
+    db, code, key = new_class(lesson=lesson(epochs=3000))
+    ana, bo = join(code, "Ana"), join(code, "Bo")
+    for student in (ana, bo):
+        button(student, "Train").click().run()
+    board = page(**{"class": code, "teacher": key})
+    status = lambda b: {r["Student"]: r["Status"] for r in _board_rows(b)}  # noqa: E731
+    _wait(board, lambda b: b.dataframe and status(b)["Bo"].startswith("training"))
+    row = [r["Student"] for r in _board_rows(board)].index("Bo")
+    _click_row_in_fragment(board, "board_table", row, monkeypatch)
+    stop = button(board, "Stop their run")  # drawn by that same fragment rerun, aimed at Bo
+    assert not stop.disabled and board.selectbox(key="board_student").value == bo.query_params["ws"]
+    stop.click().run()
+    _wait(board, lambda b: status(b)["Bo"] == "stopped")
+    ana_run = REGISTRY.current(ana.query_params["ws"])
+    assert ana_run.snapshot()["status"] in ("queued", "running"), "only Bo's run stops"
+    REGISTRY.stop(ana_run)

@@ -135,3 +135,34 @@ def test_a_too_small_embedding_is_named_before_training():
     project["graph"]["nodes"][1]["params"]["num_embeddings"] = 6
     with pytest.raises(TrainingError, match="n0_embedding: num_embeddings is 6.*token ids 0..9"):
         TrainingJob(project)
+
+
+def test_the_attention_map_of_the_reverse_lesson_is_labelled_with_the_sample_tokens():
+    from presets import load_preset
+    from ui.figures import layer_pictures
+    job, probes = trained(load_preset("transformer_reverse"), epochs=1, device="cpu",
+                          dataset_options={"n_samples": 320, "length": 8})
+    att = probes["attention"]["enc1"]
+    tokens = [str(t) for t in job.data.x_val[0].tolist()]  # sample 0 of the validation split, as the data set names it
+    assert att["token_names"] == tokens and att["sample"] == {"index": 0, "split": "validation"}
+    fig = layer_pictures.attention_figure(probes, "enc1")
+    n_heads = len(fig["data"])
+    assert n_heads == 4 and [a["text"] for a in fig["layout"]["annotations"]] == [f"head {i}" for i in range(1, 5)]
+    for k in [""] + [str(i) for i in range(2, n_heads + 1)]:  # every panel, both axes
+        assert list(fig["layout"][f"xaxis{k}"]["ticktext"]) == tokens
+        assert list(fig["layout"][f"yaxis{k}"]["ticktext"]) == tokens
+        assert fig["layout"][f"xaxis{k}"]["tickvals"] == list(range(8))
+    assert "validation sample 1" in fig["layout"]["title"]["text"]
+    assert fig["layout"]["yaxis"]["title"]["text"].startswith("query")
+
+
+def test_attention_probes_stay_bounded_on_long_sequences():
+    from trainers.probes.attention import MAX_TOKENS, AttentionCapture
+    layer = torch.nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)
+    capture = AttentionCapture({"enc": layer})
+    layer(torch.randn(3, 100, 16))
+    capture.remove()
+    tokens = list(range(100))
+    out = capture.weights(tokens, [f"t{i}" for i in range(100)], {"index": 0, "split": "validation"})["enc"]
+    assert torch.tensor(out["weights"]).shape == (2, MAX_TOKENS, MAX_TOKENS)
+    assert out["tokens"] == tokens[:MAX_TOKENS] and out["token_names"] == [f"t{i}" for i in range(MAX_TOKENS)]

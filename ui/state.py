@@ -45,7 +45,6 @@ SEEN_EVENT = "_canvas_seen_event:"  # + component key: id of the last canvas eve
 JOINED = "class_joined"          # {class code: workspace id} of the classes this browser session joined
 PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
 BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
-BOARD_SEEN = "board_members"     # how many students the board's controls were drawn with
 LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
@@ -251,10 +250,6 @@ def mark_lesson_seen(name: str) -> None:
 
 def set_board_pick(ws: str | None) -> None:
     st.session_state[BOARD_PICK] = ws
-
-
-def mark_board_seen(members: int) -> None:
-    st.session_state[BOARD_SEEN] = members
 
 
 def mark_joined(code: str, ws: str) -> None:

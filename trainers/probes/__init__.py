@@ -25,6 +25,7 @@ class Prober:
         self.every = 10 if self.auto else int(fixed)
         self.network, self.data, self.info, self.image_shape = network, data, info, image_shape
         use_val = len(data.x_val) > 0
+        self.split = "validation" if use_val else "training"  # where the probed samples come from
         self.x = (data.x_val if use_val else data.x_train)[:PROBE_BATCH]
         self.y = (data.y_val if use_val else data.y_train)[:PROBE_BATCH]
         labels = data.labels_val if use_val else data.labels_train
@@ -99,7 +100,8 @@ class Prober:
                 out = first_tensor(model(self.x))
             self._finite = bool(torch.isfinite(out).all())
             tokens = self.x[0].cpu().tolist() if self.x.dtype == torch.long else None
-            attention_weights = attn.weights(tokens)
+            names = info.get("class_names") if info.get("kind") == "tokens" else None  # a token task's vocabulary
+            attention_weights = attn.weights(tokens, names, {"index": 0, "split": self.split})
         finally:
             capture.remove()
             attn.remove()

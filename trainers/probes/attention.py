@@ -26,8 +26,10 @@ class AttentionCapture:
         self.handles = []
 
     @torch.no_grad()
-    def weights(self, tokens=None) -> dict:
+    def weights(self, tokens=None, names=None, sample: dict | None = None) -> dict:
+        """Per node: heads × T × T weights of sample 0, its token ids and (where the data set names them) names."""
         out = {}
+        named = [str(names[t])[:40] if names and 0 <= t < len(names) else str(t) for t in tokens] if tokens else None
         for nid, x in self.inputs.items():
             module = self.modules[nid]
             if isinstance(module, nn.TransformerEncoderLayer):
@@ -39,5 +41,6 @@ class AttentionCapture:
             x = x[:, :MAX_TOKENS]
             _, w = attn(x, x, x, need_weights=True, average_attn_weights=False)  # (1, heads, T, T)
             out[nid] = {"weights": torch.round(w[0].cpu().double() * 1e4).div(1e4).tolist(),
-                        "tokens": tokens[:MAX_TOKENS] if tokens is not None else None}
+                        "tokens": tokens[:MAX_TOKENS] if tokens is not None else None,
+                        "token_names": named[:MAX_TOKENS] if named is not None else None, "sample": sample}
         return out

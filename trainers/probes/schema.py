@@ -50,7 +50,11 @@ PROBES = {"type": "object",
                   "values": GRID, "units": NUMS}}),
               "attention": _per_node({"type": "object", "required": ["weights"], "properties": {
                   "weights": {"type": "array", "items": GRID},
-                  "tokens": {"type": ["array", "null"], "items": NUM}}})}}
+                  "tokens": {"type": ["array", "null"], "items": NUM, "maxItems": 32},
+                  "token_names": {"type": ["array", "null"], "items": {"type": "string", "maxLength": 40},
+                                  "maxItems": 32},
+                  "sample": {"type": ["object", "null"], "properties": {
+                      "index": {"type": "integer"}, "split": {"enum": ["validation", "training"]}}}}})}}
 
 
 @functools.lru_cache(maxsize=1)

@@ -190,15 +190,33 @@ def hidden_states_figure(probes: dict, node: str) -> dict:
 
 
 def attention_figure(probes: dict, node: str) -> dict:
+    """One heat map per head, query (rows) × key (columns), both axes labelled with the sample's tokens."""
     att = (probes.get("attention") or {}).get(node)
     if not att:
         return empty(_('{node}: no attention weights').format(node=node))
     heads = att["weights"]
-    ticks = [str(t) for t in att["tokens"]] if att.get("tokens") else None
-    kw = axis()
-    if ticks and len(ticks) == len(heads[0]):
-        kw.update(tickvals=list(range(len(ticks))), ticktext=ticks)
+    ticks = _token_ticks(att, len(heads[0]))
+    kw = axis(tickvals=list(range(len(ticks))), ticktext=ticks, tickangle=0, showgrid=False)
     images = [dict(z=w, colorscale=HEAT, zmin=0, zmax=1, showscale=i == 0,
-                   hovertemplate="query %{y} → key %{x}: %{z:.2f}<extra></extra>") for i, w in enumerate(heads)]
-    return _panels(images, [f"head {i}" for i in range(len(heads))], 340, f"{node}: attention weights (sample 0)",
-                   hgap=0.05, axis_kw=kw)
+                   hovertemplate=_("query %{y} → key %{x}: %{z:.2f}") + "<extra></extra>") for i, w in enumerate(heads)]
+    fig = _panels(images, [_("head {n}").format(n=i + 1) for i in range(len(heads))], 360,
+                  _("{node}: attention weights of {sample}").format(node=node, sample=_sample_name(att.get("sample"))),
+                  hgap=0.05, axis_kw=kw)
+    fig["layout"]["xaxis"]["title"] = dict(text=_("key token (looked at)"))
+    fig["layout"]["yaxis"]["title"] = dict(text=_("query token (looking)"))
+    return fig
+
+
+def _token_ticks(att: dict, n: int) -> list[str]:
+    """The sample's token names, else its token ids, else positions: one label per row/column."""
+    for key in ("token_names", "tokens"):
+        if att.get(key) and len(att[key]) == n:
+            return [str(t) for t in att[key]]
+    return [_("pos {n}").format(n=i) for i in range(n)]
+
+
+def _sample_name(sample: dict | None) -> str:
+    sample = sample or {"index": 0, "split": "validation"}
+    if sample.get("split") == "training":
+        return _("training sample {n}").format(n=sample.get("index", 0) + 1)
+    return _("validation sample {n}").format(n=sample.get("index", 0) + 1)

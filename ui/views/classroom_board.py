@@ -94,20 +94,27 @@ def show(klass: Klass) -> None:
 
 
 def _teacher_controls(klass: Klass) -> None:
-    cols = st.columns([1, 2, 1])
+    left, _right = st.columns([1, 3])
     if klass.locked:
-        if cols[0].button(_("Unlock the class"), key="btn_unlock", icon=":material/lock_open:", width="stretch"):
+        if left.button(_("Unlock the class"), key="btn_unlock", icon=":material/lock_open:", width="stretch"):
             classes().set_locked(klass.code, False)
             st.rerun()
-    elif cols[0].button(_("Lock the class"), key="btn_lock", icon=":material/lock:", width="stretch",
-                        help=_("students can change nothing and start no training until you unlock")):
+    elif left.button(_("Lock the class"), key="btn_lock", icon=":material/lock:", width="stretch",
+                     help=_("students can change nothing and start no training until you unlock")):
         classes().set_locked(klass.code, True)
         st.rerun()
-    members = {m.ws: m.name for m in classes().members(klass.code)}
-    pick = cols[1].selectbox(_("Student"), list(members), format_func=members.get, key=state.BOARD_PICK,
+
+
+def _student_controls(data: list[dict]) -> None:
+    """Picker and "Stop their run", drawn in the board's fragment: a row click and the button agree on its rerun."""
+    cols = st.columns([2, 1], vertical_alignment="bottom")
+    members = {r["ws"]: r["student"] for r in data}
+    if st.session_state.get(state.BOARD_PICK) not in members:
+        state.set_board_pick(None)  # a student of another class, or one who left
+    pick = cols[0].selectbox(_("Student"), list(members), format_func=members.get, key=state.BOARD_PICK,
                              index=None, placeholder=_("pick a student (or click a row)"))
     run = REGISTRY.current(pick) if pick else None
-    if cols[2].button(_("Stop their run"), key="btn_stop_student", icon=":material/stop:", width="stretch",
+    if cols[1].button(_("Stop their run"), key="btn_stop_student", icon=":material/stop:", width="stretch",
                       disabled=run is None or run.done):
         REGISTRY.stop(run)
         st.rerun()
@@ -125,13 +132,11 @@ def live(klass: Klass) -> None:
     @st.fragment(run_every=float(st.session_state[state.REFRESH]))
     def refresh():
         data, curves = rows(klass)
-        if st.session_state.get(state.BOARD_SEEN, 0) != len(data):  # someone joined: redraw the student picker too
-            state.mark_board_seen(len(data))
-            st.rerun()
         if not data:
             st.info(_("Nobody has joined yet. Students open the link above and type their name."),
                     icon=":material/group_add:")
             return
+        _student_controls(data)
         with st.container(key="board_summary"):
             st.markdown(summary(data))
         frame = table(data, klass)
