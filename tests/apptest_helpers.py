@@ -1,5 +1,6 @@
 """AppTest helpers shared by the page tests: open the app, inject a project, fail on any page exception."""
 import copy
+import time
 
 from streamlit.testing.v1 import AppTest
 
@@ -22,3 +23,15 @@ def inject(at, project, **keys) -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def poll(at, cond, timeout=30.0):
+    """Rerun `at` until cond(at) holds (AppTest has no automatic fragment refresh); False after `timeout` s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if cond(at):
+            return True
+        time.sleep(0.3)
+    return False

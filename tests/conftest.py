@@ -33,10 +33,13 @@ def seed_mlp():
 @pytest.fixture(scope="module")
 def app_data_dir(tmp_path_factory):
     """A fresh NEUROCANVAS_DATA for one AppTest module, so runs and workspaces never touch ./data."""
+    import streamlit as st
     mp = pytest.MonkeyPatch()
     mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
+    st.cache_resource.clear()  # the page's store (one per server process) must open this module's directory
     yield
     mp.undo()
+    st.cache_resource.clear()
 
 
 @pytest.fixture
