@@ -93,16 +93,19 @@ def test_drag_connect_edit_and_delete_on_the_canvas(app_page, canvas_ui, wait_id
     wait_idle(page)
     wait_for(page, lambda: "7 layers" in page.locator(".st-key-summary").inner_text(), what="the summary")
     wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [64]", what="the connected node's shape")
-    wait_for(page, lambda: f"{new}: " not in page.locator(".st-key-summary").inner_text(), what="the error to clear")
-    assert not page.locator(".st-key-btn_train button").is_disabled()
+    # now the network's output: 64 scores for digits' 10 classes is named before Train (issue 14), with its fix
+    wait_for(page, lambda: "needs [10]" in page.locator(".st-key-summary").inner_text(), what="the output check")
+    assert page.locator(".st-key-btn_train button").is_disabled()
 
     canvas_ui.select(new)
     wait_idle(page)
     page.locator(".st-key-inspector").get_by_text(new).first.wait_for()
-    set_number(page, "inspector", "out_features", 7, wait_idle)
-    wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [7]", what="the new shape on the canvas")
-    # 64 -> ... -> 10 -> Linear(7): the summary counts its 10 * 7 + 7 parameters too
-    wait_for(page, lambda: "17,303" in page.locator(".st-key-summary").inner_text(), what="the parameter count")
+    set_number(page, "inspector", "out_features", 10, wait_idle)
+    wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [10]", what="the new shape on the canvas")
+    wait_for(page, lambda: f"{new}: " not in page.locator(".st-key-summary").inner_text(), what="the error to clear")
+    assert not page.locator(".st-key-btn_train button").is_disabled()
+    # 64 -> ... -> 10 -> Linear(10): the summary counts its 10 * 10 + 10 parameters too
+    wait_for(page, lambda: "17,336" in page.locator(".st-key-summary").inner_text(), what="the parameter count")
 
     canvas_ui.delete(new)
     wait_idle(page)
@@ -196,7 +199,9 @@ def test_two_browser_contexts_train_at_once_without_interfering(browser, server,
         pages[0].bring_to_front()
         click(pages[0], "btn_stop")
         wait_idle(pages[0])
-        assert "stopped" in pages[0].locator('[data-testid="stProgress"]').inner_text()
+        # the worker process confirms the stop; the page shows it at its next read of the run
+        wait_for(pages[0], lambda: "stopped" in pages[0].locator('[data-testid="stProgress"]').inner_text(),
+                 timeout=20, what="the stop")
         pages[1].bring_to_front()
         b1 = loss_points(pages[1])
         wait_for(pages[1], lambda: loss_points(pages[1]) > b1, what="the other run to go on")

@@ -12,7 +12,7 @@ from presets import load_preset
 from trainers import fit
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-EPOCHS = 30  # long enough for the third page to find both slots taken (690 steps: single points on the chart)
+EPOCHS = 60  # long enough for the third page to find both slots taken (1,380 steps: single points on the chart)
 pytestmark = pytest.mark.slow
 
 
@@ -81,7 +81,8 @@ def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(bro
         wait_for(second, lambda: "running" in progress(second), what="the second page to train")
         train(third)
         third.locator('[data-testid="stAlert"]').filter(has_text="position 1 in the queue").wait_for(timeout=30_000)
-        assert "running" in progress(first), "both slots were taken when the third page pressed Train"
+        # both slots were taken when the third page pressed Train: the first page trained (or has finished since)
+        assert "running" in progress(first) or "finished" in progress(first), progress(first)
         for page in (first, second):
             page.bring_to_front()
             wait_for(page, lambda: "finished" in progress(page), what="the run to finish")
