@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_
 from trainers.datasets import dataset_options
 
 
@@ -179,14 +180,14 @@ def data_function(name: str, options: dict) -> tuple[str, str, DataCode]:
     """
     if name not in DATA_CODE:
         known = ", ".join(DATA_CODE)
-        raise ValueError(f"training.dataset: the data set '{name}' cannot be written into a script; "
-                         f"scripts can load: {known}")
+        raise ValueError(N_("training.dataset: the data set '{name}' cannot be written into a script; "
+                            "scripts can load: {known}", name=name, known=known))
     code, defaults = DATA_CODE[name], dataset_options(name)
     options = {k: v for k, v in options.items() if k != "autoencode"}
     for key in options:
         if key not in defaults:
-            raise ValueError(f"training.dataset_options.{key}: '{name}' has no option '{key}' "
-                             f"(options: {', '.join(defaults) or 'none'})")
+            raise ValueError(N_("training.dataset_options.{key}: '{name}' has no option '{key}' (options: {options})",
+                                key=key, name=name, options=", ".join(defaults) or N_("none")))
     signature = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
     source = f"def load_data({signature}):\n    \"\"\"The '{name}' data set: x, y tensors.\"\"\"\n{code.body}"
     head = code.helper + "\n\n" if code.helper else ""
@@ -200,17 +201,17 @@ def _csv(options: dict, head: str) -> tuple[str, dict]:
     """An uploaded CSV's text goes into the script; a file path becomes its name next to the script."""
     options = dict(options)
     if not options.get("target"):
-        raise ValueError("training.dataset_options.target: the csv data set needs the target column")
+        raise ValueError(N_("training.dataset_options.target: the csv data set needs the target column"))
     if options.get("text") is not None:
         text = str(options["text"])
         if len(text) > MAX_EMBEDDED_CSV:
-            raise ValueError(f"training.dataset_options.text: the uploaded CSV ({len(text):,} characters) is too "
-                             f"large to put in a script (limit {MAX_EMBEDDED_CSV:,})")
+            raise ValueError(N_("training.dataset_options.text: the uploaded CSV ({size:,} characters) is too large "
+                                "to put in a script (limit {limit:,})", size=len(text), limit=MAX_EMBEDDED_CSV))
         head += f"CSV_TEXT = {text!r}  # the uploaded CSV\n\n\n"
         options["text"] = "CSV_TEXT"
         options.pop("path", None)
     elif options.get("path"):
         options["path"] = str(options["path"]).replace("\\", "/").rsplit("/", 1)[-1]  # put the file next to the script
     else:
-        raise ValueError("training.dataset_options: the csv data set needs 'path' or 'text'")
+        raise ValueError(N_("training.dataset_options: the csv data set needs 'path' or 'text'"))
     return head, options

@@ -57,3 +57,24 @@ def test_a_bad_curves_file_in_a_bundle_says_why_in_the_readers_language():
         with pytest.raises(CurveError) as e:
             curves_from_csv(data, "epochs.csv", "step")
         assert CJK.search(str(e.value)) and str(e.value).startswith("epochs.csv")
+
+
+def test_a_refused_bundle_is_explained_in_the_language_it_is_read_in():
+    """The error is made once (a Message) and read in English or Chinese, whichever the page speaks."""
+    from export.bundle import BundleError, read_bundle
+    with pytest.raises(BundleError) as caught:
+        read_bundle(b"not a zip at all")
+    assert str(caught.value) == "not a bundle: the file is not a zip archive, or it is damaged"
+    set_language("zh")
+    assert str(caught.value) == "不是运行包：该文件不是 zip 压缩包，或已损坏"
+
+
+def test_a_data_set_a_script_cannot_load_is_explained_in_chinese():
+    from export.data import data_function
+    set_language("zh")
+    with pytest.raises(ValueError) as caught:
+        data_function("no_such_data", {})
+    message = str(caught.value)
+    assert message.startswith("training.dataset：数据集 'no_such_data' 无法写入脚本") and CJK.search(message)
+    with pytest.raises(ValueError, match="没有选项 'colour'"):
+        data_function("csv", {"colour": 1})
