@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.project import Project
+from i18n import _
 
 from export import links
 from export.bundle import Bundle, BundleError
@@ -29,11 +30,11 @@ def open_query(params, root=None) -> Opened | None:
         try:
             run = store.load_run(value(store.PARAM), root)
         except (store.RunNotFound, BundleError) as e:
-            return Opened("run", error=f"This run link cannot be opened: {e}")
+            return Opened("run", error=_("This run link cannot be opened: {why}").format(why=e))
         return Opened("run", project=run.project, run=run)
     if value(links.PARAM):
         try:
             return Opened("project", project=links.decode_project(value(links.PARAM)))
         except links.LinkError as e:
-            return Opened("project", error=f"This share link cannot be opened: {e}")
+            return Opened("project", error=_("This share link cannot be opened: {why}").format(why=e))
     return None

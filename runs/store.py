@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from builder.checked_project import checked
 from builder.project import Project, load_project
 from export.bundle import Bundle, BundleError, build_bundle, read_bundle
+from i18n import _
 
 from . import limits
 
@@ -184,11 +185,11 @@ def load_run(run_id: str, root=None) -> Bundle:
     """The saved run; RunNotFound for an unknown id, BundleError if the file was damaged on disk."""
     path = run_path(run_id, root)
     if not path.is_file():
-        raise RunNotFound(f"no saved run '{run_id}' on this server (it may have been removed)")
+        raise RunNotFound(_("no saved run '{run_id}' on this server (it may have been removed)").format(run_id=run_id))
     try:
         return read_bundle(path)
     except BundleError as e:
-        raise BundleError(f"saved run '{run_id}': {e}") from None
+        raise BundleError(_("saved run '{run_id}': {why}").format(run_id=run_id, why=e)) from None
 
 
 def copy_project(bundle: Bundle) -> Project:
