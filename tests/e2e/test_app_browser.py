@@ -102,7 +102,9 @@ def test_drag_connect_edit_and_delete_on_the_canvas(app_page, canvas_ui, wait_id
     page.locator(".st-key-inspector").get_by_text(new).first.wait_for()
     set_number(page, "inspector", "out_features", 10, wait_idle)
     wait_for(page, lambda: shape_of(canvas_ui, new) == "→ [10]", what="the new shape on the canvas")
-    wait_for(page, lambda: f"{new}: " not in page.locator(".st-key-summary").inner_text(), what="the error to clear")
+    # no error left (a warning with its fix may stay: two Linear layers in a row are one linear map)
+    wait_for(page, lambda: "The graph is valid." in page.locator(".st-key-summary").inner_text(),
+             what="the error to clear")
     assert not page.locator(".st-key-btn_train button").is_disabled()
     # 64 -> ... -> 10 -> Linear(10): the summary counts its 10 * 10 + 10 parameters too
     wait_for(page, lambda: "17,336" in page.locator(".st-key-summary").inner_text(), what="the parameter count")
