@@ -49,9 +49,11 @@ def status_banner(run, snap: dict) -> None:
 
 
 def notice_end(snap: dict) -> None:
-    """When the run stopped being live since the last poll, a full rerun turns polling off and updates buttons."""
-    seen = state.mark_status(snap.get("status"))
-    if seen in LIVE and snap.get("status") not in LIVE:
+    """When the run's status changed since the last poll, a full rerun redraws what was drawn for the old one:
+    the buttons (Pause is enabled only once a queued run runs), the canvas's polling, polling off when it ended."""
+    status = snap.get("status")
+    seen = state.mark_status(status)
+    if seen is not None and seen != status:
         st.rerun()
 
 
