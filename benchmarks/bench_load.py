@@ -81,8 +81,10 @@ def main() -> int:
     args = ap.parse_args()
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(args.limit)
+    # K workers: the pool is sized to the cores by default, and on 2 cores pages 3 and 4 would only queue
     server = StreamlitServer(REPO / "app.py", env={"NEUROCANVAS_DATA": tempfile.mkdtemp(prefix="nc_load_"),
-                                                   "NEUROCANVAS_REFRESH_S": str(args.refresh)})
+                                                   "NEUROCANVAS_REFRESH_S": str(args.refresh),
+                                                   "NEUROCANVAS_WORKERS": str(args.k)})
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + UNTHROTTLED)

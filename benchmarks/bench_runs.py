@@ -1,11 +1,11 @@
 """Trainings through the registry's warm worker pool vs independent `python -m trainers run` processes.
 
-    python benchmarks/bench_runs.py [--ns 1,2,4] [--mlp-epochs 20] [--lenet-epochs 2] [--memory-runs 20]
+    python benchmarks/bench_runs.py [--ns 1,2,4] [--mlp-epochs 20] [--lenet-epochs 2] [--memory-runs 20] [--rounds 3]
 
 For N = 1, 2, 4 concurrent trainings of the seed MLP and the LeNet preset, the ratio of total training
 throughput (the sum of each run's samples/s over its running time, as the runs report it) through the
-registry to N processes started at once; Train -> first point on a warm pool (median of 5); the server
-process's RSS after 0, 5, 10, 15 and 20 finished runs (target: flat). One line per figure.
+registry to N processes started at once (the two alternate; the median of --rounds); Train -> first point
+on a warm pool (median of 5); the server process's RSS after 0, 5, 10, 15 and 20 finished runs (target: flat). One line per figure.
 """
 import argparse
 import json
@@ -97,6 +97,7 @@ def main() -> None:
     ap.add_argument("--mlp-epochs", type=int, default=20)
     ap.add_argument("--lenet-epochs", type=int, default=2)
     ap.add_argument("--memory-runs", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3, help="registry and processes alternate; the median ratio")
     args = ap.parse_args()
     os.environ.setdefault("NEUROCANVAS_DATA", tempfile.mkdtemp(prefix="bench_runs_"))
     ns = [int(n) for n in args.ns.split(",")]
@@ -109,9 +110,12 @@ def main() -> None:
     for name, preset in MODELS.items():
         p = project(preset, epochs[name])
         for n in ns:
-            reg_rate, proc_rate = through_registry(pool, p, n), as_processes(p, n)
-            print(f"{name:8s} N={n}: registry {reg_rate:,.0f} samples/s, {n} processes {proc_rate:,.0f} samples/s, "
-                  f"ratio {reg_rate / proc_rate:.2f} (target >= 0.9)", flush=True)
+            pairs = [(through_registry(pool, p, n), as_processes(p, n)) for _ in range(args.rounds)]
+            ratios = sorted(r / q for r, q in pairs)
+            reg_rate, proc_rate = (statistics.median(x) for x in zip(*pairs))
+            print(f"{name:8s} N={n}: registry {reg_rate:,.0f} samples/s, {n} processes {proc_rate:,.0f} samples/s "
+                  f"(medians); ratio median {statistics.median(ratios):.2f}, range {ratios[0]:.2f}-{ratios[-1]:.2f} "
+                  f"over {args.rounds} rounds (target >= 0.9)", flush=True)
     print(f"Train -> first point, warm pool: {first_point(pool, project('simplenet_digits', 50)):.2f} s "
           f"(median of 5; target < 1 s)", flush=True)
     points = memory_after_runs(pool, project("lenet_digits", 1), args.memory_runs)

@@ -7,6 +7,7 @@ STORED_RUNS = 20     # runs kept per workspace (NEUROCANVAS_MAX_STORED_RUNS)
 LINKS = 50           # short links per workspace (NEUROCANVAS_MAX_LINKS)
 RUN_MEMORY_MB = 4096  # memory one training process may take beyond its warm start (NEUROCANVAS_RUN_MEMORY_MB)
 RUN_GPU_MB = 2048    # GPU memory one run is assumed to need when the pool is sized to a GPU
+WORKER_NICE = 10     # trainings yield the CPU to the server that draws the pages (NEUROCANVAS_WORKER_NICE)
 
 
 def _number(name: str, default, kind=int):
@@ -32,6 +33,15 @@ def runs_per_workspace() -> int:
 
 def run_memory_mb() -> int:
     return _number("NEUROCANVAS_RUN_MEMORY_MB", RUN_MEMORY_MB)
+
+
+def worker_nice() -> int:
+    """How far below the server's CPU priority a training process runs (0-19; 0: the same): when every core
+    trains, the pages still redraw on time and the trainings still use every idle cycle."""
+    try:
+        return max(0, min(19, int(os.environ.get("NEUROCANVAS_WORKER_NICE") or WORKER_NICE)))
+    except ValueError:
+        return WORKER_NICE
 
 
 def pool_size() -> int:

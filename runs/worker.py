@@ -6,11 +6,13 @@ import pickle
 
 from multiprocessing.connection import Client
 
+from . import limits
 from .host import JobHost, limit_memory
 
 
 def serve(address: str, authkey: bytes, run_id: str, project: dict, options: dict) -> None:
     """Run in a fresh fork of the warm zygote; returns when the server closes the run or goes away."""
+    os.nice(limits.worker_nice())
     memory_mb = options.get("memory_mb")
     if memory_mb:
         limit_memory(memory_mb)

@@ -121,6 +121,17 @@ def test_a_worker_over_its_memory_limit_fails_naming_the_limit(backend, project)
     assert "memory" in job.snapshot()["error"] and "600" in job.snapshot()["error"]
 
 
+def test_a_pool_worker_trains_below_the_servers_cpu_priority(backend, seed_mlp):
+    if backend.name == "ray":
+        pytest.skip("a Ray actor's priority is its node's matter")
+    from runs import limits
+    job = backend.launch("priority01", long(seed_mlp))
+    assert wait_for(lambda: len(steps_of(job)) >= 1), job.snapshot()
+    ours = os.getpriority(os.PRIO_PROCESS, 0)  # the pool's zygote was started from this process
+    assert os.getpriority(os.PRIO_PROCESS, job.process_id()) == min(19, ours + limits.worker_nice()) > ours
+    job.stop()
+
+
 def test_two_concurrent_runs_with_the_same_seed_give_identical_curves(backend, seed_mlp):
     project = long(seed_mlp, epochs=3)
     a, b = backend.launch("sameseed01", project), backend.launch("sameseed02", project)

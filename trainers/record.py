@@ -34,6 +34,7 @@ class Record:
                              elapsed_s=running_s, eta_s=per_step * (total - step))
 
     def epoch(self, logs: dict, running_s: float) -> None:
+        self.running_s = running_s  # the average throughput counts every epoch's validation, the last one too
         self.epochs.append(logs["epoch"], {k: logs[k] for k in EPOCH_KEYS if k in logs})
         self.progress.update(epoch=logs["epoch"], elapsed_s=running_s)
 
