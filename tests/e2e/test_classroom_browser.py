@@ -100,6 +100,8 @@ def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, 
     wait_idle(teacher)
 
     _context, ana = students[0]
+    ana.bring_to_front()  # a page behind another paints no frames: React Flow would not redraw the undone edit
+    wait_idle(ana)
     before = ana.locator('.react-flow__node').count()
     item = ana.locator('[data-testid="nc-palette-item"][data-type="ReLU"]')
     item.drag_to(ana.locator(".react-flow__pane"), target_position={"x": 200, "y": 300})
