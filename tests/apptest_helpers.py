@@ -5,10 +5,13 @@ import time
 from streamlit.testing.v1 import AppTest
 
 
-def app(ws=None, tab=None) -> AppTest:
+def app(ws=None, tab=None, **query) -> AppTest:
+    """The page as a browser opens it: `ws` and any other URL parameters (class, teacher, lang, ...) in `query`."""
     at = AppTest.from_file("../app.py", default_timeout=90)
     if ws:
         at.query_params["ws"] = ws
+    for k, v in query.items():
+        at.query_params[k] = v
     if tab:
         at.session_state["main_tab"] = tab
     at.run()

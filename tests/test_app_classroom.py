@@ -6,17 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph_factory import make_project
+from tests.apptest_helpers import app as page
 
 pytestmark = pytest.mark.usefixtures("app_data_dir")
-
-
-def page(**params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def button(at, label):

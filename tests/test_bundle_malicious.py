@@ -1,5 +1,4 @@
 """Hostile uploads: zip slip, zip bombs, pickle payloads, unexpected or tampered members, corrupt files."""
-import hashlib
 import io
 import json
 import struct
@@ -13,21 +12,9 @@ from builder import build_model, load_project
 from export import bundle as bundle_mod
 from export.bundle import BundleError, build_bundle, read_bundle
 from export_graphs import GRAPHS, entered
+from tests.hostile.hostile_craft import bundle as _zip
 
 PROJECT = json.dumps(GRAPHS["mlp"]).encode()
-
-
-def _zip(members: dict, manifest: dict | None = None, names=None) -> bytes:
-    """A zip with a correct manifest (as an attacker who read our format would write it)."""
-    if manifest is None:
-        manifest = {"format": bundle_mod.FORMAT, "members": {
-            n: {"bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in members.items()}}
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _refused(data, message):

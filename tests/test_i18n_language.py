@@ -1,8 +1,8 @@
 """The page's language: ?lang=, then the class's, then the browser's, then English; kept in the URL."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from i18n import set_language
+from tests.apptest_helpers import app as _page
 from ui.language import from_accept_language, resolve
 
 
@@ -19,15 +19,6 @@ def test_accept_language_is_read_by_weight_and_bounded():
     assert from_accept_language("en-US,en;q=0.9,zh;q=0.8") == "en"
     assert from_accept_language("de;q=bad, zh") == "zh"
     assert from_accept_language("x" * 100_000) is None and from_accept_language(None) is None
-
-
-def _page(**query) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 @pytest.mark.slow
@@ -57,11 +48,7 @@ def test_without_a_choice_the_page_is_english_and_says_so_in_the_url():
 @pytest.mark.usefixtures("app_data_dir")
 def test_cards_open_from_the_picker_the_inspector_and_the_training_settings_in_the_page_language():
     try:
-        at = AppTest.from_file("../app.py", default_timeout=90)
-        at.query_params["lang"] = "zh"
-        at.session_state["main_tab"] = "Train"
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
+        at = _page(tab="Train", lang="zh")
         labels = [p.proto.popover.label for p in at.get("popover")]
         assert "概念卡片" in labels  # the picker beside the canvas
         loss = at.session_state["project"]["training"]["loss"]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pathlib
 import re
-import time
 
 import pytest
+
+from tests.e2e.browsing import own_page, wait_for
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -44,18 +45,6 @@ def loss_points(page) -> int:
     return max(page.locator(".st-key-chart_loss .js-plotly-plot").evaluate_all(
         """els => els.map(el => { const t = (el.data || []).find(t => t.name === 'train loss (per step)');
                                    return t && t.x.length ? t.x[t.x.length - 1] : 0; })"""), default=0)
-
-
-def wait_for(page, cond, timeout=40.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        page.wait_for_timeout(200)
-    out = REPO / "artifacts"
-    out.mkdir(exist_ok=True)
-    page.screenshot(path=str(out / f"failed-{re.sub(r'[^a-z]+', '-', what)}.png"))
-    raise AssertionError(f"timed out waiting for {what} (screenshot in artifacts/)")
 
 
 def open_tab(page, name: str, wait_idle) -> None:
@@ -175,15 +164,11 @@ def test_train_live_pause_resume_and_refresh(app_page, canvas_ui, wait_idle):
     page.locator(".st-key-btn_train button:not([disabled])").wait_for()
 
 
-def test_two_browser_contexts_train_at_once_without_interfering(browser, server, wait_idle):
+def test_two_browser_contexts_train_at_once_without_interfering(browser, server, wait_idle, open_workspace):
     pages = []
     for _ in range(2):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        ctx.set_default_timeout(30_000)
-        pg = ctx.new_page()
-        pg.goto(server.url)
-        pg.locator('[data-testid="nc-root"]').wait_for(timeout=120_000)
-        wait_idle(pg, timeout=120)
+        _context, pg = own_page(browser)
+        open_workspace(pg, server.url)
         pages.append(pg)
     try:
         for pg, lr in zip(pages, (0.001, 0.02)):

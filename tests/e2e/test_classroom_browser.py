@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from tests.e2e.browsing import own_page, wait_for
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SHOTS = REPO / "artifacts"
 SMALL = {"width": 1280, "height": 720}
@@ -26,23 +28,6 @@ def server(streamlit_server, data_dir):
                                                    "NEUROCANVAS_MAX_TRAININGS": "3"})
 
 
-def context_page(browser, viewport=None):
-    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
-    return context, context.new_page()
-
-
-def wait_for(cond, page, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        page.wait_for_timeout(200)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"failed-class-{what.replace(' ', '-')}.png"))
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def start_class(page, server, open_app, wait_idle) -> str:
     """The teacher's way: open the app, the sidebar's Classroom section, "nothing but Train", Start a class."""
     open_app(page, server.url)
@@ -57,7 +42,7 @@ def start_class(page, server, open_app, wait_idle) -> str:
 
 
 def join(browser, link, name, open_app, wait_idle):
-    context, page = context_page(browser)
+    context, page = own_page(browser)
     open_app(page, link)
     page.get_by_label("Your name").fill(name)
     page.locator(".st-key-btn_join button").click()
@@ -75,7 +60,7 @@ def board_counts(page) -> dict:
 
 
 def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, wait_idle):
-    t_context, teacher = context_page(browser, SMALL)
+    t_context, teacher = own_page(browser, SMALL)
     board_url = start_class(teacher, server, open_app, wait_idle)
     code = board_url.split("class=")[1].split("&")[0]
     key = board_url.split("teacher=")[1].split("&")[0]
@@ -86,10 +71,10 @@ def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, 
         assert key not in page.url and key not in page.content()
         page.locator(".st-key-btn_train button").click()
     began = time.monotonic()
-    wait_for(lambda: board_counts(teacher).get("training", 0) + board_counts(teacher).get("finished", 0) == 3,
-             teacher, timeout=60, what="three training rows")
+    wait_for(teacher, lambda: board_counts(teacher).get("training", 0) + board_counts(teacher).get("finished", 0) == 3,
+             timeout=60, what="three training rows")
     print(f"three students training on the board {time.monotonic() - began:.1f} s after Train")
-    wait_for(lambda: board_counts(teacher).get("finished") == 3, teacher, timeout=120, what="three finished rows")
+    wait_for(teacher, lambda: board_counts(teacher).get("finished") == 3, timeout=120, what="three finished rows")
     print(f"three students' runs finished and on the board {time.monotonic() - began:.1f} s after Train")
     assert board_counts(teacher)["student"] == 3 and "best 0.9" in board_counts(teacher)["text"]
     SHOTS.mkdir(exist_ok=True)
@@ -107,19 +92,19 @@ def test_a_class_joins_trains_and_shows_on_the_board(browser, server, open_app, 
     item.drag_to(ana.locator(".react-flow__pane"), target_position={"x": 200, "y": 300})
     ana.wait_for_timeout(1500)
     wait_idle(ana)
-    wait_for(lambda: ana.locator('.react-flow__node').count() == before, ana, timeout=20, what="edit undone")
+    wait_for(ana, lambda: ana.locator('.react-flow__node').count() == before, timeout=20, what="edit undone")
     for context, _page in students:
         context.close()
     t_context.close()
 
 
 def test_projector_mode_fits_a_1280x720_screen(browser, server, open_app):
-    s_context, present = context_page(browser, SMALL)
+    s_context, present = own_page(browser, SMALL)
     open_app(present, f"{server.url}/?lesson=simplenet_digits&present=1")
     present.locator(".st-key-big_metric").wait_for(timeout=120_000)
     present.locator(".st-key-btn_train button").click()
-    wait_for(lambda: present.locator(".st-key-big_metric").inner_text().count(".") > 0
-             and "validation" in present.locator(".st-key-big_metric").inner_text(), present, what="big metric")
+    wait_for(present, lambda: present.locator(".st-key-big_metric").inner_text().count(".") > 0
+             and "validation" in present.locator(".st-key-big_metric").inner_text(), what="big metric")
     assert present.locator('[data-testid="nc-palette"]').is_hidden()
     assert present.locator('[data-testid="stSidebar"]').count() == 0 or present.locator(
         '[data-testid="stSidebar"]').is_hidden()
@@ -135,7 +120,7 @@ def test_a_wrong_teacher_key_is_refused(browser, server, data_dir, open_app):
     from runs.store import Store
     code, _key = Classes(*Store(data_dir / "neurocanvas.sqlite").shared()).create(
         "Tiny", {"format": "neurocanvas/1", "graph": {"nodes": [], "edges": []}})
-    w_context, wrong = context_page(browser)
+    w_context, wrong = own_page(browser)
     open_app(wrong, f"{server.url}/?class={code}&teacher=not-the-right-key-123")
     wrong.get_by_text("not valid").wait_for()
     assert wrong.locator('[data-testid="stDataFrame"]').count() == 0 and "Students open" not in wrong.content()

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.e2e.test_app_browser import click, open_tab, set_number, wait_for
+from tests.e2e.test_app_browser import click, open_tab, set_number
+from tests.e2e.browsing import wait_for
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -3,13 +3,13 @@ is the run alone (PyTorch in this process is the oracle); a third page waits in 
 from __future__ import annotations
 
 import pathlib
-import time
 
 import pytest
 import torch
 
 from presets import load_preset
 from trainers import fit
+from tests.e2e.browsing import own_page, wait_for
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EPOCHS = 200  # 4,600 steps, ~10 s alone: time to pause it once it runs (old steps are buckets on the chart)
@@ -36,22 +36,9 @@ def progress(page) -> str:
     return bar.first.inner_text() if bar.count() else ""
 
 
-def wait_for(page, cond, timeout=120.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"timed out waiting for {what}: {progress(page)!r}")
-
-
-def open_page(browser, server, wait_idle):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    page.goto(server.url)
-    page.locator('[data-testid="nc-root"]').wait_for(timeout=180_000)
-    wait_idle(page, timeout=180)
+def open_page(browser, server, wait_idle, open_workspace):
+    _context, page = own_page(browser)
+    open_workspace(page, server.url)
     page.locator(".st-key-main_tab button").filter(has_text="Train").first.click()
     wait_idle(page)
     box = page.get_by_label("Epochs", exact=True).and_(page.locator("input"))
@@ -68,18 +55,19 @@ def train(page) -> None:
     page.locator(".st-key-btn_train button").click()
 
 
-def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(browser, server, wait_idle):
+def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(browser, server, wait_idle,
+                                                                             open_workspace):
     torch.set_num_threads(1)  # as the workers on this machine: the same summation order, the same numbers
     project = load_preset("simplenet_digits")
     project["training"]["epochs"] = EPOCHS
     alone = fit(project)["steps"]["loss"]
-    pages = [open_page(browser, server, wait_idle) for _ in range(3)]
+    pages = [open_page(browser, server, wait_idle, open_workspace) for _ in range(3)]
     first, second, third = pages
     try:
         # a paused run keeps its slot: pausing both makes "both slots taken" certain on a fast or a slow machine
         for page in (first, second):
             train(page)
-            wait_for(page, lambda: "running" in progress(page), what="the page to train")
+            wait_for(page, lambda: "running" in progress(page), timeout=120, what="the page to train", detail=lambda: progress(page))
             page.locator(".st-key-btn_pause button").click()
             page.locator(".st-key-btn_resume button:not([disabled])").wait_for()
         train(third)
@@ -89,13 +77,13 @@ def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(bro
             page.locator(".st-key-btn_resume button").click()
         for page in (first, second):  # pausing a run does not change its numbers
             page.bring_to_front()
-            wait_for(page, lambda: "finished" in progress(page), what="the run to finish")
+            wait_for(page, lambda: "finished" in progress(page), timeout=120, what="the run to finish", detail=lambda: progress(page))
             drawn = curve(page)
             assert len(drawn) == len(alone) > 600
             assert drawn == pytest.approx(alone, rel=1e-5, abs=1e-6), "the curve is the run alone"
         third.bring_to_front()
-        wait_for(third, lambda: "running" in progress(third) or "finished" in progress(third),
-                 what="the queued run to start once a slot freed")
+        wait_for(third, lambda: "running" in progress(third) or "finished" in progress(third), timeout=120,
+                 what="the queued run to start once a slot freed", detail=lambda: progress(third))
         if "running" in progress(third):  # on a quiet machine it may have finished already
             third.locator(".st-key-btn_stop button").click()
     finally:
