@@ -60,6 +60,14 @@ def test_a_teacher_starts_a_class_and_gets_the_board():
     assert "Nobody has joined yet" in shown
 
 
+def test_a_teacher_in_chinese_keeps_chinese_on_the_board():
+    at = page(lang="zh")
+    button(at, "开始上课").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["lang"] == "zh" and at.query_params["teacher"]
+    assert "学生打开：" in texts(at) and "Students open" not in texts(at)
+
+
 def test_a_wrong_key_gets_a_refusal_and_no_board():
     _db, code, key = new_class()
     _db2, other, other_key = new_class()

@@ -126,8 +126,9 @@ def start_form() -> None:
         except ClassError as exc:
             st.error(str(exc))
             return
+        mine = st.query_params.get("lang")  # the board keeps the teacher's language, not the class's
         st.query_params.clear()
-        st.query_params.update({"class": code, "teacher": key})
+        st.query_params.update({"class": code, "teacher": key} | ({"lang": mine} if mine else {}))
         st.rerun()
 
 
