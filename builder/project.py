@@ -9,6 +9,7 @@ from pathlib import Path
 from i18n import N_
 
 from . import safe_json
+from .frozen import is_frozen
 from .limits import LIMITS
 
 FORMAT = "neurocanvas/1"
@@ -77,8 +78,13 @@ class Project:
                 **copy.deepcopy(self.extra)}
 
 
+def _own(value):
+    """A private copy of a value from the input; a read-only one (builder.frozen) is shared as it is."""
+    return value if is_frozen(value) else copy.deepcopy(value)
+
+
 def _split(d: dict, known: tuple) -> tuple[dict, dict]:
-    return {k: d[k] for k in known if k in d}, {k: copy.deepcopy(v) for k, v in d.items() if k not in known}
+    return {k: d[k] for k in known if k in d}, {k: _own(v) for k, v in d.items() if k not in known}
 
 
 def _node(i: int, d, where: str) -> Node:
@@ -104,7 +110,7 @@ def _node(i: int, d, where: str) -> Node:
                                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
         raise ProjectError(N_("{where}: node {nid}: \"pos\" must be [x, y], got {pos!r}",
                               where=where, nid=nid, pos=pos))
-    return Node(nid, k["type"], copy.deepcopy(params), list(pos) if pos is not None else None, extra)
+    return Node(nid, k["type"], _own(params), list(pos) if pos is not None else None, extra)
 
 
 def _edge(i: int, d, where: str) -> Edge:
@@ -158,7 +164,7 @@ def project_from_dict(data, where: str = "project") -> Project:
         graph=Graph([_node(i, n, where) for i, n in enumerate(nodes)],
                     [_edge(i, e, where) for i, e in enumerate(edges)], gextra),
         name=k.get("name", "Untitled"), description=k.get("description", ""),
-        training=copy.deepcopy(training), extra=extra)
+        training=_own(training), extra=extra)
 
 
 def parse_project(text: str | bytes, where: str = "project") -> Project:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import functools
 
 from builder import FORMAT, build_model, check, load_project, palette
+from builder import checked as builder_checked
+from builder.fixes import with_fixes
 from i18n import _, language, text
-from trainers.agreement import agreement
+from trainers.agreement import signature
 
 from .content import digest
 
@@ -90,16 +92,13 @@ def _analyse(graph: Keyed) -> dict:
 @functools.lru_cache(maxsize=CHECKS_KEPT)
 def _agreed(graph: Keyed, training: Keyed) -> dict:
     base = _analyse(graph)
-    if base["report"] is None or not base["report"].ok:
+    if base["report"] is None:
         return base
-    errors, warnings = agreement({"format": FORMAT, "graph": graph.value, "training": training.value},
-                                 base["report"])
-    if not errors and not warnings:
-        return base
-    report = base["report"].copy()
-    report.errors += errors
-    report.warnings += warnings
-    return {**base, "report": report}
+    project = load_project({"format": FORMAT, "name": "canvas", "graph": {"nodes": [], "edges": []}})
+    project.graph = base["graph"]
+    project.training = dict(training.value)
+    value = with_fixes(builder_checked(project, signature(training.value)))
+    return {**base, "report": value.report}
 
 
 @functools.lru_cache(maxsize=CHECKS_KEPT)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from builder.fixes import Fix, apply
+from builder.fixes import Fix
+from builder.frozen import thaw
+from builder.ops import ApplyFix
 
 from .. import state
 
@@ -17,4 +19,5 @@ def show(problem, key: str) -> None:
 
 def take(fix: Fix) -> None:
     """Apply `fix`; the canvas adopts the new graph in one step (its Undo brings the old one back)."""
-    state.apply_edit(apply(state.project(), fix), settings=any(e.get("op") == "training" for e in fix.edits))
+    new = thaw(ApplyFix(fix).on(state.project()))
+    state.apply_edit(new, settings="training" in ApplyFix(fix).parts)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder.budget import estimate
 from i18n import _, ngettext
+from trainers.agreement import signature
 
 from .. import state
 from . import fix_buttons
@@ -25,12 +27,12 @@ def show() -> None:
     if report is None:
         st.error(_('The graph cannot be read: {problem}').format(problem=derived['problem']))
         return
-    batch = int(state.training().get("batch_size", 64) or 64)
+    need = estimate(report, signature(state.training()) or state.training())  # the batch size the settings resolve to
     cols = st.columns(2)
     cols[0].metric(_("Parameters"), f"{report.total_params:,}")
-    cols[1].metric(_("Memory"), human_bytes(report.memory_for_batch(batch)),
+    cols[1].metric(_("Memory"), human_bytes(need["total"]),
                    help=_('weights, gradients and Adam state plus the activations of a batch of {batch}').format(
-                       batch=batch))
+                       batch=need["batch_size"]))
     layers = ngettext("{n} layer", "{n} layers", len(state.graph().get("nodes", []))).format(
         n=len(state.graph().get("nodes", [])))
     st.caption(_("{layers} · output {shape}").format(layers=layers, shape=list(report.shapes[report.output_node]))
