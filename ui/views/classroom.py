@@ -8,22 +8,13 @@ import streamlit as st
 from i18n import _
 from presets import describe_target, lesson, list_presets, load_preset
 from runs.challenge import clean
-from runs.classes import ClassError, Classes
+from runs.classes import ClassError
 
 from .. import state
-from ..workspace import laid_out, store
+from ..workspace import laid_out
+from .class_list import changes_labels, classes  # noqa: F401  (classes: public here too, the tests open it)
 
 CURRENT = "__current__"  # the lesson choice that hands out the project being edited
-
-
-@st.cache_resource(show_spinner=False)
-def classes() -> Classes:
-    """The classes tables live in the workspace store's file, on its connection."""
-    return Classes(*store().shared())
-
-
-def changes_labels() -> dict:
-    return {"all": _("everything"), "training": _("training settings only"), "none": _("nothing but Train")}
 
 
 def route() -> None:

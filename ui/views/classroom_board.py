@@ -16,7 +16,7 @@ from .. import state
 from ..figures.curves import loss_figure
 from ..workspace import store
 from .chart import chart
-from .classroom import classes
+from .class_list import classes
 from .classroom_chart import loss_overlay, network_dot, qr_png
 
 _adopted: set[str] = set()  # workspaces whose stored runs this server process has loaded into the registry

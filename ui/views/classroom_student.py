@@ -13,7 +13,7 @@ from runs.registry import REGISTRY
 
 from .. import state
 from ..workspace import store
-from .classroom import changes_labels, classes
+from .class_list import changes_labels, classes
 
 COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
 COOKIE_DAYS = 30
