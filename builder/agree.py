@@ -59,7 +59,7 @@ def agree(report: Report, signature: Signature | None) -> tuple[list[Problem], l
                                                "layer with weights (Linear, Conv2d...)"), None, rule="no_weights")], []
     if signature is None or signature.data is None:
         return [], []
-    errors = _input(report, signature)
+    errors = _input(report, signature) + _loss(report, signature)
     return (errors, []) if errors else _output(report, signature)
 
 
@@ -78,11 +78,16 @@ def _input(report: Report, sig: Signature) -> list[Problem]:
     return []
 
 
+def _loss(report: Report, sig: Signature) -> list[Problem]:
+    """The loss against the task, whatever the network: a class loss on values."""
+    if sig.loss_kind == CLASS_INDEX and not sig.classes:
+        return [Problem(report.output_node, N_("{loss} needs class labels, but '{data}' is a regression task",
+                                               loss=sig.loss, data=sig.data), "loss", rule="class_loss")]
+    return []
+
+
 def _output(report: Report, sig: Signature) -> tuple[list[Problem], list[Problem]]:
     out, nid = tuple(report.shapes[report.output_node]), report.output_node
-    if sig.loss_kind == CLASS_INDEX and not sig.classes:
-        return [Problem(nid, N_("{loss} needs class labels, but '{data}' is a regression task", loss=sig.loss,
-                                data=sig.data), "loss", rule="class_loss")], []
     want = sig.want()
     allowed = {want} | ({(1,)} if sig.classes and sig.n_classes == 2 and sig.loss_kind == BINARY else set())
     if out in allowed or (not sig.classes and math.prod(out) == math.prod(want)):

@@ -85,22 +85,28 @@ def analysed(graph: Graph, training, signature: Signature | None, digest: str) -
     return report
 
 
-def checked(project: Project, signature: Signature | None = None, doc: dict | None = None) -> Checked:
+def checked(project: Project, signature: Signature | None = None, doc: dict | None = None,
+            digest: str | None = None) -> Checked:
     """The project with its report; the training section (maybe a 2 MB CSV) never enters a cache key.
 
     signature: what the training asks of the network (trainers.agreement.signature); without it nothing is
-    compared with data, and the budget is a lower bound (the batch size named, else 1)."""
-    digest = graph_digest(project.graph)
+    compared with data, and the budget is a lower bound (the batch size named, else 1). digest: the graph's,
+    when it is known already."""
+    digest = digest or graph_digest(project.graph)
     return Checked(project, analysed(project.graph, project.training, signature, digest), doc, signature, digest)
 
 
-def from_doc(doc, sign=None, where: str = "project") -> Checked:
+def from_doc(doc, sign=None, where: str = "project", before: Checked | None = None) -> Checked:
     """The door for a project dict: frozen, parsed once and checked; ProjectError names the field at fault.
 
-    sign: training section -> Signature | None (trainers.agreement.signature), or None."""
+    sign: training section -> Signature | None (trainers.agreement.signature), or None. before: the value this
+    one was edited from; when its graph is the very same (read-only) object, the graph is not parsed again."""
     doc = freeze(doc)
-    project = documents.project_from_dict(doc, where)
-    return checked(project, sign(project.training) if sign else None, doc)
+    if before is not None and doc.get("graph") is before.doc.get("graph"):
+        project, digest = documents.with_parsed_graph(doc, before.project.graph, where), before.digest
+    else:
+        project, digest = documents.project_from_dict(doc, where), None
+    return checked(project, sign(project.training) if sign else None, doc, digest)
 
 
 def check(source) -> Report:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from i18n import N_
 
 from . import locks
-from .checked_project import Checked, from_doc
+from .checked_project import Checked, checked, from_doc
+from .frozen import freeze
 from .node_ops import Move
-from .ops import (GRAPH, LAYOUT, META_SKIP, PROJECT, TRAINING, EditError, Op, ReplaceTraining, SetGraph, SetMeta,
-                  graph_of, node_of)
-from .project import ProjectError
+from .ops import (GRAPH, LAYOUT, META_SKIP, PROJECT, TRAINING, EditError, Op, Replace, ReplaceTraining, SetGraph,
+                  SetMeta, graph_of, node_of)
+from .project import Project, ProjectError
 from .report import Problem
 
 FIXED = {  # part -> why a class lock refuses an operation on it
@@ -35,11 +36,12 @@ def refusal(op: Op, changes: str) -> Problem | None:
     return None
 
 
-def apply(value: Checked, *ops: Op, changes: str = "all", sign=None) -> Checked | Problem:
+def apply(value: Checked, *ops: Op, changes: str = "all", sign=None, where: str = "project") -> Checked | Problem:
     """The next checked project, or the first problem (naming node and field) of an operation that cannot apply.
 
     changes: the class setting in force ("all" outside a class). sign: training section -> Signature | None
-    (trainers.agreement.signature), asked only when the training section changed (None: nothing agreed then)."""
+    (trainers.agreement.signature), asked only when the training section changed (None: nothing agreed then).
+    where: how a problem of the document names where it came from ("canvas edit", a file name)."""
     doc = value.doc
     for op in ops:
         problem = refusal(op, changes)
@@ -53,8 +55,10 @@ def apply(value: Checked, *ops: Op, changes: str = "all", sign=None) -> Checked 
         return value
     if doc.get("training") is value.doc.get("training"):  # the same section: the same data set and settings
         sign = lambda _training: value.signature  # noqa: E731
+    if len(ops) == 1 and isinstance(ops[0], Replace) and isinstance(ops[0].project, Project):  # parsed at its door
+        return checked(ops[0].project, sign(ops[0].project.training) if sign else None, freeze(doc))
     try:
-        return from_doc(doc, sign)
+        return from_doc(doc, sign, where, before=value)
     except ProjectError as exc:
         return Problem(None, exc.args[0] if exc.args else str(exc))
 
@@ -67,13 +71,20 @@ def between(before: dict, after: dict) -> list[Op]:
     if a["graph"] != b["graph"]:
         out.append(SetGraph(graph_of(after)))
     elif a["layout"] != b["layout"]:
-        out.append(Move(tuple((n["id"], n["pos"]) for n in graph_of(after).get("nodes", [])
-                              if isinstance(n, dict) and "pos" in n)))
+        out.append(Move(tuple((n.get("id"), n.get("pos")) for n in graph_of(after).get("nodes", [])
+                              if isinstance(n, dict))))
     if a["training"] != b["training"]:
         out.append(ReplaceTraining(b["training"]))
     if a["project"] != b["project"]:
         out.append(SetMeta(tuple((k, v) for k, v in after.items() if k not in META_SKIP), whole=True))
     return out
+
+
+def take(value: Checked, doc: dict, changes: str = "all", sign=None) -> tuple[Checked | Problem, list[Problem]]:
+    """`value` changed into `doc` (a project from outside: a test, the store, a lesson to hold to) as one edit,
+    one operation per part, as far as `changes` allows: (the result, the problems of the parts refused)."""
+    kept, refused = allowed(between(value.doc, doc), changes)
+    return apply(value, *kept, changes=changes, sign=sign), refused
 
 
 def allowed(ops, changes: str) -> tuple[list[Op], list[Problem]]:

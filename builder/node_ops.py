@@ -164,7 +164,7 @@ class Disconnect(Op):
 
 @dataclass(frozen=True)
 class Move(Op):
-    """New canvas positions: ((node id, [x, y]), ...)."""
+    """New canvas positions: ((node id, [x, y] or None: no position, auto-layout places it), ...)."""
 
     positions: tuple
     parts: ClassVar[frozenset] = frozenset({LAYOUT})
@@ -172,12 +172,18 @@ class Move(Op):
     def on(self, doc):
         where = dict(self.positions)
         for nid, pos in where.items():
-            if not (isinstance(pos, (list, tuple)) and len(pos) == 2 and all(
+            if pos is not None and not (isinstance(pos, (list, tuple)) and len(pos) == 2 and all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
                 raise EditError(nid, N_("\"pos\" must be [x, y], got {pos!r}", pos=pos), "pos")
-        nodes = [{**n, "pos": list(where[n["id"]])} if isinstance(n, dict) and n.get("id") in where else n
+        nodes = [_placed(n, where[n["id"]]) if isinstance(n, dict) and n.get("id") in where else n
                  for n in nodes_of(doc)]
         return with_graph(doc, nodes=nodes)
+
+
+def _placed(node: dict, pos) -> dict:
+    if pos is None:
+        return {k: v for k, v in node.items() if k != "pos"}
+    return {**node, "pos": list(pos)}
 
 
 @dataclass(frozen=True)

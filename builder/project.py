@@ -131,14 +131,7 @@ def _edge(i: int, d, where: str) -> Edge:
 
 
 def project_from_dict(data, where: str = "project") -> Project:
-    if not isinstance(data, dict):
-        raise ProjectError(N_("{where}: a project is a JSON object, got {kind}",
-                              where=where, kind=type(data).__name__))
-    fmt = data.get("format")
-    if fmt != FORMAT:
-        raise ProjectError(N_("{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}",
-                              where=where, FORMAT=FORMAT, fmt=fmt))
-    k, extra = _split(data, ("format", "name", "description", "graph", "training"))
+    k, extra = _top(data, where)
     graph = k.get("graph")
     if not isinstance(graph, dict):
         raise ProjectError(N_("{where}: \"graph\" must be an object with \"nodes\" and \"edges\"", where=where))
@@ -154,17 +147,37 @@ def project_from_dict(data, where: str = "project") -> Project:
     if len(edges) > LIMITS.edges:
         raise ProjectError(N_("{where}: {n_edges} edges is more than the limit of {limit}",
                               where=where, n_edges=len(edges), limit=LIMITS.edges))
-    training = k.get("training", {})
-    if not isinstance(training, dict):
+    return _project(k, extra, Graph([_node(i, n, where) for i, n in enumerate(nodes)],
+                                    [_edge(i, e, where) for i, e in enumerate(edges)], gextra))
+
+
+def with_parsed_graph(data, graph: Graph, where: str = "project") -> Project:
+    """The project of `data` whose "graph" is already parsed as `graph` (an edit that left the graph as it was):
+    only the rest (format, name, description, training) is read."""
+    k, extra = _top(data, where)
+    return _project(k, extra, graph)
+
+
+def _top(data, where: str) -> tuple[dict, dict]:
+    if not isinstance(data, dict):
+        raise ProjectError(N_("{where}: a project is a JSON object, got {kind}",
+                              where=where, kind=type(data).__name__))
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise ProjectError(N_("{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}",
+                              where=where, FORMAT=FORMAT, fmt=fmt))
+    k, extra = _split(data, ("format", "name", "description", "graph", "training"))
+    if not isinstance(k.get("training", {}), dict):
         raise ProjectError(N_("{where}: \"training\" must be an object", where=where))
     for key in ("name", "description"):
         if key in k and not isinstance(k[key], str):
             raise ProjectError(N_("{where}: \"{key}\" must be a string", where=where, key=key))
-    return Project(
-        graph=Graph([_node(i, n, where) for i, n in enumerate(nodes)],
-                    [_edge(i, e, where) for i, e in enumerate(edges)], gextra),
-        name=k.get("name", "Untitled"), description=k.get("description", ""),
-        training=_own(training), extra=extra)
+    return k, extra
+
+
+def _project(k: dict, extra: dict, graph: Graph) -> Project:
+    return Project(graph=graph, name=k.get("name", "Untitled"), description=k.get("description", ""),
+                   training=_own(k.get("training", {})), extra=extra)
 
 
 def parse_project(text: str | bytes, where: str = "project") -> Project:

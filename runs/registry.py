@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+from builder import Checked
 from i18n import _
 
 from . import capacity, limits
@@ -85,12 +86,18 @@ class Registry:
         return True
 
     # ----- runs of a workspace
-    def submit(self, ws: str, project: dict, label: str | None = None, start_paused: bool = False,
+    def submit(self, ws: str, project, label: str | None = None, start_paused: bool = False,
                group: str | None = None) -> Run:
-        """Queue a run of `project` (copied); it starts at once when a slot is free. Runs submitted with the same
-        `group` (new_group()) are one request for the per-workspace limit."""
+        """Queue a run of `project`; it starts at once when a slot is free. Runs submitted with the same `group`
+        (new_group()) are one request for the per-workspace limit.
+
+        project: the checked value (builder.Checked, agreed with its data: trainers.agreement.checked), which the
+        worker compiles without parsing or checking it again; or a plain dict (a script's), copied, which the
+        worker's own door parses and checks."""
+        checked = project if isinstance(project, Checked) else None
         run = Run(id=uuid.uuid4().hex[:10], ws=ws, label=label or f"run {next(self._seq)}",
-                  project=copy.deepcopy(project), start_paused=start_paused, group=group)
+                  project=checked.doc if checked else copy.deepcopy(project), start_paused=start_paused, group=group,
+                  checked=checked)
         with self._lock:
             self._runs.setdefault(ws, []).append(run)
             self._queue.append(run)
@@ -209,9 +216,9 @@ class Registry:
     def _start(self, run: Run) -> None:
         try:
             if self.job_factory is None:
-                run.job = self.backend.launch(run.id, run.project, paused=run.start_paused)
+                run.job = self.backend.launch(run.id, run.checked or run.project, paused=run.start_paused)
                 return
-            run.job = self.job_factory(run.project)
+            run.job = self.job_factory(run.checked or run.project)
             run.job.start()
             if run.start_paused:
                 run.job.pause()

@@ -25,6 +25,7 @@ class Run:
     shown_at: float = 0.0
     persisted: int | None = None        # revision of the snapshot last written to the store
     group: str | None = None            # the request it belongs to (the variants of one click); None: its own
+    checked: object | None = None       # the builder.Checked it trains (None: a plain dict, or loaded from the store)
 
     def __post_init__(self):
         self.group = self.group or self.id

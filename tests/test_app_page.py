@@ -117,7 +117,7 @@ def test_a_refreshed_page_finds_the_edited_project(seed_mlp):
 
 
 def test_uploads_are_checked_and_name_the_file(seed_mlp):
-    assert parse_upload("ok.json", json.dumps(seed_mlp).encode()) == seed_mlp
+    assert parse_upload("ok.json", json.dumps(seed_mlp).encode()).to_dict() == seed_mlp  # parsed once, at the door
     with pytest.raises(ValueError, match="bad.json: not valid JSON: .* line 1"):
         parse_upload("bad.json", b"{nope")
     with pytest.raises(ValueError, match="pic.json: not a text file"):

@@ -51,7 +51,9 @@ def open_lesson() -> None:
     except Exception as exc:  # an unknown name: say which presets exist, keep the page
         state.flash("error", _("The lesson in the address could not be opened: {error}").format(error=exc))
         return
-    state.set_project(laid_out(project))
+    if problem := state.replace(laid_out(project)):
+        state.flash("error", str(problem))
+        return
     state.flash("success", _("Opened the lesson “{name}”, untrained. Press Train to see it learn.")
                 .format(name=project.get("name", name)))
 
@@ -66,7 +68,7 @@ def _lesson_choices() -> dict:
 
 def _lesson_project(choice: str) -> dict:
     if choice == CURRENT:
-        return copy.deepcopy(state.project())
+        return copy.deepcopy(state.project())  # a plain copy: the class keeps its own
     return laid_out(load_preset(choice))
 
 

@@ -1,8 +1,6 @@
 """A student's side of a class: join, come back, and locks the server enforces on their workspace."""
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
 from i18n import _
@@ -60,23 +58,6 @@ def join_form(klass: Klass) -> None:
             st.rerun()
 
 
-def _graph_core(graph: dict | None) -> tuple:
-    """What a graph computes: its nodes without canvas positions, and its edges."""
-    graph = graph or {}
-    return [{k: v for k, v in n.items() if k != "pos"} for n in graph.get("nodes", [])], graph.get("edges", [])
-
-
-def _hold(klass: Klass) -> None:
-    """Put back what the student may not change, from the class's own copy of the lesson (never the browser's)."""
-    allowed, project, lesson = klass.allows(), state.project(), klass.lesson
-    if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
-        project["graph"] = copy.deepcopy(lesson.get("graph") or {})
-        state.select(None)
-    if allowed == "none" and project.get("training") != lesson.get("training"):
-        project["training"] = copy.deepcopy(lesson.get("training") or {})
-        state.restart_settings()  # the settings widgets start afresh from the lesson's values
-
-
 def current() -> tuple[Klass, object] | None:
     """(class, member) of this session's workspace, or None outside every class."""
     member = classes().member(st.session_state.get(state.WS))
@@ -85,12 +66,14 @@ def current() -> tuple[Klass, object] | None:
 
 
 def enforce() -> None:
-    """After the canvas edit is taken: undo what the class's locks forbid, then show the class banner."""
+    """Before any edit of this run is taken: the class's lock is what the page's edits are held to (outside a class,
+    none); what a workspace opened from the store holds against it is put back; then the class banner."""
     found = current()
+    state.set_lock(found[0].allows() if found else "all")
     if found is None:
         return
     klass, member = found
-    _hold(klass)
+    state.hold(klass.lesson)  # the class's own copy of the lesson, never the browser's
     st.html(f"<script>document.cookie = '{COOKIE.format(code=klass.code)}={member.ws}; path=/; "
             f"max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>", unsafe_allow_javascript=True)
     with st.container(border=True, key="class_banner"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from builder.fixes import Fix
-from builder.frozen import thaw
 from builder.ops import ApplyFix
 
 from .. import state
@@ -19,5 +18,5 @@ def show(problem, key: str) -> None:
 
 def take(fix: Fix) -> None:
     """Apply `fix`; the canvas adopts the new graph in one step (its Undo brings the old one back)."""
-    new = thaw(ApplyFix(fix).on(state.project()))
-    state.apply_edit(new, settings="training" in ApplyFix(fix).parts)
+    if problem := state.edit(ApplyFix(fix)):
+        state.flash("error", str(problem))

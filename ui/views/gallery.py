@@ -27,9 +27,14 @@ def target_text(target: dict | None, lang: str = "en") -> str:
     return f"{TARGET.get(lang, TARGET['en'])}: {line}"
 
 
+def edited() -> bool:
+    """Whether the project holds work that replacing it would lose (it differs from the lesson opened)."""
+    return st.session_state.get(state.PRISTINE) != state.digest(state.project())
+
+
 def ask(name: str) -> None:
     """Open lesson `name`, or first ask when that would replace the person's own network."""
-    if state.edited():
+    if edited():
         state.set_pending(name)
     else:
         load(name)
@@ -65,7 +70,9 @@ def load(name: str) -> None:
     except Exception as exc:
         state.flash("error", _('preset {name}: {exc}').format(name=name, exc=exc))
         return
-    state.set_project(laid_out(project))
+    if problem := state.replace(laid_out(project)):
+        state.flash("error", str(problem))
+        return
     state.flash("success", _("Loaded “{name}”. Press Train to see it learn.").format(
         name=project.get("name", name)))
 

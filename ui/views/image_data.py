@@ -8,12 +8,14 @@ import zipfile
 import numpy as np
 import streamlit as st
 
+from builder.ops import set_training
 from i18n import _
 from trainers import TrainingError, load_dataset
 from trainers.datasets.images import COLORS, SIZES, decode_zip, encode_zip
 from trainers.datasets.picture_zip import MAX_ZIP_BYTES
 
 from .. import state
+from . import data_problems
 
 PER_CLASS = 8  # thumbnails shown per class
 LABEL = "your pictures (zip)…"
@@ -92,7 +94,7 @@ def _uploaded() -> None:
     t = state.training()
     options, _problem = options_from_upload(upload.getvalue(), upload.name, dict(t.get("dataset_options") or {}))
     if options:
-        t["dataset"], t["dataset_options"] = "images", options
+        state.edit(set_training(dataset="images", dataset_options=options), own_widgets=True)
 
 
 def controls(t: dict) -> None:
@@ -105,20 +107,9 @@ def controls(t: dict) -> None:
         _fresh, problem = options_from_upload(upload.getvalue(), upload.name, options)
         if problem:
             st.error(problem + _(" — the data set settings were not changed."), icon=":material/error:")
-    t["dataset_options"] = _camera(t, options)
-
-
-def _input_hint(shape: list) -> str | None:
-    """Why the Input node will not take these pictures, naming the node, or None."""
-    flat = int(np.prod(shape))
-    for node in state.graph().get("nodes", []):
-        if node.get("type") == "Input":
-            have = list((node.get("params") or {}).get("shape") or [])
-            if have not in (shape, [flat]):
-                return _("Input node '{node}' has shape {have}, but these pictures give {shape}: set its shape to "
-                         "{shape} (or [{flat}] for a network of Linear layers).").format(
-                             node=node.get("id"), have=have, shape=shape, flat=flat)
-    return None
+    options = _camera(t, options)
+    if options != (t.get("dataset_options") or {}):  # the size, colour or flips shown, or a picture taken
+        state.edit(set_training(dataset_options=options), own_widgets=True, record=False)
 
 
 def preview(t: dict) -> None:
@@ -136,6 +127,4 @@ def preview(t: dict) -> None:
         st.caption(_("{name}: {n} pictures").format(name=name, n=int(counts[c])))
         pics = [data.x[i].permute(1, 2, 0).numpy().squeeze() for i in idx]  # (H, W[, 3]) in [0, 1]
         st.image(pics, width=56, clamp=True)
-    hint = _input_hint(shape)
-    if hint:
-        st.warning(hint, icon=":material/straighten:")
+    data_problems.show()

@@ -66,9 +66,11 @@ def _apply(upload, class_name: str = "", shape: str = "") -> None:
         state.mark_import(upload.file_id, _("{file}: cannot be imported ({why})").format(
             file=upload.name, why=type(exc).__name__))
         return
-    project["training"] = {**state.training()}  # keep the data set and settings the person chose
+    project["training"] = state.training()  # keep the data set and settings the person chose (read-only, shared)
+    if problem := state.replace(project):
+        state.mark_import(upload.file_id, str(problem))
+        return
     state.mark_import(upload.file_id, None, Path(upload.name).stem, weights)
-    state.set_project(project)
     state.flash("success", _("Imported {file}: {n} layers on the canvas.").format(
         file=upload.name, n=len(project["graph"]["nodes"])))
     st.rerun()

@@ -30,7 +30,9 @@ def open_variant(variant_id: str) -> None:
     except Exception as exc:  # a broken preset file: say which variant
         state.flash("error", _("variant {id}: {error}").format(id=variant_id, error=exc))
         return
-    state.set_project(laid_out(project))
+    if problem := state.replace(laid_out(project)):
+        state.flash("error", str(problem))
+        return
     state.flash("success", _("Opened “{name}”. Press Train to see it learn.").format(name=project.get("name")))
 
 

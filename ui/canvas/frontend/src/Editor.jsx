@@ -24,6 +24,9 @@ const NOTICE_MS = 4000;
 const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#64748b" } };
 
 
+// Python's {undo, redo} as the toolbar's {index, length}.
+const pyHist = ({ undo, redo }) => ({ index: undo ? 1 : 0, length: 1 + (undo ? 1 : 0) + (redo ? 1 : 0) });
+
 export default function Editor({ data, send }) {
   const { height = 600 } = data;
   // Every rerun delivers fresh objects; keep the old ones while the content is the same, so a rerun
@@ -45,7 +48,8 @@ export default function Editor({ data, send }) {
     };
   }
   const m = r.current;
-  Object.assign(m, { state, palette, send, texts: data.texts || {} });
+  // data.history ({undo, redo}): Python keeps the undo history of the project; Undo and Redo ask it.
+  Object.assign(m, { state, palette, send, texts: data.texts || {}, pyHistory: data.history || null });
   const rootRef = useRef(null);
 
   const flush = useCallback(() => {
@@ -124,6 +128,11 @@ export default function Editor({ data, send }) {
   }, [flow]);
 
   const travel = useCallback((step) => {
+    if (m.pyHistory) {
+      m.action = step < 0 ? "undo" : "redo";
+      scheduleSync(0);
+      return;
+    }
     const index = m.index + step;
     if (index < 0 || index >= m.history.length) return;
     m.index = index;
@@ -276,7 +285,8 @@ export default function Editor({ data, send }) {
                        style={{ width: 150, height: 100 }} />
             )}
             <Controls showInteractive={false} position="top-left" orientation="horizontal" />
-            <Toolbar texts={texts} hist={hist} travel={travel} fit={() => flow.fitView(FIT)}
+            <Toolbar texts={texts} hist={data.history ? pyHist(data.history) : hist} travel={travel}
+                     fit={() => flow.fitView(FIT)}
                      autoLayout={autoLayout} />
             {notice && (
               <Panel position="bottom-center" className="nc-notice" data-testid="nc-notice">{notice}</Panel>
