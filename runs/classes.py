@@ -14,7 +14,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from i18n import _
+from i18n import N_, _
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed without mistakes
 CODE_LEN = 6
@@ -22,6 +22,7 @@ CODE_PATTERN = re.compile(rf"^[{ALPHABET}]{{{CODE_LEN}}}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NAME_MAX = 40
 CHANGES = ("all", "training", "none")  # everything | training settings only | nothing but Train
+CHANGE_LABELS = {"all": N_("everything"), "training": N_("training settings only"), "none": N_("nothing but Train")}
 LANGS = ("en", "zh")
 
 SCHEMA = """

@@ -8,7 +8,7 @@ import streamlit as st
 from i18n import _
 from presets import describe_target, lesson, list_presets, load_preset
 from runs.challenge import clean
-from runs.classes import ClassError, Classes
+from runs.classes import CHANGE_LABELS, ClassError, Classes
 
 from .. import state
 from ..workspace import laid_out, store
@@ -23,7 +23,7 @@ def classes() -> Classes:
 
 
 def changes_labels() -> dict:
-    return {"all": _("everything"), "training": _("training settings only"), "none": _("nothing but Train")}
+    return {k: str(v) for k, v in CHANGE_LABELS.items()}
 
 
 def route() -> None:

@@ -1,12 +1,12 @@
 """A student's side of a class: join, come back, and locks the server enforces on their workspace."""
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
+from builder import locks
 from i18n import _
 from presets import describe_target
+from runs import admission
 from runs import challenge as judge
 from runs.classes import ClassError, Klass
 from runs.registry import REGISTRY
@@ -60,21 +60,20 @@ def join_form(klass: Klass) -> None:
             st.rerun()
 
 
-def _graph_core(graph: dict | None) -> tuple:
-    """What a graph computes: its nodes without canvas positions, and its edges."""
-    graph = graph or {}
-    return [{k: v for k, v in n.items() if k != "pos"} for n in graph.get("nodes", [])], graph.get("edges", [])
-
-
 def _hold(klass: Klass) -> None:
-    """Put back what the student may not change, from the class's own copy of the lesson (never the browser's)."""
-    allowed, project, lesson = klass.allows(), state.project(), klass.lesson
-    if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
-        project["graph"] = copy.deepcopy(lesson.get("graph") or {})
+    """Put back what the student may not change (builder.locks over the whole project: network, training,
+    name, variants, anything else) from the class's own copy of the lesson, never the browser's: from the lesson,
+    or from the lesson's variant the project is nearest to, so an opened variant stays open."""
+    project = state.project()
+    base, parts = locks.nearest(klass.allows(), admission.lesson_bases(klass.lesson), project)
+    if not parts:
+        return
+    state.apply_edit(locks.held(klass.allows(), base, project), settings="training" in parts)
+    if "graph" in parts:
         state.select(None)
-    if allowed == "none" and project.get("training") != lesson.get("training"):
-        project["training"] = copy.deepcopy(lesson.get("training") or {})
-        state.restart_settings()  # the settings widgets start afresh from the lesson's values
+    state.flash("warning", _("Your class keeps {parts} as the lesson has them, so they were put back: you may change "
+                             "{allowed}.").format(parts=admission.listing(parts),
+                                                  allowed=changes_labels()[klass.allows()]))
 
 
 def current() -> tuple[Klass, object] | None:
@@ -128,8 +127,6 @@ def fixed_settings() -> None:
 
 
 def lock_reason() -> str | None:
-    """Why Train is held for this workspace (a locked class), or None."""
-    found = current()
-    if found and found[0].locked:
-        return _("Your teacher has paused the class: wait until it is unlocked.")
-    return None
+    """Why the server would not queue a run of this project (a paused class, a class's lock, a limit), or None."""
+    found = admission.problem(st.session_state[state.WS], state.project(), REGISTRY.classes)
+    return str(found) if found is not None else None
