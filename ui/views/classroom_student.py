@@ -13,7 +13,7 @@ from runs.registry import REGISTRY
 
 from .. import state
 from ..workspace import store
-from .classroom import changes_labels, classes
+from .classroom import changes_labels, classes, client_id
 
 COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
 COOKIE_DAYS = 30
@@ -50,7 +50,7 @@ def join_form(klass: Klass) -> None:
         name = st.text_input(_("Your name"), max_chars=40, key="join_name")
         if st.button(_("Join"), key="btn_join", type="primary", icon=":material/login:"):
             try:
-                member = classes().join(klass.code, name)
+                member = classes().join(klass.code, name, client=client_id())
             except ClassError as exc:
                 st.error(str(exc))
                 return
