@@ -12,6 +12,7 @@ from runs.classes import ClassError, Klass
 from runs.registry import REGISTRY
 
 from .. import state
+from ..plain import md
 from ..workspace import store
 from .classroom import changes_labels, classes, client_id
 
@@ -44,15 +45,15 @@ def route(klass: Klass) -> None:
 
 
 def join_form(klass: Klass) -> None:
-    st.markdown("## :material/school: " + klass.title)
+    st.markdown("## :material/school: " + md(klass.title))
     st.caption(_("Class {code}").format(code=klass.code))
     with st.container(border=True, width=420):
         name = st.text_input(_("Your name"), max_chars=40, key="join_name")
         if st.button(_("Join"), key="btn_join", type="primary", icon=":material/login:"):
             try:
                 member = classes().join(klass.code, name, client=client_id())
-            except ClassError as exc:
-                st.error(str(exc))
+            except ClassError as exc:  # it may repeat the name typed: shown as typed
+                st.error(md(str(exc)))
                 return
             store().save_project(member.ws, klass.lesson)
             state.mark_joined(klass.code, member.ws)
@@ -94,7 +95,7 @@ def enforce() -> None:
             f"max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>", unsafe_allow_javascript=True)
     with st.container(border=True, key="class_banner"):
         st.markdown(_("**{title}** · class {code} · {name} · you may change: {what}").format(
-            title=klass.title, code=klass.code, name=member.name, what=changes_labels()[klass.allows()]))
+            title=md(klass.title), code=klass.code, name=md(member.name), what=changes_labels()[klass.allows()]))
         if klass.locked:
             st.warning(_("Your teacher has paused the class: nothing can be changed or trained for now."),
                        icon=":material/lock:")
