@@ -117,8 +117,7 @@ def _challenge_line(goal: dict, ws: str) -> None:
 def may(what: str) -> bool:
     """Whether this session may change `what` ("graph" or "training") under its class's locks."""
     found = current()
-    allowed = found[0].allows() if found else "all"
-    return allowed == "all" or (what == "training" and allowed == "training")
+    return locks.may_change(found[0].allows() if found else "all", what)
 
 
 def fixed_settings() -> None:
