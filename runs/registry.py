@@ -82,8 +82,9 @@ class Registry:
         saved = next((r for r in self.store.load_runs(row["ws"]) if r["id"] == row["id"]), None)
         if saved is None:
             return False
-        run = Run(id=row["id"], ws=row["ws"], label=saved["label"], project=saved["project"],
-                  created=saved["created"], job=job)
+        run = Run(id=row["id"], ws=row["ws"], label=saved["label"], project=saved["project"], created=saved["created"],
+                  job=job, started=time.monotonic(),  # its time limit counts from here: when it began is not kept
+                  client=admission.client_of(row["ws"], self.classes.member(row["ws"])))
         with self._lock:
             self._runs.setdefault(run.ws, []).append(run)
         self._ensure_pump_thread()
