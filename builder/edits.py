@@ -36,21 +36,24 @@ def refusal(op: Op, changes: str) -> Problem | None:
     return None
 
 
-def apply(value: Checked, *ops: Op, changes: str = "all", sign=None, where: str = "project") -> Checked | Problem:
+def apply(value: Checked, *ops: Op, changes: str = "all", bases=(), sign=None,
+          where: str = "project") -> Checked | Problem:
     """The next checked project, or the first problem (naming node and field) of an operation that cannot apply.
 
-    changes: the class setting in force ("all" outside a class). sign: training section -> Signature | None
-    (trainers.agreement.signature), asked only when the training section changed (None: nothing agreed then).
-    where: how a problem of the document names where it came from ("canvas edit", a file name)."""
-    doc = value.doc
+    changes: the class setting in force ("all" outside a class). bases: what the class hands out (its lesson, and
+    the lesson with each variant applied): an edit of a part `changes` fixes is allowed only when it leaves the
+    project as one of them in every fixed part (opening a variant), builder.locks.nearest. sign: training section
+    -> Signature | None (trainers.agreement.signature), asked only when the training section changed (None:
+    nothing agreed then). where: how a problem of the document names where it came from ("canvas edit")."""
+    doc, locked = value.doc, None
     for op in ops:
-        problem = refusal(op, changes)
-        if problem is not None:
-            return problem
+        locked = locked or refusal(op, changes)
         try:
             doc = op.on(doc)
         except EditError as exc:
             return exc.problem
+    if locked is not None and locks.nearest(changes, list(bases), doc)[1]:
+        return locked
     if doc is value.doc:
         return value
     if doc.get("training") is value.doc.get("training"):  # the same section: the same data set and settings
@@ -80,11 +83,15 @@ def between(before: dict, after: dict) -> list[Op]:
     return out
 
 
-def take(value: Checked, doc: dict, changes: str = "all", sign=None) -> tuple[Checked | Problem, list[Problem]]:
-    """`value` changed into `doc` (a project from outside: a test, the store, a lesson to hold to) as one edit,
-    one operation per part, as far as `changes` allows: (the result, the problems of the parts refused)."""
-    kept, refused = allowed(between(value.doc, doc), changes)
-    return apply(value, *kept, changes=changes, sign=sign), refused
+def take(value: Checked, doc: dict, changes: str = "all", bases=(), sign=None) -> tuple[Checked | Problem, list]:
+    """`value` changed into `doc` (a project from outside: an upload, a link, a lesson, a test's dict) as one edit,
+    one operation per part, as far as the class allows (see apply): (the result, the problems of the parts kept
+    back: what the class fixes stays as it was)."""
+    ops = between(value.doc, doc)
+    kept, refused = allowed(ops, changes)
+    if refused and not locks.nearest(changes, list(bases), doc)[1]:  # one of the class's own: allowed whole
+        kept, refused = ops, []
+    return apply(value, *kept, changes=changes, bases=bases, sign=sign), refused
 
 
 def allowed(ops, changes: str) -> tuple[list[Op], list[Problem]]:

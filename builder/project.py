@@ -223,6 +223,14 @@ def as_graph(source) -> Graph:
     return load_project(source).graph
 
 
+def with_sections(doc):
+    """`doc` with "graph" and "training" objects present (a page shows both; an old row or a test may lack them)."""
+    if not isinstance(doc, dict):
+        return doc
+    return {**doc, **{k: v for k, v in (("graph", {"nodes": [], "edges": []}), ("training", {}))
+                      if not isinstance(doc.get(k), dict)}}
+
+
 def blank_project(training: dict | None = None, name: str = "New project") -> dict:
     """A new project dict: one Input node; `training` is the section it starts with (trainers' starter)."""
     return {"format": FORMAT, "name": name, "description": "",

@@ -15,7 +15,7 @@ from builder.agree import BINARY, CLASS_INDEX, VALUES, Signature
 from builder.fixes import with_fixes
 from builder.frozen import is_frozen
 
-from .datasets import load_dataset
+from .datasets import load_outline
 from .errors import TrainingError
 from .losses import CLASS_INDEX_LOSSES
 from .settings import TrainingSettings
@@ -71,7 +71,7 @@ def _signature(dataset: str | None, options: _Options | None, loss: str, batch_s
     common = {"batch_size": batch_size, "optimizer": optimizer, "loss": loss, "loss_kind": kind,
               "fix_losses": (REGRESSION_LOSS, CLASS_INDEX_LOSSES[0])}
     try:
-        data = load_dataset(dataset, **options.value) if dataset is not None else None
+        data = load_outline(dataset, **options.value) if dataset is not None else None  # pictures: never decoded
     except Exception:  # an unreadable data set is reported where it is loaded (its preview, Train)
         data = None
     if data is None:

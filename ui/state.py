@@ -10,8 +10,9 @@ import copy
 
 import streamlit as st
 
-from builder import Checked, ProjectError, blank_project
+from builder import Checked, ProjectError, blank_project, locks
 from builder.checked_project import from_doc
+from builder.project import with_sections
 from builder.edits import apply, take
 from builder.history import History
 from builder.ops import Replace
@@ -24,7 +25,7 @@ from .content import digest
 PROJECT = "project"              # the project being edited: the checked value's read-only dict (tests inject one)
 VALUE = "checked_project"        # the builder.Checked whose doc is under PROJECT: the one project of the page
 HISTORY = "history"              # builder.history.History of the values before (Undo) and undone (Redo)
-LOCK = "class_lock"              # what the class lets this workspace change ("all" outside a class)
+LOCK = "class_lock"              # (the class's "changes" setting, the lesson and its variants): "all", () outside
 HELD = "class_held"              # the value the class's hold last passed (the hold runs again on another)
 SELECTED = "selected_node"       # node id open in the inspector, or None
 REVISION = "canvas_revision"     # bumped whenever Python replaces the graph shown on the canvas
@@ -61,7 +62,7 @@ PRESENT = "present"              # projector mode: no palette, inspector or side
 BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
 LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
-DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_SHOWS: None, SAVED: None, LANG: "en", RUN: None, LOCK: "all",
+DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_SHOWS: None, SAVED: None, LANG: "en", RUN: None, LOCK: ("all", ()),
             COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {},
             HISTORY: History()}
 
@@ -93,36 +94,26 @@ def training() -> dict:
     return value().doc["training"]
 
 
-def _complete(doc):
-    """The sections the page shows ("graph", "training"), when a test or an old row left them out."""
-    if not isinstance(doc, dict):
-        return doc
-    return {**doc, **{k: v for k, v in (("graph", {"nodes": [], "edges": []}), ("training", {}))
-                      if not isinstance(doc.get(k), dict)}}
-
-
 def _door(doc) -> Checked:
     """A project dict from the store, parsed and checked once; an unreadable one is named (a blank one opens)."""
     try:
-        return from_doc(_complete(doc), signature)
+        return from_doc(with_sections(doc), signature)
     except ProjectError as exc:
         flash("error", _("The project could not be opened: {why}").format(why=exc))
         return from_doc(blank_project(), signature)
 
 
 def take_in() -> None:
-    """The door for a dict put under PROJECT from outside: taken in as one edit, part by part, as far as the
-    class's lock allows (what it fixes stays as it was; an unreadable dict changes nothing and is named)."""
+    """The door for a dict put under PROJECT from outside: one edit, part by part as far as the class's lock allows
+    (what it fixes stays; an unreadable dict changes nothing and is named)."""
     doc, old = st.session_state.get(PROJECT), st.session_state.get(VALUE)
     if old is None:
         _commit(_door(doc), record=False)
     elif old.doc is not doc:
-        result, refused = take(old, _complete(doc), st.session_state[LOCK], signature)
+        result = take(old, with_sections(doc), *st.session_state[LOCK], signature)[0]
         if isinstance(result, Problem):
             flash("error", _("The project could not be opened: {why}").format(why=result))
         _commit(old if isinstance(result, Problem) else result, held=True)
-        if refused:
-            restart_settings()  # the settings widgets show what was kept
 
 
 def _commit(new: Checked, record: bool = True, own_widgets: bool = False, history: History | None = None,
@@ -142,7 +133,8 @@ def _commit(new: Checked, record: bool = True, own_widgets: bool = False, histor
 def edit(*ops, own_widgets: bool = False, record: bool = True, where: str = "project") -> Problem | None:
     """Apply builder.ops operations to the page's project (builder.edits.apply, under the class's lock): the
     problem naming node and field, or None. own_widgets: the settings widgets made it; record: an undo step."""
-    result = apply(value(), *ops, changes=st.session_state[LOCK], sign=signature, where=where)
+    changes, bases = st.session_state[LOCK]
+    result = apply(value(), *ops, changes=changes, bases=bases, sign=signature, where=where)
     if isinstance(result, Problem):
         return result
     _commit(result, record, own_widgets, held=True)
@@ -150,15 +142,21 @@ def edit(*ops, own_widgets: bool = False, record: bool = True, where: str = "pro
     return None
 
 
-def replace(new, select: str | None = None) -> Problem | None:
-    """A whole new project (lesson, upload, link, import, variant: a dict or a builder Project), or the problem
-    when the lock refuses it; Undo starts afresh (the old network must not come back under the new title)."""
-    if problem := edit(Replace(new), record=False):
-        return problem
+def replace(new, select: str | None = None) -> tuple[Problem | None, set]:
+    """A new project (lesson, upload, link, import, variant: dict or builder Project) as far as the class allows:
+    (the problem when nothing opened, the parts the class kept). Undo starts afresh (no old network, new title)."""
+    changes, bases = st.session_state[LOCK]
+    if changes == "all":
+        result, refused = apply(value(), Replace(new), sign=signature), []
+    else:  # part by part: what the class fixes stays, unless `new` is one of the class's own
+        result, refused = take(value(), new if isinstance(new, dict) else new.to_dict(), changes, bases, signature)
+    if isinstance(result, Problem):
+        return result, set()
+    _commit(result, record=False, held=True)
     st.session_state.update({HISTORY: History(), SELECTED: select, RUN: None, COMPARE: [],
                              PRISTINE: digest(project())})
     st.session_state[GEN] += 1
-    return None
+    return None, {p.field for p in refused}
 
 
 def undo() -> None:
@@ -172,17 +170,20 @@ def redo() -> None:
         _commit(step[0], history=step[1], held=True)
 
 
-def hold(lesson: dict) -> None:
-    """Put back what the class's lock fixes, from the class's own copy of the lesson (never the browser's), in a
-    value that did not come through the lock (a workspace opened from the store)."""
+def hold() -> set:
+    """Put back what the class's lock fixes, from the nearest of the class's own projects (never the browser's), in a
+    value that did not come through the lock (a workspace opened from the store): the parts put back."""
     if st.session_state.get(HELD) is value():
-        return
-    result, refused = take(from_doc(lesson, signature), project(), st.session_state[LOCK], signature)
-    if refused and isinstance(result, Checked):
+        return set()
+    changes, bases = st.session_state[LOCK]
+    base, parts = locks.nearest(changes, list(bases), project())
+    result = take(value(), locks.held(changes, base, project()), changes, bases, signature)[0] if parts else None
+    if isinstance(result, Checked):
         st.session_state[SELECTED] = None
         _commit(result, record=False)
         restart_settings()
     st.session_state[HELD] = value()
+    return parts
 
 
 def keep_view() -> None:
@@ -290,7 +291,7 @@ set_onnx = _setter(ONNX, "(project digest, ONNX bytes) prepared in Take it home.
 set_run_url = _setter(RUN_URL, "(run id, short link) of the run saved from Take it home.")
 set_pending = _setter(PENDING, "The lesson waiting for \"Replace my network\" (None: nothing waits).")
 mark_saved = _setter(SAVED, "The store holds this (read-only) project now.")
-set_lock = _setter(LOCK, "What the class lets this workspace change (builder.locks' setting; \"all\" outside one).")
+set_lock = _setter(LOCK, "(The class's setting, its lesson and variants): what edits are held to (\"all\", () outside).")
 
 
 def restart_settings() -> None:

@@ -8,6 +8,7 @@ from i18n import _
 from presets import describe_target, list_presets, load_preset
 
 from .. import state
+from .opening import open_project
 from ..workspace import laid_out
 
 COLUMNS = 4
@@ -70,10 +71,7 @@ def load(name: str) -> None:
     except Exception as exc:
         state.flash("error", _('preset {name}: {exc}').format(name=name, exc=exc))
         return
-    if problem := state.replace(laid_out(project)):
-        state.flash("error", str(problem))
-        return
-    state.flash("success", _("Loaded “{name}”. Press Train to see it learn.").format(
+    open_project(laid_out(project), _("Loaded “{name}”. Press Train to see it learn.").format(
         name=project.get("name", name)))
 
 

@@ -13,6 +13,7 @@ from builder.outside import project_from_outside
 from trainers import starter_training
 
 from .. import state
+from .opening import open_project
 
 BLANK = blank_project(starter_training())
 
@@ -49,17 +50,12 @@ def show() -> None:
         except ValueError as exc:
             state.mark_upload(upload.file_id, str(exc))
         else:
-            problem = state.replace(new)
-            state.mark_upload(upload.file_id, str(problem) if problem else None)
-            if problem is None:
-                state.flash("success", _('Opened {name}.').format(name=upload.name))
+            state.mark_upload(upload.file_id, None)
+            if open_project(new, _('Opened {name}.').format(name=upload.name)):
                 st.rerun()
     if st.session_state.get(state.UPLOAD_ERROR):
         st.error(_('{value}. Your current project is unchanged.').format(
             value=st.session_state[state.UPLOAD_ERROR]), icon=":material/error:")
     if st.button(_("New blank project"), key="new_project", icon=":material/add:", width="stretch"):
-        if problem := state.replace(BLANK):
-            st.error(str(problem))
-            return
-        state.flash("info", _("A blank project: drag layers from the palette onto the canvas and connect them."))
+        open_project(BLANK, _("A blank project: drag layers from the palette onto the canvas and connect them."))
         st.rerun()

@@ -24,6 +24,7 @@ from runs.store import run_url, save_run
 from trainers.agreement import checked
 
 from .. import state
+from .opening import open_project
 from .train_buttons import current_run
 
 
@@ -173,8 +174,9 @@ def restore(bundle, label: str = "bundle") -> None:
     import uuid
 
     from runs.registry import REGISTRY, Run
-    if problem := state.replace(bundle.project):  # parsed and checked where the bundle was read
-        state.flash("error", str(problem))
+    opened = _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
+        name=bundle.project.name, label=label)
+    if not open_project(bundle.project, opened):  # parsed and checked where the bundle was read
         return
     ws = st.session_state.get(state.WS)
     if ws:
@@ -182,8 +184,6 @@ def restore(bundle, label: str = "bundle") -> None:
                   project=state.project(), final=bundle.snapshot(), job=RestoredJob(bundle), checked=state.value())
         REGISTRY.adopt(ws, run)
         state.show_run(run.id)
-    state.flash("success", _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
-        name=bundle.project.name, label=label))
 
 
 def open_shared() -> None:
@@ -207,10 +207,8 @@ def open_from_url() -> None:
         state.flash("error", opened.error)
     elif opened.run is not None:
         restore(opened.run, "saved run")
-    elif problem := state.replace(opened.project):
-        state.flash("error", str(problem))
     else:
-        state.flash("success", _("Opened the shared project '{name}'.").format(name=opened.project.name))
+        open_project(opened.project, _("Opened the shared project '{name}'.").format(name=opened.project.name))
 
 
 def show() -> None:

@@ -10,6 +10,7 @@ from trainers.agreement import checked
 from trainers.optimizers import learning_rate
 
 from .. import state
+from runs.admission import Refused
 from runs.registry import REGISTRY, Run
 
 
@@ -62,11 +63,15 @@ def _label(value) -> str:
         n=n, optimizer=settings.optimizer["type"], lr=learning_rate(settings.optimizer), batch=settings.batch_size)
 
 
-def start(value=None, label: str | None = None) -> Run:
+def start(value=None, label: str | None = None) -> Run | None:
     """Train `value` (the page's checked project by default): the registry takes the checked value."""
     value = value or state.value()
     previous = current_run()
-    run = REGISTRY.submit(st.session_state[state.WS], value, label or _label(value))
+    try:
+        run = REGISTRY.submit(st.session_state[state.WS], value, label or _label(value))
+    except Refused as exc:  # over a server limit, or not what the student's class allows: the project stays
+        state.flash("error", str(exc))
+        return None
     compare = st.session_state[state.COMPARE]
     if previous is not None and previous.id != run.id and previous.id not in compare:
         compare = (compare + [previous.id])[-3:]
@@ -87,7 +92,11 @@ def run_variants() -> None:
             state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        try:
+            ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        except Refused as exc:
+            state.flash("error", _("variant {value!r}: {exc}").format(value=v.get("id"), exc=exc))
+            break
     if ids:
         state.open_view("Dashboard")
         state.show_run(ids[0], ids[1:])
