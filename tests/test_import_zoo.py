@@ -11,41 +11,24 @@ from zoo_parity import entries, entry, onnx_available, run_cell
 
 # Models that stay refused on every path, and the words their `.py` refusal holds (the culprit, what to change).
 REFUSED = {
-    "vae": ["forward returns 3 values", "one output"],
-    "word_lm_examples": ["forward takes more than one input", "'hidden'"],
+    "vae": ["VAE.forward returns 3 values", "one output", "the reconstruction"],
+    "word_lm_examples": ["RNNModel.forward takes more than one input ('hidden')", "hidden=None"],
+    "dcgan_discriminator": ["line 33 of dcgan_discriminator.py", "output.view(-1, 1).squeeze(1)", "Tensor.squeeze",
+                            "one number per sample", "x.view(-1, 1)"],
+    "nanogpt": ["line 45 of nanogpt.py", "in 'transformer.h.0'", "module 'transformer.h.0.attn'", "attn_mask",
+                "without attn_mask it imports"],
 }
 
-# `.py` cells that the torch.fx importer does not bring in yet (owner: h-fx, issue 20, steps 2-3).
-PY_PENDING = {
-    "cifar_net": "a stateless module called twice (self.pool) is refused as shared weights",
-    "dcgan_discriminator": "output.view(-1, 1).squeeze(1) has no catalogue mapping",
-    "dcgan_generator": "ConvTranspose2d is not in the catalogue",
-    "lenet": "F.avg_pool2d has no mapping",
-    "mnist_classic": "F.max_pool2d, Dropout2d and F.log_softmax have no mapping",
-    "mnist_cnn": "F.max_pool2d and F.log_softmax have no mapping",
-    "mnist_rnn": "a zero initial state passed to the LSTM is refused",
-    "mobilenet_v2": "ReLU6 and grouped convolutions are not in the catalogue",
-    "nanogpt": "positions from torch.arange cannot be traced; the causal attn_mask has no mapping",
-    "resnet18": "the stateless self.relu called twice is refused as shared weights",
-    "resnet_cifar": "the stateless self.relu called twice is refused as shared weights",
-    "seq_first_lstm": "batch_first=False is refused",
-    "squeezenet": "MaxPool2d(ceil_mode=True) is refused",
-    "text_lstm": "h_n[-1] of the LSTM's state is refused",
-    "transformer_encoder": "x * math.sqrt(d), the added nn.Parameter and nn.TransformerEncoder have no mapping",
-    "vae": "the refusal is about an operation, not about the tuple that forward returns",
-    "word_lm": "a stateless self.drop called twice is refused as shared weights",
-    "word_lm_examples": "the second input gets a torch.fx node dump, not the importer's sentence",
-}
+# `.py` cells that the torch.fx importer does not bring in yet (owner: h-fx, issue 20).
+PY_PENDING = {}
 
 _DYNAMO = "reads the weights from the .onnx.data file beside the model"
 # ONNX cells that do not pass yet (owner: h-onnx, issue 20's ONNX side), with what stops them today.
 ONNX_PENDING = {("onnx-dynamo", e.name): _DYNAMO for e in entries() if e.name not in REFUSED} | {
-    ("onnx-torchscript", "dcgan_discriminator"): "an exporter-made If node (from squeeze) is refused",
     ("onnx-torchscript", "dcgan_generator"): "ConvTranspose has no mapping",
     ("onnx-torchscript", "mnist_classic"): "LogSoftmax has no mapping",
     ("onnx-torchscript", "mnist_cnn"): "LogSoftmax has no mapping",
     ("onnx-torchscript", "mobilenet_v2"): "Clip (ReLU6) and grouped Conv have no mapping",
-    ("onnx-torchscript", "nanogpt"): "Add of a position table, attention with a mask have no mapping",
     ("onnx-torchscript", "resnet18"): "BatchNorm folded into Conv by the exporter: 4,800 parameters gone",
     ("onnx-torchscript", "resnet_cifar"): "BatchNorm folded into Conv by the exporter: 560 parameters gone",
     ("onnx-torchscript", "seq_first_lstm"): "a sequence-first input (batch on axis 1) is refused",
