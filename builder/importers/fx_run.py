@@ -2,6 +2,7 @@
 size) and, for a tensor without a batch axis (a parameter, positions, a mask), its value."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -89,7 +90,8 @@ def _meta(a, b) -> Meta:
 def propagate(gm: fx.GraphModule, shape, dtype: str, axis: int) -> dict[fx.Node, Meta]:
     """fx node -> Meta; ImportProblem naming the user's line where the model fails on this input."""
     runs = []
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the model's own warnings (an implicit softmax dim): its refusal says more
         for batch in BATCHES:
             rec = _Recorder(gm)
             torch.manual_seed(0)
