@@ -64,17 +64,18 @@ def join_form(klass: Klass) -> None:
 def _hold(klass: Klass) -> None:
     """Put back what the student may not change (builder.locks over the whole project: network, training,
     name, variants, anything else) from the class's own copy of the lesson, never the browser's: from the lesson,
-    or from the lesson's variant the project is nearest to, so an opened variant stays open."""
+    or from the lesson's variant the project is nearest to, so an opened variant stays open. A paused class keeps
+    what its students may change (their training settings stay theirs); it starts no run until it is unlocked."""
     project = state.project()
-    base, parts = locks.nearest(klass.allows(), admission.lesson_bases(klass.lesson), project)
+    base, parts = locks.nearest(klass.changes, admission.lesson_bases(klass.lesson), project)
     if not parts:
         return
-    state.apply_edit(locks.held(klass.allows(), base, project), settings="training" in parts)
+    state.apply_edit(locks.held(klass.changes, base, project), settings="training" in parts)
     if "graph" in parts:
         state.select(None)
     state.flash("warning", _("Your class keeps {parts} as the lesson has them, so they were put back: you may change "
                              "{allowed}.").format(parts=admission.listing(parts),
-                                                  allowed=changes_labels()[klass.allows()]))
+                                                  allowed=changes_labels()[klass.changes]))
 
 
 def current() -> tuple[Klass, object] | None:
