@@ -90,7 +90,7 @@ LAYERS: dict[str, LayerSpec] = {
         nn.BatchNorm2d, inferred=lambda ins: {"num_features": _channels(ins)},
         params=P.batchnorm()),
     "LayerNorm": LayerSpec(
-        "normalisation", "normalise each sample over its last axis", shapes.identity, nn.LayerNorm,
+        "normalisation", "normalise each sample over its last axis", shapes.last_axis, nn.LayerNorm,
         inferred=lambda ins: {"normalized_shape": _first_feature(ins)},
         params={"eps": ParamSpec("float", "added to the variance", default=1e-5, min=0.0, max=1.0),
                 "elementwise_affine": ParamSpec("bool", "learn a scale and shift", default=True)}),
@@ -110,8 +110,8 @@ LAYERS: dict[str, LayerSpec] = {
                             "end_dim": ParamSpec("int", "last axis to flatten", default=-1, min=-8, max=8)}),
     "Reshape": LayerSpec(
         "reshape", "view each sample with a new shape (one -1 allowed)", shapes.reshape, layers.Reshape,
-        params={"shape": ParamSpec("shape", "new shape without the batch axis, e.g. [1, 8, 8]",
-                                   initial=[-1])}, key_params=("shape",)),
+        params={"shape": ParamSpec("shape", "new shape without the batch axis, e.g. [1, 8, 8]; [] for one number "
+                                   "per sample", initial=[-1], empty=True)}, key_params=("shape",)),
     "Permute": LayerSpec(
         "reshape", "reorder the axes of each sample (the batch axis stays first)", shapes.permute, layers.Permute,
         params={"dims": ParamSpec("shape", "new order of the sample's axes, without the batch axis, e.g. [1, 0]",

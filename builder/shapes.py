@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from i18n import N_
+
 
 class ShapeError(Exception):
     pass
@@ -14,6 +16,11 @@ class ShapeError(Exception):
 
 def fmt(shape) -> str:
     return "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def shown(shape):
+    """A sample's shape as a person reads it on the page: [] is one number per sample (torch's (B,))."""
+    return N_("[] (one number)") if not tuple(shape) else fmt(shape)
 
 
 def _one(ins, kind, want_dims=None, what=""):
@@ -46,6 +53,14 @@ def _window(kind, axis, size, k, s, p, d=1):
 
 def identity(ins, p, kind):
     return _one(ins, kind), "float"
+
+
+def last_axis(ins, p, kind):
+    """LayerNorm: per sample over its last axis, which one number per sample does not have."""
+    shape = _one(ins, kind)
+    if not shape:
+        raise ShapeError(f"{kind} normalises each sample over its last axis, but [] (one number per sample) has none")
+    return shape, "float"
 
 
 def linear(ins, p, kind):
@@ -158,6 +173,8 @@ def reshape(ins, p, kind):
         raise ShapeError(f"Reshape shape {target} may contain -1 only once")
     if any(d == 0 or d < -1 for d in target):
         raise ShapeError(f"Reshape shape {target} must hold positive sizes (or one -1)")
+    if not target and total != 1:
+        raise ShapeError(f"Reshape to [] keeps one number per sample, but {fmt(shape)} holds {total} values")
     if -1 in target:
         known = math.prod(d for d in target if d != -1)
         if total % known:
@@ -238,10 +255,13 @@ def concat(ins, p, kind):
 
 def softmax(ins, p, kind):
     shape = _one(ins, kind)
+    if not shape:
+        raise ShapeError(f"{kind} over one number per sample ([]) would mix the samples of a batch: give it "
+                         f"an axis of scores (e.g. Reshape to [1])")
     if not -len(shape) - 1 <= p["dim"] < len(shape) + 1:
         raise ShapeError(f"{kind} dim {p['dim']} is out of range for {fmt(shape)}")
-    if p["dim"] == 0:
-        raise ShapeError(f"{kind} over dim 0 mixes the samples of a batch: use dim=-1")
+    if p["dim"] % (len(shape) + 1) == 0:  # dim 0, or -(rank + 1): torch counts the batch axis
+        raise ShapeError(f"{kind} over dim {p['dim']} mixes the samples of a batch (it is the batch axis): use dim=-1")
     return shape, "float"
 
 

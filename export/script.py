@@ -41,8 +41,9 @@ def class_name(project_name: str) -> str:
 
 
 def shape_comment(shape, dtype: str = "float") -> str:
+    """(B, 1, 8, 8); (B,) for one number per sample, as torch prints it."""
     dims = ", ".join(["B"] + [str(d) for d in shape])
-    return f"({dims})" + (" token ids" if dtype == "long" else "")
+    return f"({dims}{',' if not shape else ''})" + (" token ids" if dtype == "long" else "")
 
 
 def _split_args(args: str) -> list[str]:

@@ -6,6 +6,7 @@ import math
 import builder
 from builder.fixes import Fix, apply, insert, insert_after, recheck, set_param, set_training
 from builder.report import Problem
+from builder.shapes import shown
 from i18n import N_
 
 from .datasets import load_outline
@@ -93,7 +94,8 @@ def _output(doc: dict, report, data, loss: str) -> tuple[list[Problem], list[Pro
         return [Problem(nid, N_("{loss} needs class labels, but '{data}' is a regression task",
             loss=loss, data=data.name), "loss", (fix,))], []
     want = _want(data, doc["training"])
-    allowed = {want} | ({(1,)} if classes and data.n_classes == 2 and loss == "BCEWithLogitsLoss" else set())
+    one_logit = classes and data.n_classes == 2 and loss == "BCEWithLogitsLoss" and not data.target_shape
+    allowed = {want} | ({(1,), ()} if one_logit else set())  # two classes: one logit, [1] or [] (one number)
     if out in allowed or (not classes and math.prod(out) == math.prod(want)):
         if classes and loss not in CLASS_INDEX_LOSSES and loss != "BCEWithLogitsLoss":
             fix = Fix(N_("Fix: use {loss}", loss="CrossEntropyLoss"), (set_training("loss", "CrossEntropyLoss"),))
@@ -102,10 +104,10 @@ def _output(doc: dict, report, data, loss: str) -> tuple[list[Problem], list[Pro
         return [], []
     if classes:
         message = N_("gives {out}, but {loss} on '{data}' needs {want}: one score for each of its {n} classes",
-            out=list(out), loss=loss, data=data.name, want=list(want), n=data.n_classes)
+            out=shown(out), loss=loss, data=data.name, want=list(want), n=data.n_classes)
     else:
         message = N_("gives {out}, but the targets of '{data}' are {want}",
-            out=list(out), data=data.name, want=list(want))
+            out=shown(out), data=data.name, want=list(want))
     return [Problem(nid, message, None, _verified(doc, _shape_fixes(doc, report, want), want))], []
 
 

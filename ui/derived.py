@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 from builder import FORMAT, build_model, check, load_project, palette
+from builder.shapes import shown
 from i18n import _, language, text
 from trainers.agreement import agreement
 
@@ -74,7 +75,8 @@ def model_code(project: dict) -> tuple[str | None, str | None]:
 
 
 def shape_text(shape) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
+    """[64] or, for one number per sample, "[] (one number)" in the page's language."""
+    return text(shown(shape))
 
 
 @functools.lru_cache(maxsize=CHECKS_KEPT)

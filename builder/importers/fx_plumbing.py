@@ -47,10 +47,8 @@ def reshape(w, n, args, kwargs):
     before, after = m.sample(), out.sample()
     if after == before:
         return x
-    if not after:
-        raise Unmapped(_("leaves one number per sample and no axis ({a} -> (B,)); a canvas layer keeps at least "
-                         "one axis per sample: keep the size-1 axis (e.g. x.view(-1, 1)) and squeeze in the loss")
-                       .format(a=m.shown()))
+    if not after:  # (B, 1) -> (B,): squeeze(1), view(-1), flatten() of one number per sample
+        return w.add(n, "Reshape", {"shape": []}, [x])
     if n.target in (torch.flatten, "flatten"):
         start = w.py(args[1]) if len(args) > 1 else kwargs.get("start_dim", 0)
         end = w.py(args[2]) if len(args) > 2 else kwargs.get("end_dim", -1)

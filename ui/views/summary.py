@@ -7,7 +7,7 @@ from i18n import _, ngettext
 
 from .. import state
 from . import fix_buttons
-from ..derived import analyse
+from ..derived import analyse, shape_text
 
 
 def human_bytes(n: float) -> str:
@@ -33,7 +33,7 @@ def show() -> None:
                        batch=batch))
     layers = ngettext("{n} layer", "{n} layers", len(state.graph().get("nodes", []))).format(
         n=len(state.graph().get("nodes", [])))
-    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=list(report.shapes[report.output_node]))
+    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=shape_text(report.shapes[report.output_node]))
                if report.output_node in report.shapes else layers)
     with st.container(key="graph_problems"):
         if report.ok:
