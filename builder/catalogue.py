@@ -7,7 +7,7 @@ from typing import Callable
 from torch import nn
 
 from . import layers, shapes
-from .calls import FIRST, PLAIN, SELF_ATTENTION, Call, constructor_source
+from .calls import ENCODER, FIRST, PLAIN, SELF_ATTENTION, Call, constructor_source
 from . import layer_params as P
 from .params import MAX_SIZE, ParamSpec
 
@@ -29,6 +29,11 @@ class LayerSpec:
     call: Call = PLAIN  # how the module is called and which part of its result is the output
     key_params: tuple = ()  # the 1-3 parameters a node face shows
     hidden_defaults: dict | None = None  # constructor defaults torch's signature hides (RNN classes take *args)
+    forward_params: tuple = ()  # params that are the forward's arguments (is_causal), not the constructor's
+
+    def call_of(self, params: dict) -> Call:
+        """How a node with these params is called (a causal attention node passes its mask)."""
+        return self.call.of(params)
 
     def source(self, kwargs: dict) -> str:
         """The constructor as exported code writes it; our own classes are copied into the script, unprefixed."""
@@ -144,8 +149,8 @@ LAYERS: dict[str, LayerSpec] = {
         params={"num_heads": ParamSpec("int", "parallel attention heads (must divide E)", initial=4,
                                        min=1, max=256),
                 "dropout": ParamSpec("float", "dropout on attention weights", default=0.0, min=0.0, max=0.99),
-                "bias": P.bias()},
-        fixed={"batch_first": True}, call=SELF_ATTENTION, key_params=("num_heads",)),
+                "bias": P.bias(), "is_causal": P.causal()},
+        fixed={"batch_first": True}, call=SELF_ATTENTION, key_params=("num_heads",), forward_params=("is_causal",)),
     "TransformerEncoderLayer": LayerSpec(
         "attention", "self-attention + feed-forward block with residuals and LayerNorm", shapes.attention,
         nn.TransformerEncoderLayer, inferred=lambda ins: {"d_model": _first_feature(ins)},
@@ -155,8 +160,10 @@ LAYERS: dict[str, LayerSpec] = {
                 "dropout": ParamSpec("float", "dropout inside the block", default=0.1, min=0.0, max=0.99),
                 "activation": ParamSpec("choice", "feed-forward activation", default="relu",
                                         choices=("relu", "gelu")),
-                "norm_first": ParamSpec("bool", "LayerNorm before (pre-LN) instead of after", default=False)},
-        fixed={"batch_first": True}, key_params=("nhead", "dim_feedforward")),
+                "norm_first": ParamSpec("bool", "LayerNorm before (pre-LN) instead of after", default=False),
+                "is_causal": P.causal()},
+        fixed={"batch_first": True}, call=ENCODER, key_params=("nhead", "dim_feedforward"),
+        forward_params=("is_causal",)),
     "PositionalEncoding": LayerSpec(
         "attention", "add position information to [T, D] (attention alone ignores order)", shapes.positional,
         layers.PositionalEncoding, inferred=lambda ins: {"d_model": _first_feature(ins)},
@@ -165,9 +172,9 @@ LAYERS: dict[str, LayerSpec] = {
                 "max_len": ParamSpec("int", "longest sequence supported", default=512, min=1, max=100_000)},
         key_params=("kind",)),
     "SequencePool": LayerSpec(
-        "recurrent", "reduce [T, F] to [F]: last step, mean or max over time", shapes.sequence_pool,
-        layers.SequencePool, params={"mode": ParamSpec("choice", "how to reduce the time axis",
-                                                       default="last", choices=("last", "mean", "max"))},
+        "recurrent", "reduce [T, F] to [F]: last or first step, mean or max over time", shapes.sequence_pool,
+        layers.SequencePool, params={"mode": ParamSpec("choice", "how to reduce the time axis (first: a [CLS] token)",
+                                                       default="last", choices=("last", "mean", "max", "first"))},
         key_params=("mode",)),
     "Add": LayerSpec("merge", "element-wise sum of its inputs (residual / skip connection)", shapes.add,
                      layers.Add, inputs="many"),
@@ -209,4 +216,5 @@ def palette() -> dict:
 
 def constructor_kwargs(spec: LayerSpec, ins, params: dict) -> dict:
     """Every argument the module class is built with: inferred sizes, then the node's params, then fixed ones."""
-    return {**spec.inferred(ins), **params, **spec.fixed}
+    own = {k: v for k, v in params.items() if k not in spec.forward_params}  # is_causal goes to the call
+    return {**spec.inferred(ins), **own, **spec.fixed}

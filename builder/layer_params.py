@@ -80,3 +80,8 @@ def dim(help):
 
 def probability(help="probability of dropping a value"):
     return ParamSpec("float", help, default=0.5, min=0.0, max=1.0)
+
+
+def causal():
+    return ParamSpec("bool", "each step attends only to itself and earlier steps (a language model predicting the "
+                     "next token); torch's forward argument is_causal, passed with the causal mask", default=False)

@@ -48,7 +48,7 @@ class Reshape(nn.Module):
 
 
 class SequencePool(nn.Module):
-    """Reduce (B, T, F) to (B, F) by taking the last step, the mean or the max over T."""
+    """Reduce (B, T, F) to (B, F) by taking the last step, the first (a [CLS] token), the mean or the max over T."""
 
     def __init__(self, mode: str = "last"):
         super().__init__()
@@ -57,6 +57,8 @@ class SequencePool(nn.Module):
     def forward(self, x):  # (B, T, F)
         if self.mode == "last":
             return x[:, -1]
+        if self.mode == "first":
+            return x[:, 0]
         if self.mode == "mean":
             return x.mean(dim=1)
         return x.amax(dim=1)

@@ -9,6 +9,7 @@ import inspect
 import re
 
 from builder import layers
+from builder.calls import MASK_SOURCE
 from builder.catalogue import LAYERS, constructor_kwargs
 from builder.checked_project import Checked
 from builder.compile import GraphError, attribute_names
@@ -87,10 +88,16 @@ def _forward_lines(graph: Graph, report: Report, names: dict) -> tuple[str, list
     for i, nid in enumerate(order):
         nxt = order[i + 1] if i + 1 < len(order) else None
         var[nid] = "x" if consumers[nid] == {nxt} or not consumers[nid] else names[nid]
-    body = []
+    body, masked = [], None  # masked: the sequence length causal_mask was made for
     for nid in order[1:]:
-        call = LAYERS[graph.node(nid).type].call.source(names[nid], [var[s] for s in report.inputs[nid]])
-        body.append(f"{var[nid]} = {call}  # {shape_comment(report.shapes[nid], report.dtypes[nid])}")
+        how, args = LAYERS[graph.node(nid).type].call_of(report.params[nid]), [var[s] for s in report.inputs[nid]]
+        steps = report.shapes[report.inputs[nid][0]][0] if how.causal else None
+        if how.causal and steps != masked:
+            body += [f"# ({steps}, {steps}): step t attends to steps 0..t only (-inf above the diagonal)",
+                     MASK_SOURCE.format(x=args[0])]
+            masked = steps
+        body.append(f"{var[nid]} = {how.source(names[nid], args)}  # "
+                    f"{shape_comment(report.shapes[nid], report.dtypes[nid])}")
     body.append(f"return {var[report.output_node]}")
     return var[report.input_node], body
 

@@ -39,7 +39,7 @@ def test_onnx_matches_pytorch(kind):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["residual", "upsampler"])
+@pytest.mark.parametrize("kind", ["residual", "upsampler", "causal", "binary"])
 def test_dynamo_exporter_matches_pytorch(kind, tmp_path):
     project = load_project(GRAPHS[kind])
     model = build_model(project)

@@ -204,6 +204,8 @@ def call(w, n):
     if isinstance(src, (Multi, State)):
         if n.target is operator.getitem:
             return state.item(w, n, src, w.py(n.args[1]))
+        if n.target is getattr and isinstance(src, Multi) and args[1] in ("values", "indices"):  # torch.max's tuple
+            return state.item(w, n, src, args[1] if args[1] == "values" else 1)
         if isinstance(src, State):
             return state.state_call(w, n, src, args)
     if any(isinstance(v, (Multi, State)) for v in every):
@@ -213,6 +215,6 @@ def call(w, n):
     if not any(isinstance(v, Val) for v in every):
         return state.constant_call(w, n, args, kwargs)
     m = w.meta[n]
-    if not m.tensor:
+    if not m.tensor and not _has(plumbing.TUPLES, n.target):
         return STATIC  # x.size(0), x.shape, x.dim(): sizes, read from the runs where needed
     return _dispatch(w, n, args, kwargs)

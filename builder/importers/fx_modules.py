@@ -7,6 +7,7 @@ from torch import nn
 from i18n import _
 
 from ..catalogue import LAYERS
+from . import fx_masks as masks
 from .fx_values import STATIC, ZEROS, Multi, State, Unmapped, Val
 from .modules import map_module
 
@@ -67,21 +68,18 @@ def _recurrent(w, n, sub, kind, params, args, kwargs) -> Multi:
     return Multi(n.target, (out, state))
 
 
-def _masks(path: str, kwargs: dict, args: list, names: tuple) -> None:
-    given = dict(zip(names, args)) | kwargs
-    for name in ("attn_mask", "key_padding_mask", "mask", "src_mask", "src_key_padding_mask", "is_causal"):
-        if not _none(given.get(name)):
-            raise Unmapped(_("is called with {name}: the canvas's attention layers attend to every "
-                             "step of the sequence (no mask), so the model would change; without {name} it "
-                             "imports").format(path=path, name=name))
+def _steps(w, n) -> int:
+    """T of the (T, E) sequence an attention call reads."""
+    return w.sample(next(a for a in n.all_input_nodes if isinstance(w.values.get(a), Val)))[0]
 
 
 def _attention(w, n, sub, params, args, kwargs):
     qkv = (args + [kwargs.get(k) for k in ("query", "key", "value")][len(args):])[:3]
     if len({id(v) for v in qkv}) != 1 or not isinstance(qkv[0], Val):
         raise Unmapped(_("is not called as self-attention attn(x, x, x)").format(path=n.target))
-    _masks(n.target, kwargs, args[3:], ("key_padding_mask", "need_weights", "attn_mask"))
     axis = _axis_wanted(n.target, "MultiheadAttention", qkv[0], sub.batch_first)
+    if masks.causal(n.target, masks.bound(masks.MHA, args[3:], kwargs), "attn_mask", _steps(w, n)):
+        params = params | {"is_causal": True}
     out = w.add(n.target, "MultiheadAttention", params, [qkv[0]], sub.state_dict(), axis=axis)
     return Multi(n.target, (out, None))
 
@@ -89,14 +87,15 @@ def _attention(w, n, sub, params, args, kwargs):
 def _encoder_layers(w, n, sub, args, kwargs):
     """TransformerEncoderLayer, or a TransformerEncoder: its N layers, then its final norm."""
     x = args[0]
-    names = ("mask", "src_key_padding_mask", "is_causal") if isinstance(sub, nn.TransformerEncoder) \
-        else ("src_mask", "src_key_padding_mask", "is_causal")
-    _masks(n.target, kwargs, args[1:], names)
-    layers = list(sub.layers) if isinstance(sub, nn.TransformerEncoder) else [sub]
+    stack = isinstance(sub, nn.TransformerEncoder)
+    given = masks.bound(masks.ENCODER if stack else masks.LAYER, args[1:], kwargs)
+    layers = list(sub.layers) if stack else [sub]
     axis = _axis_wanted(n.target, "TransformerEncoderLayer", x, layers[0].self_attn.batch_first)
+    causal = masks.causal(n.target, given, "mask" if stack else "src_mask", _steps(w, n))
     for i, layer in enumerate(layers):
         path = f"{n.target}.layers.{i}" if layer is not sub else n.target
         kind, params = map_module(path, layer)
+        params = params | ({"is_causal": True} if causal else {})
         x = w.add(path, kind, params, [x], layer.state_dict(), axis=axis)
     if getattr(sub, "norm", None) is not None:
         kind, params = map_module(f"{n.target}.norm", sub.norm)

@@ -7,13 +7,14 @@ import torch
 
 from i18n import _
 
-from .fx_values import Multi, Unmapped, Val
+from .fx_values import INDICES, Const, Multi, Unmapped, Val
 
 RESHAPES = (torch.flatten, torch.reshape, torch.squeeze, torch.unsqueeze,
             "flatten", "view", "reshape", "squeeze", "unsqueeze", "view_as", "reshape_as")
 PERMUTES = (torch.permute, torch.transpose, torch.swapaxes, "permute", "transpose", "swapaxes", "t")
 ALIASES = ("contiguous", "clone", "detach", "to", "float", "cuda", "cpu", "type_as", "requires_grad_", torch.clone)
 REDUCTIONS = {torch.mean: "mean", "mean": "mean", torch.amax: "max", "amax": "max", torch.max: "max", "max": "max"}
+TUPLES = (torch.max, "max")  # with a dim, a (values, indices) tuple, not a tensor
 
 
 def _source(w, n):
@@ -92,7 +93,8 @@ def _index(w, n, m) -> tuple:
 
 
 def getitem(w, n, args, kwargs):
-    """out[:, -1] (batch first) or output[-1] (sequence first): the last step of a [T, F] sequence."""
+    """out[:, -1] / x[:, 0] (batch first) or output[-1] / output[0] (sequence first): the last or first step of a
+    [T, F] sequence (the first: a [CLS] token)."""
     src, x, m = _source(w, n)
     index = _index(w, n, m)
     full = [i for i, s in enumerate(index) if s != slice(None)]
@@ -101,13 +103,12 @@ def getitem(w, n, args, kwargs):
     time_axis = 0 if m.axis != 0 else 1
     if len(sample) == 2 and full == [time_axis] and index[time_axis] in (-1, sample[0] - 1):
         return sequence_pool(w, n, x, "last")
-    if len(sample) == 2 and full == [time_axis] and index[time_axis] == 0:
-        raise Unmapped(_("takes the first step of the sequence (a [CLS] token); the canvas's SequencePool takes "
-                         "the last step, the mean or the max over time"))
+    if len(sample) == 2 and full == [time_axis] and index[time_axis] in (0, -sample[0]):
+        return sequence_pool(w, n, x, "first")
     if m.axis in full:
         raise Unmapped(_("indexes the batch axis; a canvas layer treats every sample alike"))
-    raise Unmapped(_("picks part of a tensor ({index}); of that, the canvas has only the last step of a "
-                     "sequence (out[:, -1])").format(index=_show(index) if step else "[...]"))
+    raise Unmapped(_("picks part of a tensor ({index}); of that, the canvas has only the last or the first step "
+                     "of a sequence (out[:, -1], out[:, 0])").format(index=_show(index) if step else "[...]"))
 
 
 def _show(index) -> str:
@@ -126,16 +127,26 @@ def reduce(w, n, args, kwargs):
     keep = args[2] if len(args) > 2 else kwargs.get("keepdim", False)
     if dim is None:
         raise Unmapped(_("reduces the whole tensor, batch included, to one number"))
+    if isinstance(dim, (Val, Const)):  # torch.max(a, b): not a reduction
+        raise Unmapped(_("takes the element-wise {mode} of two tensors, which no canvas layer computes").format(
+            mode=mode))
     dims = {w.py(d) % len(m.shape) for d in (dim if isinstance(dim, (list, tuple)) else [dim])}
     if m.axis in dims:
         raise Unmapped(_("reduces over the batch axis; a canvas layer treats every sample alike"))
     sample_dims = {d - (d > m.axis) for d in dims}
     if len(m.sample()) == 2 and sample_dims == {0} and not keep:
-        out = sequence_pool(w, n, x, mode)
-        return Multi(n.name, (out, None)) if n.target in (torch.max, "max") else out
+        out = sequence_pool(w, n, x, mode)  # torch.max(x, 1) is (values, indices): .values or [0] is the pool
+        return Multi(n.name, (out, INDICES)) if n.target in (torch.max, "max") else out
     if len(m.sample()) == 3 and sample_dims == {1, 2} and mode == "mean" and m.axis == 0:
         steps = [("AdaptiveAvgPool2d", {"output_size": 1})] + ([] if keep else [("Flatten", {})])
         return w.chain(n, steps, x)
+    if len(m.sample()) == 2 and sample_dims == {0}:
+        raise Unmapped(_("takes the {mode} over the time axis with keepdim=True; SequencePool removes that axis: "
+                         "leave keepdim out (x.unsqueeze(1) after it gives the axis back)").format(mode=mode))
+    if len(m.sample()) == 2:
+        raise Unmapped(_("takes the {mode} over dims {dims} of the sequence {shape}; SequencePool reduces only its "
+                         "time axis (dim {time})").format(mode=mode, dims=sorted(dims), shape=m.shown(),
+                                                          time=1 if m.axis == 0 else 0))
     raise Unmapped(_("takes the {mode} over dims {dims} of {shape}: the canvas reduces only the time axis of a "
                      "sequence (SequencePool) and the height and width of an image (AdaptiveAvgPool2d)").format(
         mode=mode, dims=sorted(dims), shape=m.shown()))

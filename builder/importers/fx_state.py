@@ -9,7 +9,7 @@ from torch import nn
 from i18n import _
 
 from ..layers import PositionalEncoding
-from .fx_values import STATIC, ZEROS, Const, Multi, State, Table, Unmapped, Val, prefix_rows, table_of
+from .fx_values import INDICES, STATIC, ZEROS, Const, Multi, State, Table, Unmapped, Val, prefix_rows, table_of
 
 ZERO_MAKERS = (torch.zeros, torch.zeros_like, "new_zeros", "zero_")
 _SAME_VALUES = ("to", "cuda", "cpu", "float", "contiguous", "detach", "requires_grad_", "type_as")
@@ -68,8 +68,11 @@ def _last_step(w, n, state: State):
 def item(w, n, src, index):
     """Element `index` of a module's tuple or of a recurrent state."""
     if isinstance(src, Multi):
-        if index in (0, -len(src.items)):
+        if index in (0, -len(src.items), "values"):
             return src.items[0]
+        if src.items[1] == INDICES:
+            raise Unmapped(_("uses the indices of the max (where each maximum is); the canvas keeps its values: "
+                             "torch.max(x, 1).values"))
         if src.items[1] is None:
             raise Unmapped(_("uses the attention weights that module '{path}' returns; the canvas keeps only its "
                              "output (element 0)").format(path=src.path))

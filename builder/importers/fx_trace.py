@@ -131,6 +131,10 @@ def _trace_failure(module: nn.Module, e: Exception) -> ImportProblem:
     if "ndarray" in text or "numpy" in text:
         return ImportProblem(_("{where}: the computation leaves torch (numpy); the canvas needs torch operations "
                                "all the way: write torch.flatten(x, 1) instead of x.numpy()").format(where=at))
+    sized = re.match(r"(ones|zeros|empty|full|rand|randn)\(\) takes 1 positional argument", text)
+    if sized:  # torch.ones(t, t) with t = x.size(1): torch's parser takes traced sizes only as one tuple
+        return ImportProblem(_("{where}: torch.{fn}(t, t) with a size read from the input cannot be traced: give the "
+                               "size as one tuple, torch.{fn}((t, t))").format(where=at, fn=sized.group(1)))
     if "invalid combination of arguments" in text and "Proxy" in text:
         return ImportProblem(_("{where}: {call} is given a size read from the input, so it makes a tensor that is not "
                                "computed from the input (random noise, ones): a canvas layer computes only from its "

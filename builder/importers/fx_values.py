@@ -65,6 +65,7 @@ class _Static:
 
 STATIC = _Static()  # sizes, devices, dtypes, None: Python values that make no node
 ZEROS = "zeros"  # torch.zeros(...) with the batch size: only an RNN's initial state may be made of it
+INDICES = "indices"  # where torch.max(x, dim) found its values (element 1 of its result): no canvas layer gives it
 
 
 def table_of(tensor: torch.Tensor, name: str, trainable: bool) -> Table | None:
