@@ -128,3 +128,25 @@ def test_other_picks_and_maxima_are_refused_by_name(how, words):
         import_module(Pool(how).eval(), (T, E))
     for word in words:
         assert word in str(e.value), str(e.value)
+
+
+def test_sequence_pool_first_is_the_first_step_and_older_scripts_still_import(tmp_path):
+    """SequencePool(mode="first") computes x[:, 0]; a script exported before that mode existed (its SequencePool
+    copy has the earlier forward, which is no longer our code) still imports: traced through, to the same node."""
+    import builder
+    from export.script import export_script
+    project = builder.load_project({"format": "neurocanvas/1", "name": "pool", "graph": {
+        "nodes": [{"id": "in", "type": "Input", "params": {"shape": [T, E]}},
+                  {"id": "cls", "type": "SequencePool", "params": {"mode": "first"}}],
+        "edges": [{"source": "in", "target": "cls"}]}})
+    x = torch.randn(3, T, E)
+    torch.testing.assert_close(builder.build_model(project)(x), x[:, 0])
+    source = export_script(builder.checked(project))
+    earlier = source.replace('        if self.mode == "first":\n            return x[:, 0]\n', "")
+    assert earlier != source
+    from builder.importers import load_class
+    for mode in ("last", "mean", "max"):
+        (tmp_path / f"{mode}.py").write_text(earlier.replace('mode="first"', f'mode="{mode}"'))
+        data, _ = import_module(load_class(tmp_path / f"{mode}.py", "Pool")(), (T, E))
+        assert data["graph"]["nodes"][1]["type"] == "SequencePool"
+        assert data["graph"]["nodes"][1]["params"] == ({} if mode == "last" else {"mode": mode})

@@ -27,23 +27,11 @@ _MUST_BE = {
 }
 
 
-# Methods of our classes as scripts exported before a change copied them: those scripts still import.
-_EARLIER = {("SequencePool", "forward"): [  # before mode "first"
-    "def forward(self, x):\n    if self.mode == 'last':\n        return x[:, -1]\n    if self.mode == 'mean':\n"
-    "        return x.mean(dim=1)\n    return x.amax(dim=1)\n"]}
-
-
-def _bytecode(source: str) -> bytes:
-    return next(c for c in compile(source, "<earlier>", "exec").co_consts if hasattr(c, "co_code")).co_code
-
-
 def _same_code(cls: type, ours: type) -> bool:
     """A copy of our class (exported scripts copy builder/layers.py), not a user's class of the same name."""
-    def same(f):
-        code = getattr(getattr(cls, f, None), "__code__", None)
-        known = [getattr(ours, f).__code__.co_code] + [_bytecode(s) for s in _EARLIER.get((ours.__name__, f), [])]
-        return code is not None and code.co_code in known
-    return all(same(f) for f in ("__init__", "forward"))
+    return all(getattr(getattr(cls, f, None), "__code__", None) is not None
+               and getattr(cls, f).__code__.co_code == getattr(ours, f).__code__.co_code
+               for f in ("__init__", "forward"))
 
 
 def catalogue_type(module: nn.Module) -> str | None:
