@@ -171,15 +171,14 @@ def test_what_a_canvas_cannot_hold_is_refused_by_name(module, shape, words):
 
 def test_onnx_limits_and_external_weights(monkeypatch):
     import onnx
-    from builder.importers import onnx_read
     data = onnx_bytes(*_model("MLP"))
-    monkeypatch.setattr(onnx_read, "MAX_ONNX_BYTES", len(data) - 1)
+    monkeypatch.setenv("NEUROCANVAS_ONNX_BYTES", str(len(data) - 1))
     with pytest.raises(ImportProblem, match="m.onnx: larger than"):
         import_onnx(data, where="m.onnx")
     monkeypatch.undo()
     proto = onnx.load_from_string(data)
     proto.graph.initializer[0].data_location = onnx.TensorProto.EXTERNAL
-    with pytest.raises(ImportProblem, match="external files, which are never read"):
+    with pytest.raises(ImportProblem, match="keeps its data in an external file"):
         import_onnx(proto.SerializeToString(), where="m.onnx")
     proto = onnx.load_from_string(data)
     proto.graph.input[0].type.tensor_type.shape.dim[1].dim_param = "features"
