@@ -91,7 +91,11 @@ def _target_lines(loss: str, task: str, out_shape: tuple) -> list[str]:
     if task == "classification":
         if tuple(out_shape) == (1,):
             return ["y = y.float().unsqueeze(-1)  # two classes as one 0/1 column"]
+        if not out_shape:
+            return ["y = y.float()  # two classes as one 0/1 number per sample"]
         return [f"y = nn.functional.one_hot(y, {out_shape[-1]}).float()  # class ids -> one-hot"]
+    if not out_shape:
+        return ["y = y.reshape(len(y))  # one number per sample: the model's output shape"]
     return [f"y = y.reshape(len(y), {', '.join(map(str, out_shape))})  # the model's output shape"]
 
 
