@@ -53,12 +53,12 @@ def agree(report: Report, signature: Signature | None) -> tuple[list[Problem], l
     """(errors, warnings): the Input against the data, the output against loss and targets, and weights.
 
     Nothing is said while the graph itself has errors (its own problems come first)."""
-    if not report.ok or report.output_node not in report.shapes:
-        return [], []
+    if signature is None or not report.ok or report.output_node not in report.shapes:
+        return [], []  # nothing is trained without a training section (a bare graph, builder.check)
     if report.total_params == 0:  # before the output: the Linear its fix adds also gives the right size
         return [Problem(report.output_node, N_("the network has no trainable parameters: nothing can learn. Add a "
                                                "layer with weights (Linear, Conv2d...)"), None, rule="no_weights")], []
-    if signature is None or signature.data is None:
+    if signature.data is None:
         return [], []
     errors = _input(report, signature) + _loss(report, signature)
     return (errors, []) if errors else _output(report, signature)
