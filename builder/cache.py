@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-SIZE = 1024  # results; a report is a few KB, and a class of 30 editing keeps about as many graphs in use
+SIZE = 512  # results: a report is a few KB (100 KB at 200 nodes); a class of 30 editing keeps about as many in use
 _results: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _MISSING = object()

@@ -57,12 +57,11 @@ class Report:
         self.warnings.append(Problem(node, message, field, rule=rule))
 
     def copy(self) -> "Report":
-        """A copy whose lists and dicts are its own; the values in them (tuples, strings, numbers) are shared."""
+        """A copy whose lists and dicts are its own, to add problems to; what they hold (shapes, each node's
+        validated params and inputs) is shared, read-only: a page's history keeps a report per value."""
         return replace(self, errors=list(self.errors), warnings=list(self.warnings), shapes=dict(self.shapes),
-                       dtypes=dict(self.dtypes), param_counts=dict(self.param_counts),
-                       params={k: dict(v) for k, v in self.params.items()},
-                       inputs={k: list(v) for k, v in self.inputs.items()}, order=list(self.order),
-                       memory=dict(self.memory))
+                       dtypes=dict(self.dtypes), param_counts=dict(self.param_counts), params=dict(self.params),
+                       inputs=dict(self.inputs), order=list(self.order), memory=dict(self.memory))
 
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]
