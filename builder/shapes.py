@@ -55,14 +55,52 @@ def linear(ins, p, kind):
     return shape[:-1] + (p["out_features"],), "float"
 
 
+def _groups(kind, p, channels):
+    g = p.get("groups", 1)
+    if channels % g:
+        raise ShapeError(f"{kind} groups ({g}) must divide the input channels ({channels})")
+    if p["out_channels"] % g:
+        raise ShapeError(f"{kind} groups ({g}) must divide out_channels ({p['out_channels']})")
+
+
 def conv(ins, p, kind):
     n = 1 if kind.endswith("1d") else 2
     what = "[C, L]" if n == 1 else "[C, H, W]"
     shape = _one(ins, kind, n + 1, what)
+    _groups(kind, p, shape[0])
     k, s, pad, d = (_pair(p[x], n, kind, x) for x in ("kernel_size", "stride", "padding", "dilation"))
     axes = ("length",) if n == 1 else ("height", "width")
     out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], d[i]) for i in range(n))
     return (p["out_channels"],) + out, "float"
+
+
+def conv_transpose(ins, p, kind):
+    """(H − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1 per spatial axis."""
+    shape = _one(ins, kind, 3, "[C, H, W]")
+    _groups(kind, p, shape[0])
+    k, s, pad, op, d = (_pair(p[x], 2, kind, x)
+                        for x in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
+    out = []
+    for i, axis in enumerate(("height", "width")):
+        if op[i] >= max(s[i], d[i]):
+            raise ShapeError(f"{kind} output_padding ({op[i]}) must be smaller than the stride ({s[i]}) "
+                             f"or the dilation ({d[i]})")
+        size = (shape[1 + i] - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1
+        if size < 1:
+            raise ShapeError(f"{kind} {axis} becomes {size} < 1: the padding ({pad[i]}) crops more than the "
+                             f"output has")
+        out.append(size)
+    return (p["out_channels"],) + tuple(out), "float"
+
+
+def _pool_window(kind, axis, size, k, s, p, ceil):
+    """torch's pooling size: with ceil_mode the last window may be partial, but must start inside the input."""
+    if not ceil:
+        return _window(kind, axis, size, k, s, p)
+    out = math.floor((size + 2 * p - k + s - 1) / s) + 1  # ceil((size + 2p − k) / s) + 1
+    if out < 1:
+        return _window(kind, axis, size, k, s, p)  # smaller still without ceil_mode: raises, naming the formula
+    return out - 1 if (out - 1) * s >= size + p else out
 
 
 def pool(ins, p, kind):
@@ -76,7 +114,8 @@ def pool(ins, p, kind):
         if pad[i] > k[i] // 2:
             raise ShapeError(f"{kind} padding ({pad[i]}) must be at most half the kernel size ({k[i]})")
     axes = ("length",) if n == 1 else ("height", "width")
-    out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i]) for i in range(n))
+    ceil = p.get("ceil_mode", False)
+    out = tuple(_pool_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], ceil) for i in range(n))
     return (shape[0],) + out, "float"
 
 
@@ -200,7 +239,20 @@ def concat(ins, p, kind):
 def softmax(ins, p, kind):
     shape = _one(ins, kind)
     if not -len(shape) - 1 <= p["dim"] < len(shape) + 1:
-        raise ShapeError(f"Softmax dim {p['dim']} is out of range for {fmt(shape)}")
+        raise ShapeError(f"{kind} dim {p['dim']} is out of range for {fmt(shape)}")
     if p["dim"] == 0:
-        raise ShapeError("Softmax over dim 0 mixes the samples of a batch: use dim=-1")
+        raise ShapeError(f"{kind} over dim 0 mixes the samples of a batch: use dim=-1")
     return shape, "float"
+
+
+def channels_dropout(ins, p, kind):
+    return _one(ins, kind, 3, "[C, H, W] (it drops whole channels)"), "float"
+
+
+def permute(ins, p, kind):
+    (shape, dtype), = ins
+    dims = list(p["dims"])
+    if sorted(dims) != list(range(len(shape))):
+        raise ShapeError(f"Permute dims {dims} must order the sample's axes 0..{len(shape) - 1} of {fmt(shape)}, "
+                         f"each once (the batch axis is not counted)")
+    return tuple(shape[d] for d in dims), dtype

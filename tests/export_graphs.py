@@ -49,6 +49,15 @@ GRAPHS = {
          ("attn", "MultiheadAttention", {"num_heads": 2}), ("out", "Linear", {"out_features": 10})],
         training=_train("reverse", dataset_options={"n_samples": 200, "length": 6}),
         name="Reverse transformer"),
+    "upsampler": make_project(  # issue 20's layers: grouped conv, ReLU6, Dropout2d, ceil_mode, transposed conv...
+        [("in", "Input", {"shape": [1, 8, 8]}), ("conv", "Conv2d", {"out_channels": 8, "kernel_size": 3}),
+         ("r6", "ReLU6"), ("drop", "Dropout2d", {"p": 0.1}),
+         ("dw", "Conv2d", {"out_channels": 8, "kernel_size": 3, "padding": 1, "groups": 8}),
+         ("pool", "MaxPool2d", {"kernel_size": 2, "ceil_mode": True}),
+         ("up", "ConvTranspose2d", {"out_channels": 4, "kernel_size": 2, "stride": 2}),
+         ("hwc", "Permute", {"dims": [1, 2, 0]}), ("scaled", "Scale", {"factor": 0.5}), ("flat", "Flatten"),
+         ("fc", "Linear", {"out_features": 10}), ("logp", "LogSoftmax", {"dim": -1})],
+        training=_train("digits", loss="NLLLoss"), name="Digits upsampler"),
 }
 
 
