@@ -37,22 +37,15 @@ PY_PENDING = {
     "word_lm_examples": "the second input gets a torch.fx node dump, not the importer's sentence",
 }
 
-_DYNAMO = "reads the weights from the .onnx.data file beside the model"
-# ONNX cells that do not pass yet (owner: h-onnx, issue 20's ONNX side), with what stops them today.
-ONNX_PENDING = {("onnx-dynamo", e.name): _DYNAMO for e in entries() if e.name not in REFUSED} | {
-    ("onnx-torchscript", "dcgan_discriminator"): "an exporter-made If node (from squeeze) is refused",
-    ("onnx-torchscript", "dcgan_generator"): "ConvTranspose has no mapping",
-    ("onnx-torchscript", "mnist_classic"): "LogSoftmax has no mapping",
-    ("onnx-torchscript", "mnist_cnn"): "LogSoftmax has no mapping",
-    ("onnx-torchscript", "mobilenet_v2"): "Clip (ReLU6) and grouped Conv have no mapping",
-    ("onnx-torchscript", "nanogpt"): "Add of a position table, attention with a mask have no mapping",
-    ("onnx-torchscript", "resnet18"): "BatchNorm folded into Conv by the exporter: 4,800 parameters gone",
-    ("onnx-torchscript", "resnet_cifar"): "BatchNorm folded into Conv by the exporter: 560 parameters gone",
-    ("onnx-torchscript", "seq_first_lstm"): "a sequence-first input (batch on axis 1) is refused",
-    ("onnx-torchscript", "squeezenet"): "MaxPool ceil_mode=1 has no mapping",
-    ("onnx-torchscript", "text_lstm"): "Gather of h_n[-1] has no mapping",
-    ("onnx-torchscript", "transformer_encoder"): "Mul by a constant, Add of a parameter have no mapping",
-    ("onnx-torchscript", "word_lm"): "LogSoftmax has no mapping",
+# ONNX cells that do not pass (owner: h-onnx, issue 20's ONNX side), each refused with a sentence saying why.
+ONNX_PENDING = {
+    ("onnx-torchscript", "dcgan_discriminator"): "squeeze(1) becomes an exporter-made If node, refused by name "
+                                                 "(issue 18: no subgraphs)",
+    ("onnx-dynamo", "dcgan_discriminator"): "a (B,) output (squeeze of (B, 1)) has no catalogue layer",
+    ("onnx-torchscript", "nanogpt"): "the causal attn_mask has no catalogue layer (MultiheadAttention takes none)",
+    ("onnx-dynamo", "nanogpt"): "the causal attn_mask has no catalogue layer (MultiheadAttention takes none)",
+    ("onnx-dynamo", "transformer_encoder"): "dynamo's optimizer folds pos_embedding[:, :T] into its first T rows: "
+                                            "the file no longer holds the 64-row table (2,816 parameters gone)",
 }
 SLOW = {"resnet18", "squeezenet", "nanogpt", "transformer_encoder", "word_lm"}  # > ~10 s through a path here
 
