@@ -11,6 +11,7 @@ import io
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from i18n import _
@@ -135,10 +136,12 @@ def from_zip(name: str, data: bytes) -> tuple[str, bytes, Given]:
         _within(sum(i.file_size for i in infos if i is not models[0]), name)
         files = {os.path.basename(i.filename): _read_member(zf, i, name) for i in infos if i is not models[0]}
         model = _read_member(zf, models[0], name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, RuntimeError,
+            OSError, zlib.error) as e:  # a broken, encrypted or oddly compressed archive
         if isinstance(e, ImportProblem):
             raise
-        raise ImportProblem(_("{file}: not a readable zip ({why})").format(file=name, why=str(e)[:100])) from None
+        why = _("its compressed data is damaged") if isinstance(e, zlib.error) else str(e)[:100]
+        raise ImportProblem(_("{file}: not a readable zip ({why})").format(file=name, why=why)) from None
     return os.path.basename(models[0].filename), model, Given(files, name)
 
 

@@ -95,7 +95,8 @@ def restored_bn(node, g, w_name: str, bias, rank: int) -> tuple[str | None, str 
     """(module path of the convolution, of its folded BatchNorm, the note) when the exporter folded one, else Nones."""
     folded = "FuseBatchNorm" in rules(node)
     if folded:  # dynamo: the node carries the BatchNorm's path, the weight the convolution's name
-        conv, bn = _owner(w_name), g.path
+        conv = _owner(w_name)
+        bn = g.path or f"{conv or g.key}_bn"  # the version converter (opset < 18) drops the BatchNorm's path
         return conv, bn, _("a BatchNorm that the exporter folded into {conv} is restored as '{bn}' (it starts as "
                            "the identity; {conv} carries its scale)").format(conv=conv or "?", bn=bn or "?")
     if w_name.startswith("onnx::") and bias is not None and rank == 4:  # TorchScript's constant folding

@@ -192,8 +192,9 @@ def reduce(g, m):
     keep = bool(attr(node, "keepdims", 1))
     axes, rank = _axes(node, m), m.rank(node.input[0])
     mode = "mean" if node.op_type == "ReduceMean" else "max"
-    if rank == 3 and axes == [1] and not keep:
-        return Layer("SequencePool", {"mode": mode})
+    if rank == 3 and axes in ([1], [2]) and not keep:  # over time of (B, T, F); over L of (B, C, L): time last
+        pool = Layer("SequencePool", {"mode": mode})
+        return pool if axes == [1] else [Layer("Permute", {"dims": [1, 0]}), pool]
     if rank == 4 and axes == [2, 3] and mode == "mean":
         pool = Layer("AdaptiveAvgPool2d", {"output_size": 1})
         return pool if keep else [pool, Layer("Flatten", {})]

@@ -87,7 +87,7 @@ def layer_run(kind: str, params: dict, weights: dict, x: np.ndarray):
         value = params.get(name, None if p.required else p.default)
         full[name] = validate(p, name, value)[0]
     module = spec.cls(**constructor_kwargs(spec, [(list(x.shape[1:]), "float")], full)).eval()
-    module.load_state_dict({k: torch.as_tensor(np.asarray(v, np.float32)) for k, v in weights.items()})
+    module.load_state_dict({k: torch.from_numpy(np.array(v, np.float32)) for k, v in weights.items()})
     with torch.no_grad():
         return spec.call.run(module, torch.from_numpy(x)).numpy()
 
