@@ -11,39 +11,19 @@ from zoo_parity import entries, entry, onnx_available, run_cell
 
 # Models that stay refused on every path, and the words their `.py` refusal holds (the culprit, what to change).
 REFUSED = {
-    "vae": ["forward returns 3 values", "one output"],
-    "word_lm_examples": ["forward takes more than one input", "'hidden'"],
+    "vae": ["VAE.forward returns 3 values", "one output", "the reconstruction"],
+    "word_lm_examples": ["RNNModel.forward takes more than one input ('hidden')", "hidden=None"],
+    "dcgan_discriminator": ["line 33 of dcgan_discriminator.py", "output.view(-1, 1).squeeze(1)", "Tensor.squeeze",
+                            "one number per sample", "x.view(-1, 1)"],
+    "nanogpt": ["line 45 of nanogpt.py", "in 'transformer.h.0'", "module 'transformer.h.0.attn'", "attn_mask",
+                "without attn_mask it imports"],
 }
 
-# `.py` cells that the torch.fx importer does not bring in yet (owner: h-fx, issue 20, steps 2-3).
-PY_PENDING = {
-    "cifar_net": "a stateless module called twice (self.pool) is refused as shared weights",
-    "dcgan_discriminator": "output.view(-1, 1).squeeze(1) has no catalogue mapping",
-    "dcgan_generator": "ConvTranspose2d is not in the catalogue",
-    "lenet": "F.avg_pool2d has no mapping",
-    "mnist_classic": "F.max_pool2d, Dropout2d and F.log_softmax have no mapping",
-    "mnist_cnn": "F.max_pool2d and F.log_softmax have no mapping",
-    "mnist_rnn": "a zero initial state passed to the LSTM is refused",
-    "mobilenet_v2": "ReLU6 and grouped convolutions are not in the catalogue",
-    "nanogpt": "positions from torch.arange cannot be traced; the causal attn_mask has no mapping",
-    "resnet18": "the stateless self.relu called twice is refused as shared weights",
-    "resnet_cifar": "the stateless self.relu called twice is refused as shared weights",
-    "seq_first_lstm": "batch_first=False is refused",
-    "squeezenet": "MaxPool2d(ceil_mode=True) is refused",
-    "text_lstm": "h_n[-1] of the LSTM's state is refused",
-    "transformer_encoder": "x * math.sqrt(d), the added nn.Parameter and nn.TransformerEncoder have no mapping",
-    "vae": "the refusal is about an operation, not about the tuple that forward returns",
-    "word_lm": "a stateless self.drop called twice is refused as shared weights",
-    "word_lm_examples": "the second input gets a torch.fx node dump, not the importer's sentence",
-}
+# `.py` cells that the torch.fx importer does not bring in yet (owner: h-fx, issue 20).
+PY_PENDING = {}
 
-# ONNX cells that do not pass (owner: h-onnx, issue 20's ONNX side), each refused with a sentence saying why.
+# ONNX cells that do not pass (owner: h-onnx, issue 20's ONNX side), with what stops them.
 ONNX_PENDING = {
-    ("onnx-torchscript", "dcgan_discriminator"): "squeeze(1) becomes an exporter-made If node, refused by name "
-                                                 "(issue 18: no subgraphs)",
-    ("onnx-dynamo", "dcgan_discriminator"): "a (B,) output (squeeze of (B, 1)) has no catalogue layer",
-    ("onnx-torchscript", "nanogpt"): "the causal attn_mask has no catalogue layer (MultiheadAttention takes none)",
-    ("onnx-dynamo", "nanogpt"): "the causal attn_mask has no catalogue layer (MultiheadAttention takes none)",
     ("onnx-dynamo", "transformer_encoder"): "dynamo's optimizer folds pos_embedding[:, :T] into its first T rows: "
                                             "the file no longer holds the 64-row table (2,816 parameters gone)",
 }
@@ -87,8 +67,20 @@ def test_zoo_through_onnx(name, path, tmp_path):
     if name in REFUSED:
         assert cell != "ok"
         _one_sentence(cell)
+        for word in ONNX_REFUSED.get(name, {}).get(path, []):
+            assert word in cell, cell
     else:
         assert cell == "ok"
+
+
+# What the ONNX importer's refusal of those models says (the exporter itself cannot export word_lm_examples).
+ONNX_REFUSED = {
+    "vae": dict.fromkeys(("onnx-torchscript", "onnx-dynamo"), ["one input and one output, it has 1 and 3",
+                                                               "return one tensor from forward"]),
+    "nanogpt": dict.fromkeys(("onnx-torchscript", "onnx-dynamo"), ["attn", "a causal mask"]),
+    "dcgan_discriminator": {"onnx-torchscript": ["'/If' (If)", "holds a graph", "export with dynamo=True"],
+                            "onnx-dynamo": ["the call 'squeeze'", "line 33", "output.view(-1, 1)"]},
+}
 
 
 def test_the_zoo_holds_the_models_the_issue_names():

@@ -8,7 +8,7 @@ from builder.fixes import Fix, apply, insert, insert_after, recheck, set_param, 
 from builder.report import Problem
 from i18n import N_
 
-from .datasets import load_dataset
+from .datasets import load_outline
 from .losses import CLASS_INDEX_LOSSES
 from .settings import TrainingSettings
 
@@ -51,7 +51,7 @@ def _data(training: dict):
         options = settings.dataset_options
         if settings.dataset == "csv" and not (options.get("text") or options.get("path")):
             return None
-        return load_dataset(settings.dataset, **options)
+        return load_outline(settings.dataset, **options)  # pictures: from their headers, never decoded here
     except Exception:  # a bad setting or an unreadable data set is reported where settings are checked
         return None
 

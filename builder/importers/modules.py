@@ -22,16 +22,24 @@ _MUST_BE = {
     "BatchNorm1d": {"affine": True, "track_running_stats": True},
     "BatchNorm2d": {"affine": True, "track_running_stats": True},
     "Embedding": {"max_norm": None, "scale_grad_by_freq": False, "sparse": False},
-    "LSTM": {"proj_size": 0, "batch_first": True}, "RNN": {"batch_first": True}, "GRU": {"batch_first": True},
-    "MultiheadAttention": {"batch_first": True},
+    "LSTM": {"proj_size": 0},  # batch_first either way: the importer follows the batch axis (fx_modules)
+    "MultiheadAttention": {"_qkv_same_embed_dim": True, "add_zero_attn": False},
 }
 
 
+def _same_code(cls: type, ours: type) -> bool:
+    """A copy of our class (exported scripts copy builder/layers.py), not a user's class of the same name."""
+    return all(getattr(getattr(cls, f, None), "__code__", None) is not None
+               and getattr(cls, f).__code__.co_code == getattr(ours, f).__code__.co_code
+               for f in ("__init__", "forward"))
+
+
 def catalogue_type(module: nn.Module) -> str | None:
-    """The catalogue name of a module's class; our own layers match by class name (exported scripts copy them)."""
+    """The catalogue name of a module's class; our own layers match by name and code (exported scripts copy them)."""
     name = _BY_CLASS.get(type(module))
-    if name is None and type(module).__name__ in OURS:
-        name = type(module).__name__
+    ours = type(module).__name__
+    if name is None and ours in OURS and _same_code(type(module), LAYERS[ours].cls):
+        name = ours
     return name
 
 
@@ -66,8 +74,10 @@ def _check_fixed(kind: str, m: nn.Module) -> None:
     for attr, want in _MUST_BE.get(kind, {}).items():
         if getattr(m, attr, want) != want:
             raise ValueError(f"{attr}={getattr(m, attr)!r}")
-    if kind == "TransformerEncoderLayer" and not m.self_attn.batch_first:
-        raise ValueError("batch_first=False")
+    if kind == "MultiheadAttention" and m.bias_k is not None:
+        raise ValueError("add_bias_kv=True")
+    if kind == "TransformerEncoderLayer":
+        _check_fixed("MultiheadAttention", m.self_attn)
     if kind in ("Softmax", "LogSoftmax") and m.dim is None:
         raise ValueError("dim=None")
 

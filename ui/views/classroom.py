@@ -8,7 +8,8 @@ import streamlit as st
 from i18n import _
 from presets import describe_target, lesson, list_presets, load_preset
 from runs.challenge import clean
-from runs.classes import ClassError, Classes
+from runs.classes import CHANGE_LABELS, ClassError, Classes
+from runs.gate import teacher_password
 
 from .. import state
 from ..workspace import laid_out, store
@@ -22,8 +23,15 @@ def classes() -> Classes:
     return Classes(*store().shared())
 
 
+def client_id() -> str:
+    """Who asks, as far as rate limits go: the connection's address (a proxy on this machine may say whose, through
+    X-Forwarded-For, as uvicorn trusts from 127.0.0.1); "local" for this machine. Not a cookie: a script drops it."""
+    address = st.context.ip_address
+    return f"ip:{address}" if address else "local"
+
+
 def changes_labels() -> dict:
-    return {"all": _("everything"), "training": _("training settings only"), "none": _("nothing but Train")}
+    return {k: str(v) for k, v in CHANGE_LABELS.items()}
 
 
 def route() -> None:
@@ -119,10 +127,17 @@ def start_form() -> None:
         st.error(_("This lesson cannot be handed out: {error}").format(error=exc))
         return
     goal = _challenge_inputs(project)
+    password = None
+    if teacher_password():
+        password = st.text_input(_("Teacher password"), type="password", key="class_password",
+                                 help=_("the password the owner of this server set for starting classes"))
+    else:
+        st.caption(_("No teacher password is set on this server: anyone may start a class (a few per address)."))
     if st.button(_("Start a class"), key="btn_start_class", type="primary", icon=":material/school:", width="stretch"):
         title = (lesson(project, lang) or {}).get("title") or project.get("name") or _("Lesson")
         try:
-            code, key = classes().create(title, project, lang=lang, changes=changes, challenge=goal)
+            code, key = classes().create(title, project, lang=lang, changes=changes, challenge=goal,
+                                         client=client_id(), password=password)
         except ClassError as exc:
             st.error(str(exc))
             return

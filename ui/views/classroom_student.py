@@ -1,19 +1,20 @@
 """A student's side of a class: join, come back, and locks the server enforces on their workspace."""
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
+from builder import locks
 from i18n import _
 from presets import describe_target
+from runs import admission
 from runs import challenge as judge
 from runs.classes import ClassError, Klass
 from runs.registry import REGISTRY
 
 from .. import state
+from ..plain import md
 from ..workspace import store
-from .classroom import changes_labels, classes
+from .classroom import changes_labels, classes, client_id
 
 COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
 COOKIE_DAYS = 30
@@ -44,15 +45,15 @@ def route(klass: Klass) -> None:
 
 
 def join_form(klass: Klass) -> None:
-    st.markdown("## :material/school: " + klass.title)
+    st.markdown("## :material/school: " + md(klass.title))
     st.caption(_("Class {code}").format(code=klass.code))
     with st.container(border=True, width=420):
         name = st.text_input(_("Your name"), max_chars=40, key="join_name")
         if st.button(_("Join"), key="btn_join", type="primary", icon=":material/login:"):
             try:
-                member = classes().join(klass.code, name)
-            except ClassError as exc:
-                st.error(str(exc))
+                member = classes().join(klass.code, name, client=client_id())
+            except ClassError as exc:  # it may repeat the name typed: shown as typed
+                st.error(md(str(exc)))
                 return
             store().save_project(member.ws, klass.lesson)
             state.mark_joined(klass.code, member.ws)
@@ -60,21 +61,21 @@ def join_form(klass: Klass) -> None:
             st.rerun()
 
 
-def _graph_core(graph: dict | None) -> tuple:
-    """What a graph computes: its nodes without canvas positions, and its edges."""
-    graph = graph or {}
-    return [{k: v for k, v in n.items() if k != "pos"} for n in graph.get("nodes", [])], graph.get("edges", [])
-
-
 def _hold(klass: Klass) -> None:
-    """Put back what the student may not change, from the class's own copy of the lesson (never the browser's)."""
-    allowed, project, lesson = klass.allows(), state.project(), klass.lesson
-    if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
-        project["graph"] = copy.deepcopy(lesson.get("graph") or {})
+    """Put back what the student may not change (builder.locks over the whole project: network, training,
+    name, variants, anything else) from the class's own copy of the lesson, never the browser's: from the lesson,
+    or from the lesson's variant the project is nearest to, so an opened variant stays open. A paused class keeps
+    what its students may change (their training settings stay theirs); it starts no run until it is unlocked."""
+    project = state.project()
+    base, parts = locks.nearest(klass.changes, admission.lesson_bases(klass.lesson), project)
+    if not parts:
+        return
+    state.apply_edit(locks.held(klass.changes, base, project), settings="training" in parts)
+    if "graph" in parts:
         state.select(None)
-    if allowed == "none" and project.get("training") != lesson.get("training"):
-        project["training"] = copy.deepcopy(lesson.get("training") or {})
-        state.restart_settings()  # the settings widgets start afresh from the lesson's values
+    state.flash("warning", _("Your class keeps {parts} as the lesson has them, so they were put back: you may change "
+                             "{allowed}.").format(parts=admission.listing(parts),
+                                                  allowed=changes_labels()[klass.changes]))
 
 
 def current() -> tuple[Klass, object] | None:
@@ -95,7 +96,7 @@ def enforce() -> None:
             f"max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>", unsafe_allow_javascript=True)
     with st.container(border=True, key="class_banner"):
         st.markdown(_("**{title}** · class {code} · {name} · you may change: {what}").format(
-            title=klass.title, code=klass.code, name=member.name, what=changes_labels()[klass.allows()]))
+            title=md(klass.title), code=klass.code, name=md(member.name), what=changes_labels()[klass.allows()]))
         if klass.locked:
             st.warning(_("Your teacher has paused the class: nothing can be changed or trained for now."),
                        icon=":material/lock:")
@@ -117,8 +118,7 @@ def _challenge_line(goal: dict, ws: str) -> None:
 def may(what: str) -> bool:
     """Whether this session may change `what` ("graph" or "training") under its class's locks."""
     found = current()
-    allowed = found[0].allows() if found else "all"
-    return allowed == "all" or (what == "training" and allowed == "training")
+    return locks.may_change(found[0].allows() if found else "all", what)
 
 
 def fixed_settings() -> None:
@@ -128,8 +128,6 @@ def fixed_settings() -> None:
 
 
 def lock_reason() -> str | None:
-    """Why Train is held for this workspace (a locked class), or None."""
-    found = current()
-    if found and found[0].locked:
-        return _("Your teacher has paused the class: wait until it is unlocked.")
-    return None
+    """Why the server would not queue a run of this project (a paused class, a class's lock, a limit), or None."""
+    found = admission.problem(st.session_state[state.WS], state.project(), REGISTRY.classes)
+    return str(found) if found is not None else None

@@ -9,7 +9,9 @@ import numpy as np
 import streamlit as st
 
 from i18n import _
-from trainers import TrainingError, load_dataset
+from runs.pictures import DECODER
+from trainers import TrainingError, dataset_options
+from trainers.datasets import load_outline
 from trainers.datasets.images import COLORS, SIZES, decode_zip, encode_zip
 from trainers.datasets.picture_zip import MAX_ZIP_BYTES
 
@@ -20,11 +22,12 @@ LABEL = "your pictures (zip)…"
 
 
 def load(options: dict, name: str | None = None):
-    """(Dataset, None) via trainers' own loader, or (None, why) naming the file."""
+    """(Dataset outline, None) from the zip's headers by trainers' own reader, every check and the pixel budget
+    applied and nothing decoded (milliseconds), or (None, why) naming the file."""
     if not options.get("zip"):
         return None, _("Upload a zip with one folder of pictures per class (PNG or JPEG).")
     try:
-        return load_dataset("images", **options), None
+        return load_outline("images", **options), None
     except TrainingError as exc:
         return None, f"{name}: {exc}" if name else str(exc)
     except Exception as exc:  # anything Pillow or zipfile raises on odd bytes: a message, never a traceback
@@ -122,20 +125,37 @@ def _input_hint(shape: list) -> str | None:
 
 
 def preview(t: dict) -> None:
-    """How many pictures per class, a grid of the first few of each as the network will see them."""
+    """How many pictures per class, then a grid of the first few of each as the network will see them, decoded
+    beside the page (runs.pictures) while a progress bar follows it."""
+    options = {**dataset_options("images"), **(t.get("dataset_options") or {})}
     data, problem = load(dict(t.get("dataset_options") or {}))
     if problem:
-        (st.info if not (t.get("dataset_options") or {}).get("zip") else st.error)(problem)
+        (st.info if not options.get("zip") else st.error)(problem)
         return
     shape = list(data.input_shape)
     counts = np.bincount(data.y.numpy(), minlength=data.n_classes)
     st.markdown(_("**your pictures** · {n} pictures · {k} classes · input {shape}").format(
         n=len(data), k=data.n_classes, shape=shape))
+    job = DECODER.request(options["zip"], options["size"], options["color"])
+    if not job.finished:
+        _progress(job)
+    elif job.problem:
+        st.error(job.problem, icon=":material/error:")
     for c, name in enumerate(data.class_names):
-        idx = np.flatnonzero(data.y.numpy() == c)[:PER_CLASS]
         st.caption(_("{name}: {n} pictures").format(name=name, n=int(counts[c])))
-        pics = [data.x[i].permute(1, 2, 0).numpy().squeeze() for i in idx]  # (H, W[, 3]) in [0, 1]
-        st.image(pics, width=56, clamp=True)
+        if job.finished and not job.problem:
+            st.image(job.thumbs.get(name, []), width=56)
     hint = _input_hint(shape)
     if hint:
         st.warning(hint, icon=":material/straighten:")
+
+
+def _progress(job) -> None:
+    """A bar that follows the decoding; the page reruns once it has ended, to draw the pictures."""
+    @st.fragment(run_every=0.5)
+    def poll():
+        if job.finished:
+            st.rerun()
+        st.progress(job.fraction, text=_("Decoding your pictures beside the page: {done} of {total}").format(
+            done=job.done, total=job.total or "…"))
+    poll()

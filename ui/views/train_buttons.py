@@ -9,6 +9,7 @@ from trainers import TrainingSettings
 
 from .. import state
 from ..derived import analyse
+from runs.admission import Refused
 from runs.registry import REGISTRY, Run
 
 
@@ -64,10 +65,14 @@ def _label(project: dict) -> str:
         n=n, optimizer=opt.get("type", "Adam"), lr=opt.get("lr", 0.001), batch=t.get("batch_size", 64))
 
 
-def start(project: dict | None = None, label: str | None = None) -> Run:
+def start(project: dict | None = None, label: str | None = None) -> Run | None:
     project = project or state.project()
     previous = current_run()
-    run = REGISTRY.submit(st.session_state[state.WS], project, label or _label(project))
+    try:
+        run = REGISTRY.submit(st.session_state[state.WS], project, label or _label(project))
+    except Refused as exc:  # over a server limit, or not what the student's class allows: the project stays
+        state.flash("error", str(exc))
+        return None
     compare = st.session_state[state.COMPARE]
     if previous is not None and previous.id != run.id and previous.id not in compare:
         compare = (compare + [previous.id])[-3:]
@@ -88,7 +93,11 @@ def run_variants() -> None:
             state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        try:
+            ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        except Refused as exc:
+            state.flash("error", _("variant {value!r}: {exc}").format(value=v.get("id"), exc=exc))
+            break
     if ids:
         state.open_view("Dashboard")
         state.show_run(ids[0], ids[1:])
