@@ -145,8 +145,9 @@ def _one_in_one_out(g) -> None:
                               "reads one value").format(node=node_label(n), op=n.op_type), n.name)
     if len(g.outputs) != 1:
         raise ImportProblem(_("{node} ({op}): its {n} results are each used further on ({names}); a catalogue layer "
-                              "gives one value — use one of them (e.g. an LSTM's output or its h_n, not both)").format(
-            node=node_label(n), op=n.op_type, n=len(g.outputs), names=", ".join(g.outputs[:3])), n.name)
+                              "gives one value — use one of them (e.g. an LSTM's output or its h_n, not both)")
+                            .format(node=node_label(n), op=n.op_type, n=len(g.outputs),
+                                    names=", ".join(g.outputs[:3])), n.name)
 
 
 def _assemble(m, name: str, where: str, notes: list | None):

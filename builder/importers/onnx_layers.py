@@ -34,8 +34,9 @@ def first(g, *ops):
 
 
 def short(x: float) -> float:
-    """ONNX keeps floats as float32: 9.99999974e-06 back to the 1e-05 that was written."""
-    return float(f"{float(x):.6g}")
+    """ONNX keeps floats as float32: the shortest decimal that is the same float32 (9.99999974e-06 -> 1e-05,
+    float32(sqrt(32)) -> 5.656854), so a value reads as written and loses nothing the file held."""
+    return float(str(np.float32(x)))
 
 
 def ints(v):
@@ -99,7 +100,7 @@ def restored_bn(node, g, w_name: str, bias, rank: int) -> tuple[str | None, str 
         bn = g.path or f"{conv or g.key}_bn"  # the version converter (opset < 18) drops the BatchNorm's path
         return conv, bn, _("a BatchNorm that the exporter folded into {conv} is restored as '{bn}' (it starts as "
                            "the identity; {conv} carries its scale)").format(conv=conv or "?", bn=bn or "?")
-    if w_name.startswith("onnx::") and bias is not None and rank == 4:  # TorchScript's constant folding
+    if w_name.startswith("onnx::") and bias is not None and rank in (3, 4):  # TorchScript's constant folding
         return None, (g.path or g.key) + "_bn", _(
             "{conv}: its weights were renamed by the exporter's constant folding ({name}), as when a BatchNorm is "
             "folded into it; restored as a BatchNorm after it (export with training=torch.onnx.TrainingMode.PRESERVE "
@@ -206,7 +207,8 @@ def batchnorm(g, m):
     if len(set(sizes)) != 1:
         raise ValueError(_("its scale, shift, mean and variance have {sizes} values; they need one per channel").format(
             sizes=sizes))
-    params = {"eps": short(attr(node, "epsilon", 1e-5)), "momentum": short(1 - attr(node, "momentum", 0.9))}
+    momentum = float(f"{1 - short(attr(node, 'momentum', 0.9)):.12g}")  # torch's 0.1 from ONNX's float32 0.9
+    params = {"eps": short(attr(node, "epsilon", 1e-5)), "momentum": momentum}
     weights = {"weight": scale, "bias": bias, "running_mean": mean, "running_var": var,
                "num_batches_tracked": np.array(0, dtype=np.int64)}
     return [Layer("BatchNorm2d" if rank == 4 else "BatchNorm1d", params, weights)]
@@ -258,8 +260,8 @@ def pool(g, m):
     node = first(g, "MaxPool", "AveragePool", "GlobalAveragePool")
     if node.op_type == "GlobalAveragePool":
         if m.rank(node.input[0]) not in (4, None):
-            raise ValueError(_("global average pooling of a {n}-D tensor (AdaptiveAvgPool2d pools (B, C, H, W))").format(
-                n=m.rank(node.input[0])))
+            raise ValueError(_("global average pooling of a {n}-D tensor (AdaptiveAvgPool2d pools (B, C, H, W))")
+                             .format(n=m.rank(node.input[0])))
         return [Layer("AdaptiveAvgPool2d", {"output_size": 1})]
     k = attr(node, "kernel_shape")
     n = len(k)

@@ -120,7 +120,8 @@ def bomb(levels: int = 19, pad: int = 12) -> bytes:
     for _ in range(levels):
         node = helper.make_node("If", ["c"], ["o"]).SerializeToString()
         for name in ("then_branch", "else_branch"):
-            node += _field(5, AttributeProto(name=name, type=AttributeProto.GRAPH).SerializeToString() + _field(6, blob))
+            head_attr = AttributeProto(name=name, type=AttributeProto.GRAPH).SerializeToString()
+            node += _field(5, head_attr + _field(6, blob))
         blob = head + _field(1, node)
     relu = helper.make_node("Relu", ["x"], ["y"], name="relu").SerializeToString()
     relu += _field(5, AttributeProto(name="body", type=AttributeProto.GRAPH).SerializeToString() + _field(6, blob))

@@ -21,8 +21,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 OPS = ["Relu", "Gemm", "Conv", "MaxPool", "Reshape", "Flatten", "LSTM", "Gather", "Softmax", "Add", "Concat",
        "BatchNormalization", "Transpose", "Squeeze", "If", "Unknown", "Identity", "MatMul"]
-values = st.one_of(st.integers(-3, 2**40), st.floats(allow_nan=True), st.lists(st.integers(-3, 9), min_size=1, max_size=5),
-                   st.text(max_size=4))
+values = st.one_of(st.integers(-3, 2**40), st.floats(allow_nan=True),
+                   st.lists(st.integers(-3, 9), min_size=1, max_size=5), st.text(max_size=4))
 
 
 @functools.lru_cache(maxsize=None)
