@@ -16,7 +16,7 @@ from .assemble import project_dict, weights_of
 from .errors import ImportProblem
 from .onnx_attrs import check_accounted, reading
 from .onnx_model import read
-from .onnx_names import call, node_label
+from .onnx_names import call, lost_paths, node_label
 from .onnx_read import too_large
 from .onnx_tables import add_table
 
@@ -83,7 +83,8 @@ def _reasons() -> dict:
         "Pad": _("padding outside a convolution has no catalogue layer; give the padding to the Conv2d"),
         "Resize": _("resizing (F.interpolate, nn.Upsample) has no catalogue layer; ConvTranspose2d upsamples with "
                     "learned weights"),
-        "Where": _("masks and comparisons (torch.where, masked_fill) have no catalogue layer"),
+        "Where": _("masks and comparisons (torch.where, masked_fill, a padding mask such as "
+                   "key_padding_mask=(tokens == 0)) have no catalogue layer"),
         "Cast": _("changing a tensor's type inside the model has no catalogue layer"),
     } | dict.fromkeys(("Slice", "Tile", "Upsample", "Equal", "Less", "Greater", "Not"), None)
 
@@ -113,8 +114,13 @@ def _map(g, m):
     except ImportProblem:
         raise
     except Exception as e:  # a mapping that meets what it does not expect: named, never a traceback
+        why = str(e)[:300] or type(e).__name__
+        if lost_paths(m.proto):
+            why += _("; this file records no module paths (the dynamo exporter drops them when it converts to an "
+                     "opset below 18), so a layer written as many operations, such as attention, cannot be "
+                     "recognised: export with opset_version=18 or later")
         raise ImportProblem(_("{node} ({op}) has no layer in the catalogue: {why}").format(
-            node=node_label(main), op=main.op_type, why=str(e)[:300] or type(e).__name__), main.name) from None
+            node=node_label(main), op=main.op_type, why=why), main.name) from None
     check_accounted(nodes, seen, m.opset)
     return found
 

@@ -108,6 +108,17 @@ def restored_bn(node, g, w_name: str, bias, rank: int) -> tuple[str | None, str 
     return None, None, ""
 
 
+def _traced_bias(node) -> bool:
+    """Whether the traced call had a bias: dynamo tags every Conv it wrote a zero bias for, bias=False ones too,
+    but records the call (`aten.conv2d(%input, %p_conv_weight, None, ...)`); without that record, assume it had."""
+    import re
+    found = re.search(r"\]\(args = \(([^()]*)", meta(node).get("pkg.torch.onnx.fx_node", ""))
+    if not found:
+        return True
+    args = [a.strip() for a in found.group(1).split(",")]
+    return len(args) > 2 and args[2] != "None"
+
+
 def identity_bn(kind: str, channels: int, bias) -> Layer:
     weights = {"weight": np.ones(channels, np.float32), "bias": np.asarray(bias, np.float32),
                "running_mean": np.zeros(channels, np.float32),
@@ -169,7 +180,8 @@ def conv(g, m):
               "stride": ints(attr(node, "strides", [1] * n)), "padding": pads(node, n),
               "dilation": ints(attr(node, "dilations", [1] * n))} | ({"groups": groups} if groups != 1 else {})
     bias = weight(m, node, 2, _("bias"))
-    if bias is None and "RemoveOptionalBiasFromConv" in rules(node) and "FuseBatchNorm" not in rules(node):
+    if bias is None and "RemoveOptionalBiasFromConv" in rules(node) and "FuseBatchNorm" not in rules(node) \
+            and _traced_bias(node):
         bias = np.zeros(w.shape[0], np.float32)  # dynamo dropped a bias of zeros
     if bias is None:
         params["bias"] = False

@@ -83,7 +83,7 @@ def reshape(g, m):
         raise ValueError(_("a reshape that moves or mixes the batch axis (as view(-1, n) of a sequence-first "
                            "tensor does) has no catalogue layer; keep the batch axis first and whole"))
     if out is None and node.op_type == "Reshape" and src:
-        out = _target(node, m, src)
+        out = _target(node, m, g, src)
     shape = m.shapes.get(output)
     if out is None and shape and all(isinstance(d, int) for d in shape[1:]):
         out = list(shape[1:])  # the batch size is what the -1 leaves
@@ -92,17 +92,19 @@ def reshape(g, m):
                            "a size computed from the data); write x.flatten(1) or x.view(x.size(0), -1)"))
     if src == out:
         return ALIAS
-    if not out:
-        raise ValueError(_("its output has no axis but the batch ((B,), as squeeze of a (B, 1) output gives), which "
-                           "no catalogue layer gives; return the (B, 1) tensor (e.g. output.view(-1, 1))"))
+    if not out:  # (B, 1) -> (B,): squeeze(1), view(-1), flatten() of one number per sample
+        return Layer("Reshape", {"shape": []})
     if len(out) == 1 and len(src) > 1:
         return Layer("Flatten", {})
     return Layer("Reshape", {"shape": out})
 
 
-def _target(node, m, src: list) -> list | None:
-    """x.view(x.size(0), ...): the shape is (batch, constants...) or Concat(batch, constants); -1 filled in."""
+def _target(node, m, g, src: list) -> list | None:
+    """x.view(x.size(0), ...): the shape is (batch, constants...) or Concat(batch, constants); -1 filled in.
+    TorchScript's x.flatten() is Concat(Shape(x)[0:0], [-1]): its first part is empty and the -1 takes the batch."""
     import math
+
+    from .onnx_verify import static_value
     shape = node.input[1]
     if m.const(shape) is not None:
         dims = [int(d) for d in m.const(shape).reshape(-1)[1:]]
@@ -111,6 +113,11 @@ def _target(node, m, src: list) -> list | None:
         if cat is None or cat.op_type != "Concat" or any(m.const(i) is None for i in cat.input[1:]):
             return None
         dims = [int(d) for i in cat.input[1:] for d in m.const(i).reshape(-1)]
+        head = static_value(m, g, cat.input[0])
+        if head is not None and head.size == 0:
+            if not dims or dims[0] != -1:
+                return None
+            dims = dims[1:]
     if dims.count(-1) == 1:
         rest = math.prod(d for d in dims if d != -1)
         dims[dims.index(-1)] = math.prod(src) // rest if rest else 0
@@ -168,10 +175,12 @@ def select(g, m):
     if (m.sample(src) and len(m.sample(src)) != 2) or m.axis(src, axis) != 1:
         raise ValueError(_("picking one element of an axis other than the time axis of a (B, T, F) sequence has no "
                            "catalogue layer"))
-    t = m.sample(src)[0] if m.sample(src) else None
-    if int(index.reshape(-1)[0]) not in (-1, (t or 0) - 1):
-        raise ValueError(_("picking step {i} of the sequence has no catalogue layer (the last step, "
-                           "out[:, -1], maps onto SequencePool)").format(i=int(index.reshape(-1)[0])))
+    t, i = (m.sample(src)[0] if m.sample(src) else None), int(index.reshape(-1)[0])
+    if i in (0, -t if t else 0):  # x[:, 0]: a [CLS] token; output[0] of a sequence-first model
+        return Layer("SequencePool", {"mode": "first"})
+    if i not in (-1, (t or 0) - 1):
+        raise ValueError(_("picking step {i} of the sequence has no catalogue layer (the first step, x[:, 0], and "
+                           "the last, out[:, -1], map onto SequencePool)").format(i=i))
     return Layer("SequencePool", {})
 
 

@@ -170,17 +170,24 @@ def _pick(m, g, candidates, what: str):
         raise ValueError(_("its {what} is too large (or of unknown size) to check which heads and layout it uses; "
                            "export it with a shorter example input").format(what=what))
     if found is None:
-        raise ValueError(_("the file's {what} does not compute what torch's does with these weights (an attention "
-                           "mask, a causal mask or another variant has no catalogue layer)").format(what=what))
+        raise ValueError(_("the file's {what} does not compute what torch's does with these weights (the "
+                           "catalogue's choices are the number of heads, pre- or post-norm, ReLU or GELU and a causal "
+                           "mask; any other variant has no catalogue layer)").format(what=what))
     return found
+
+
+def _causal(m, g) -> dict:
+    """{"is_causal": True} when the group adds the causal mask to its scores, {} when it adds none."""
+    from .onnx_masks import is_causal
+    return {"is_causal": True} if is_causal(m, g) else {}
 
 
 def attention(g, m):
     accept(g)
     weights = _attention_weights(m, g, g.nodes)
     e = weights["in_proj_weight"].shape[1]
-    bias = {} if "in_proj_bias" in weights else {"bias": False}
-    found = _pick(m, g, [("MultiheadAttention", {"num_heads": h} | bias, weights) for h in _heads(e)],
+    own = ({} if "in_proj_bias" in weights else {"bias": False}) | _causal(m, g)
+    found = _pick(m, g, [("MultiheadAttention", {"num_heads": h} | own, weights) for h in _heads(e)],
                   _("self-attention"))
     return Layer(*found)
 
@@ -204,7 +211,7 @@ def encoder_layer(g, m):
         weights[f"{name}.weight"], weights[f"{name}.bias"] = scale, shift
     if eps != 1e-5:
         raise ValueError(_("layer_norm_eps={eps} (the catalogue's TransformerEncoderLayer uses 1e-05)").format(eps=eps))
-    base = {"dim_feedforward": int(weights["linear1.weight"].shape[0])}
+    base = {"dim_feedforward": int(weights["linear1.weight"].shape[0])} | _causal(m, g)
     candidates = [("TransformerEncoderLayer", base | {"nhead": h, "norm_first": nf, "activation": act}, weights)
                   for act in ("relu", "gelu") for nf in (False, True) for h in _heads(e)]
     return Layer(*_pick(m, g, candidates, _("encoder layer")))

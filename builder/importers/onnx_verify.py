@@ -51,6 +51,22 @@ def _feed(m, name: str, rng):
 
 def onnx_run(m, g, x: np.ndarray):
     """The group's output for `x` (the file's layout), or None when it cannot be run cheaply."""
+    found = onnx_values(m, g, x, [g.outputs[0]])
+    return None if found is None else found[0]
+
+
+def static_value(m, g, name: str):
+    """A tensor the group reads that is computed from shapes and constants only (an attention mask), as the
+    reference evaluator computes it for a batch of 2; None when it cannot be run cheaply."""
+    if m.const(name) is not None:
+        return np.asarray(m.const(name))
+    x = _feed(m, g.sources[0], np.random.default_rng(1))
+    found = None if x is None else onnx_values(m, g, x, [name])
+    return None if found is None else found[0]
+
+
+def onnx_values(m, g, x: np.ndarray, names: list):
+    """The values of `names` (tensors of the group or of the static nodes it reads) for `x`, or None."""
     from onnx import helper, numpy_helper
     from onnx.reference import ReferenceEvaluator
     nodes = _closure(m, g)
@@ -66,11 +82,11 @@ def onnx_run(m, g, x: np.ndarray):
     if sum(m.consts[c].size for c in consts) > 50 * MAX_VALUES:
         return None
     graph = helper.make_graph(nodes, "group", [helper.make_empty_tensor_value_info(i) for i in inputs],
-                              [helper.make_empty_tensor_value_info(g.outputs[0])],
+                              [helper.make_empty_tensor_value_info(n) for n in names],
                               initializer=[numpy_helper.from_array(np.asarray(m.consts[c]), c) for c in consts])
     model = helper.make_model(graph, opset_imports=list(m.proto.opset_import), ir_version=m.proto.ir_version)
     try:
-        return ReferenceEvaluator(model).run(None, feeds)[0]
+        return ReferenceEvaluator(model).run(None, feeds)
     except Exception:  # the reference cannot run it: no verdict
         return None
 
@@ -89,7 +105,7 @@ def layer_run(kind: str, params: dict, weights: dict, x: np.ndarray):
     module = spec.cls(**constructor_kwargs(spec, [(list(x.shape[1:]), "float")], full)).eval()
     module.load_state_dict({k: torch.from_numpy(np.array(v, np.float32)) for k, v in weights.items()})
     with torch.no_grad():
-        return spec.call.run(module, torch.from_numpy(x)).numpy()
+        return spec.call_of(full).run(module, torch.from_numpy(x)).numpy()  # is_causal: called with its mask
 
 
 def first_match(m, g, candidates):
