@@ -118,7 +118,7 @@ def test_attention_without_a_mask_stays_non_causal(tmp_path):
 
 
 @pytest.mark.parametrize("exporter, opset", [("torchscript", 14), ("torchscript", 17), ("torchscript", 18),
-                                             ("dynamo", 18)])
+                                             ("dynamo", 18), ("dynamo", 19)])  # and both exporters' default, 20
 def test_the_causal_mask_at_the_opsets_the_readme_claims(tmp_path, exporter, opset):
     for call in ("plain", "hint"):  # a sliced buffer; Trilu (opset 14 has it)
         model = _model(Attention, "buffer", call)
