@@ -29,6 +29,7 @@ class Limits:
     input_values: int = 10_000_000  # values in one sample at the Input node
     activation_bytes: int = 512 * 2**20  # activations of one sample, summed over nodes
     onnx_bytes: int = 64 * 2**20  # an ONNX model file; the largest preset exports to ~0.1 MB
+    onnx_data_bytes: int = 256 * 2**20  # the external data of one ONNX model (dynamo's model.onnx.data)
     onnx_fields: int = 1_000_000  # protobuf fields of an ONNX file, counted before parsing (dynamo: ~40 a node)
     onnx_nodes: int = 20_000  # nodes of an ONNX graph
     # Generated data sets: option -> (lowest, highest); every option of a built-in set is bounded here.

@@ -43,6 +43,29 @@ def test_a_bad_onnx_file_is_named_and_changes_nothing():
     assert at.session_state["project"]["graph"] == graph
 
 
+def test_a_dynamo_export_comes_with_its_data_file_in_one_upload(tmp_path):
+    """torch.onnx.export(..., dynamo=True) writes model.onnx + model.onnx.data: both in one upload (or a zip);
+    the model alone is refused naming the file it needs, and the BatchNorm the exporter folded comes back."""
+    import warnings
+
+    import torch
+    cls, shape = HAND_WRITTEN["SmallCNN"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(cls().eval(), (torch.randn(2, *shape),), str(tmp_path / "cnn.onnx"), dynamo=True,
+                          dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False)
+    model, data = (tmp_path / "cnn.onnx").read_bytes(), (tmp_path / "cnn.onnx.data").read_bytes()
+    at = app()
+    _uploader(at).set_value([("cnn.onnx", model, "application/octet-stream")]).run()
+    assert "'cnn.onnx.data', which did not come with the model" in " ".join(e.value for e in at.error)
+    _uploader(at).set_value([("cnn.onnx", model, "application/octet-stream"),
+                             ("cnn.onnx.data", data, "application/octet-stream")]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _types(at) == ["Input", "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Conv2d", "BatchNorm2d", "ReLU",
+                          "AdaptiveAvgPool2d", "Flatten", "Linear"]
+    assert any("Imported cnn.onnx" in w.value and "restored" in w.value for w in at.warning)
+
+
 def test_python_import_is_off_unless_the_server_allows_it(monkeypatch):
     monkeypatch.delenv("NEUROCANVAS_ALLOW_CODE_IMPORT", raising=False)
     at = app()

@@ -18,7 +18,7 @@ MAX_WEIGHTS_BYTES = 1 << 30
 
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help=_("make a project from a PyTorch class (FILE.py:ClassName) or an ONNX file"))
-    p.add_argument("file", help=_("FILE.py:ClassName or model.onnx"))
+    p.add_argument("file", help=_("FILE.py:ClassName or model.onnx (its model.onnx.data is read from beside it)"))
     p.add_argument("--input-shape", help=_("shape of one sample without the batch axis, e.g. 1,8,8 (.py only)"))
     p.add_argument("--input-dtype", choices=("float", "long"), default="float",
                    help=_("long for token ids feeding an Embedding (.py only)"))
@@ -62,9 +62,10 @@ def _from_python(args) -> tuple[dict, dict | None]:
 
 def run_import(args) -> int:
     try:
+        notes: list = []
         if args.file.endswith(".onnx"):
             from .onnx_import import import_onnx_file
-            data, state = import_onnx_file(args.file)
+            data, state = import_onnx_file(args.file, notes)  # and the data file beside it, if it has one
             stem = Path(args.file).stem
         elif ":" in args.file and args.file.rpartition(":")[0].endswith(".py"):
             data, state = _from_python(args)
@@ -74,6 +75,8 @@ def run_import(args) -> int:
         out = Path(args.output or f"{stem}.json")
         out.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
         print(_("wrote {file} ({n} nodes)").format(file=out, n=len(data["graph"]["nodes"])))
+        for note in notes:
+            print(_("warning: {problem}").format(problem=note), file=sys.stderr)
         if state is not None:
             save_weights(state, out.with_suffix(".pt"))
             print(_("wrote {file} (weights)").format(file=out.with_suffix(".pt")))

@@ -70,16 +70,16 @@ def _where(tensor, place) -> str:
     return _("tensor '{name}' ({place})").format(name=tensor.name or "?", place=", ".join(place))
 
 
-def _take(tensor, place, where: str, files: Mapping[str, bytes]) -> None:
+def _take(tensor, place, where: str, files: Mapping[str, bytes]) -> int:
     """Fill one external tensor from the files given: a plain name, offset and length inside the file."""
     import onnx
     entries = {e.key: e.value for e in tensor.external_data}
     location = entries.get("location", "")
-    if location not in files:
+    blob = files.get(location)
+    if blob is None:
         raise ImportProblem(_("{file}: {tensor} keeps its data in the external file '{location}', which did not "
                               "come with the model (only data files given with it are read, never a path)").format(
             file=where, tensor=_where(tensor, place), location=location[:100]))
-    blob = files[location]
     try:
         offset = int(entries.get("offset", 0))
         length = int(entries.get("length", len(blob) - offset))
@@ -96,11 +96,15 @@ def _take(tensor, place, where: str, files: Mapping[str, bytes]) -> None:
     tensor.raw_data = blob[offset:offset + length]
     tensor.ClearField("external_data")
     tensor.data_location = onnx.TensorProto.DEFAULT
+    return length
 
 
 def resolve(proto, where: str, files: Mapping[str, bytes] | None = None) -> None:
     """Make every tensor of `proto` hold its own data, from `files` (file name -> bytes), or ImportProblem."""
     import onnx
+
+    from ..limits import current
+    total, limit = 0, current().onnx_data_bytes
     for tensor, place in tensors(proto):
         if tensor.data_location == onnx.TensorProto.EXTERNAL:
             if files is None:
@@ -108,6 +112,9 @@ def resolve(proto, where: str, files: Mapping[str, bytes] | None = None) -> None
                 raise ImportProblem(_("{file}: {tensor} keeps its data in an external file ('{location}'), which "
                                       "is never read").format(file=where, tensor=_where(tensor, place),
                                                               location=location[:100]))
-            _take(tensor, place, where, files)
+            total += _take(tensor, place, where, files)
+            if total > limit:  # one region named by many tensors is as many copies
+                raise ImportProblem(_("{file}: its tensors take more than the {mb} MB limit for external data "
+                                      "(NEUROCANVAS_ONNX_DATA_BYTES)").format(file=where, mb=limit >> 20))
         elif len(tensor.external_data):
             tensor.ClearField("external_data")  # entries without EXTERNAL mean nothing; none are kept

@@ -57,12 +57,17 @@ def module_path(node) -> str | None:
     return found[-1] if found else None
 
 
+_TORCH_FRAME = re.compile(r"[\\/](site|dist)-packages[\\/]torch[\\/]")  # torch's own modules, not the user's
+
+
 def _line(node) -> str | None:
+    """The user's line: the innermost frame outside torch (an nn.MultiheadAttention's nodes are made in torch's
+    functional.py, called from the user's `self.attn(...)`)."""
     trace = meta(node).get("pkg.torch.onnx.stack_trace", "")
-    found = re.findall(r'line (\d+), in \w+\n\s*([^\n]*)', trace)
+    found = re.findall(r'File "([^"\n]*)", line (\d+), in \w+\n\s*([^\n]*)', trace)
     if not found:
         return None
-    number, code = found[-1]
+    _file, number, code = next((f for f in reversed(found) if not _TORCH_FRAME.search(f[0])), found[-1])
     return f"{number}: {code.strip()[:80]}"
 
 
@@ -77,3 +82,11 @@ def node_label(node) -> str:
     if dyn and dyn[-1]:
         return _("the call '{call}' in forward ({inner})").format(call=dyn[-1], inner=inner)
     return inner
+
+
+def lost_paths(proto) -> bool:
+    """A dynamo export converted below opset 18: its nodes keep dynamo's names (`node_linear`) but none records
+    its module path any more, so a layer written as many operations (an attention) cannot be told apart."""
+    nodes = proto.graph.node
+    return proto.producer_name == "pytorch" and any(n.name.startswith("node_") for n in nodes) and not any(
+        e.key == "pkg.torch.onnx.name_scopes" for n in nodes for e in n.metadata_props)

@@ -145,8 +145,9 @@ def _subgraph_problem(data: bytes, start: int, end: int, attribute: str) -> Impo
     kept = b"".join(data[a:b] for a, b in _spans(data, start, end) if a is not None)
     node = onnx.NodeProto.FromString(kept)
     return ImportProblem(_("{node} ({op}): attribute '{attr}' holds a graph (the body of an If, Loop "
-                            "or Scan); a branch or loop inside the model has no layer in the catalogue — export "
-                            "a model whose forward has no data-dependent control flow").format(
+                            "or Scan); a branch or loop inside the model has no layer in the catalogue. The "
+                            "TorchScript exporter writes one for x.squeeze(dim) and for Python `if` on tensor "
+                            "values: export with dynamo=True, or write x.flatten(1) / x.view(-1, n)").format(
         node=node_label(node), op=node.op_type, attr=attribute), node.name)
 
 

@@ -120,7 +120,8 @@ def bomb(levels: int = 19, pad: int = 12) -> bytes:
     for _ in range(levels):
         node = helper.make_node("If", ["c"], ["o"]).SerializeToString()
         for name in ("then_branch", "else_branch"):
-            node += _field(5, AttributeProto(name=name, type=AttributeProto.GRAPH).SerializeToString() + _field(6, blob))
+            head_attr = AttributeProto(name=name, type=AttributeProto.GRAPH).SerializeToString()
+            node += _field(5, head_attr + _field(6, blob))
         blob = head + _field(1, node)
     relu = helper.make_node("Relu", ["x"], ["y"], name="relu").SerializeToString()
     relu += _field(5, AttributeProto(name="body", type=AttributeProto.GRAPH).SerializeToString() + _field(6, blob))
@@ -130,3 +131,33 @@ def bomb(levels: int = 19, pad: int = 12) -> bytes:
     m = helper.make_model(helper.make_graph([], "x", [], []), opset_imports=[helper.make_opsetid("", 17)])
     m.ClearField("graph")
     return m.SerializeToString() + _field(7, graph)
+
+
+def with_data(proto, location: str = "m.onnx.data", offsets=None) -> tuple[bytes, bytes]:
+    """The model with every initializer's bytes moved to one data file, as the dynamo exporter saves it:
+    (model bytes, data bytes). `offsets` may replace the (offset, length) written for each tensor."""
+    from onnx import numpy_helper
+    proto = onnx.ModelProto.FromString(proto.SerializeToString())
+    blob = bytearray()
+    for k, t in enumerate(proto.graph.initializer):
+        raw = numpy_helper.to_array(t).tobytes()
+        offset, length = (len(blob), len(raw)) if offsets is None else offsets(k, len(blob), len(raw))
+        blob += raw
+        t.ClearField("raw_data")
+        for field in ("float_data", "int64_data", "int32_data", "double_data"):
+            t.ClearField(field)
+        t.data_location = TensorProto.EXTERNAL
+        for key, value in (("location", location), ("offset", str(offset)), ("length", str(length))):
+            e = t.external_data.add()
+            e.key, e.value = key, value
+    return proto.SerializeToString(), bytes(blob)
+
+
+def zipped(members: dict) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

@@ -21,8 +21,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 OPS = ["Relu", "Gemm", "Conv", "MaxPool", "Reshape", "Flatten", "LSTM", "Gather", "Softmax", "Add", "Concat",
        "BatchNormalization", "Transpose", "Squeeze", "If", "Unknown", "Identity", "MatMul"]
-values = st.one_of(st.integers(-3, 2**40), st.floats(allow_nan=True), st.lists(st.integers(-3, 9), min_size=1, max_size=5),
-                   st.text(max_size=4))
+values = st.one_of(st.integers(-3, 2**40), st.floats(allow_nan=True),
+                   st.lists(st.integers(-3, 9), min_size=1, max_size=5), st.text(max_size=4))
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,5 +71,32 @@ def test_mutated_exports_are_imported_or_named(data_dir, name, kind, i, value, f
     at = flip % len(data)
     for candidate in (data, data[:at] + bytes([byte]) + data[at + 1:]):
         out = watch(lambda: import_onnx(candidate, where="fuzz.onnx"), ImportProblem, data_dir=data_dir)
+        assert_bounded(out, mb=48, seconds=10)
+        assert out.message is None or "Error" not in out.message, out.message
+
+
+@FUZZ
+@given(k=st.integers(0, 100), key=st.sampled_from(["location", "offset", "length", "checksum", "basepath"]),
+       value=st.one_of(st.text(max_size=12), st.sampled_from(["../m.onnx.data", "/etc/passwd", "m.onnx.data", "-1",
+                                                              "99999999999", "0", "1e3", " m.onnx.data"])),
+       flip=st.integers(0, 100_000), byte=st.integers(0, 255))
+def test_mutated_external_data_and_zips_are_imported_or_named(data_dir, k, key, value, flip, byte):
+    from onnx_craft import with_data, zipped
+
+    from ui.views.import_model import import_uploads
+    model, blob = with_data(onnx.load_from_string(_export("MLP")))
+    proto = onnx.load_from_string(model)
+    t = proto.graph.initializer[k % len(proto.graph.initializer)]
+    entries = {e.key: e.value for e in t.external_data} | {key: value}
+    del t.external_data[:]
+    for name, v in entries.items():
+        e = t.external_data.add()
+        e.key, e.value = name, v
+    model = proto.SerializeToString()
+    box = zipped({"m.onnx": model, "m.onnx.data": blob})
+    at = flip % len(box)
+    for files in ([("m.onnx", model), ("m.onnx.data", blob)], [("m.zip", box)],
+                  [("m.zip", box[:at] + bytes([byte]) + box[at + 1:])]):
+        out = watch(lambda: import_uploads(files), ImportProblem, data_dir=data_dir)
         assert_bounded(out, mb=48, seconds=10)
         assert out.message is None or "Error" not in out.message, out.message

@@ -74,15 +74,13 @@ def test_an_attribute_at_its_default_needs_no_reading(data_dir):
 
 
 def test_weights_that_are_not_floats_are_named(data_dir):
-    proto = _export()
-    w = proto.graph.initializer[0]
-    array = numpy_helper.to_array(w).astype("int32")
-    w.CopyFrom(numpy_helper.from_array(array, w.name))
-    cast = helper.make_node("Cast", [w.name], ["w_float"], to=TensorProto.FLOAT)
-    gemm = next(n for n in proto.graph.node if w.name in n.input)
-    gemm.input[list(gemm.input).index(w.name)] = "w_float"
-    proto.graph.node.insert(0, cast)
-    _refused(data_dir, proto, "fc1")
+    table = numpy_helper.from_array(__import__("numpy").arange(40, dtype="int32").reshape(10, 4), "table")
+    ins = [helper.make_tensor_value_info("x", TensorProto.INT64, ["batch", 3])]
+    outs = [helper.make_tensor_value_info("y", TensorProto.INT32, ["batch", 3, 4])]
+    graph = helper.make_graph([helper.make_node("Gather", ["table", "x"], ["y"], name="/emb/Gather")], "g", ins, outs,
+                              initializer=[table])
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    _refused(data_dir, proto, "module 'emb'", "int32 values, not floating-point weights")
 
 
 def test_weights_of_the_wrong_shape_are_named(data_dir):
@@ -91,4 +89,4 @@ def test_weights_of_the_wrong_shape_are_named(data_dir):
     alias = {n.output[0]: n.input[0] for n in proto.graph.node if n.op_type == "Identity"}
     mean = next(t for t in proto.graph.initializer if t.name == alias.get(bn.input[3], bn.input[3]))
     mean.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(mean)[:4].copy(), mean.name))
-    _refused(data_dir, proto, "node 'features_1'", "where the layer needs [8]")
+    _refused(data_dir, proto, "module 'features.1'", "need one per channel")

@@ -17,13 +17,13 @@ def kept_back(parts) -> str:
              "{allowed}.").format(parts=listing(parts), allowed=allowed)
 
 
-def open_project(new, opened: str, select: str | None = None) -> bool:
+def open_project(new, opened: str, select: str | None = None, kind: str = "success") -> bool:
     """Make `new` (a dict or a builder Project) the page's project through state.replace and say how it went:
-    `opened` when it opened, what the class kept back, or why nothing opened. True when it opened (as far as the
-    class allows)."""
+    `opened` (a flash of `kind`) when it opened, what the class kept back, or why nothing opened. True when it
+    opened (as far as the class allows)."""
     problem, held = state.replace(new, select)
     if problem is not None:
         state.flash("error", str(problem))
         return False
-    state.flash(*(("warning", kept_back(held)) if held else ("success", opened)))
+    state.flash(*(("warning", kept_back(held)) if held else (kind, opened)))
     return True
