@@ -11,6 +11,7 @@ import {
   colourOf, connect, defaultParams, fromFlow, newNodeId, renumberPorts, toFlow, wouldCycle,
 } from "./graph.js";
 import { ariaLabels, fill } from "./texts.js";
+import { mark } from "./probe.js";
 import { NODE_BOX, freePlace, keepMeasured, placement, typesOf } from "./place.js";
 
 const NODE_TYPES = { layer: LayerNode };
@@ -52,6 +53,7 @@ export default function Editor({ data, send }) {
     m.timer = null;
     if (m.dragging) { scheduleRef.current(SELECT_DELAY_MS); return; }
     m.seq += 1;
+    mark("send");
     m.send({
       id: `${m.instance}:${m.seq}`, revision: m.revision, selected: m.selected, action: m.action,
       graph: fromFlow(m.state.nodes, m.state.edges, m.palette),

@@ -3,6 +3,7 @@ import React, { createContext, memo, useContext, useEffect } from "react";
 import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
 import { colourOf, hasInput, isMulti } from "./graph.js";
 import { fill } from "./texts.js";
+import { rendered } from "./probe.js";
 
 // { palette, annotations, inCounts: Map(node id -> incoming edges), texts }, shared by every node face.
 export const CanvasContext = createContext({ palette: {}, annotations: {}, inCounts: new Map(), texts: {} });
@@ -43,6 +44,7 @@ function Live({ live }) {
 }
 
 function LayerNode({ id, data, selected }) {
+  rendered(id);
   const { palette, annotations, inCounts, texts } = useContext(CanvasContext);
   const spec = palette[data.type];
   const ann = annotations[id] || {};

@@ -3,12 +3,14 @@ import React from "react";
 import { createRoot } from "react-dom/client";
 import { ReactFlowProvider } from "@xyflow/react";
 import Editor from "./Editor.jsx";
+import { mark } from "./probe.js";
 
 // Streamlit calls this function again on each rerun with the same parent element; cleanup runs only on
 // unmount. One React root per parent keeps the editor's own state (and DOM) across reruns.
 const editors = new WeakMap();
 
 export default function mountCanvas({ parentElement, data, setStateValue }) {
+  mark("data");
   let editor = editors.get(parentElement);
   if (!editor) {
     const host = document.createElement("div");
