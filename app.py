@@ -16,12 +16,12 @@ state.init_defaults(sidebar.default_period())
 language.apply(classroom.class_language())  # before any text: ?lang=, the class's, the browser's language, then English
 classroom.route()  # ?class=: the teacher's board or the join form take the whole page
 workspace.attach()
-state.set_sections()  # a project injected by a test or an old store row gets its "graph" and "training"
+state.take_in()  # a project dict put into the session from outside (a test) is parsed and checked at the door
+classroom_student.enforce()  # the class's lock, which every edit below is held to, server-side
 train_buttons.follow_live_run()  # before any view reads the run on the dashboard
 take_home.open_shared()  # ?project= / ?run= links from "Take it home"
 classroom.open_lesson()  # ?lesson=<preset>, untrained
-canvas_pane.take_edit()  # apply a canvas edit before anything is derived from the project
-classroom_student.enforce()  # a class's locks undo what its students may not change, server-side
+canvas_pane.take_edit()  # apply a canvas edit before anything is drawn from the project
 if projector.show():  # ?present=1 or its toggle: canvas, big metric, controls and chart on one screen
     workspace.save()
     st.stop()

@@ -25,9 +25,9 @@ from .shapes import ShapeError, fmt
 MAX_PARAMS = LIMITS.params  # 800 MB of float32 weights: beyond any classroom or laptop model
 MAX_INPUT_VALUES = LIMITS.input_values  # one sample
 MAX_ACTIVATION_BYTES = LIMITS.activation_bytes  # per sample, summed over nodes
-# Sizes a layer infers from its input; a file may state them only if they agree.
+LINEAR_MAPS = ("Linear", "Conv1d", "Conv2d")  # two in a row collapse into one linear map
 INFERRED_NAMES = ("in_features", "in_channels", "input_size", "num_features", "d_model", "embed_dim",
-                  "normalized_shape", "batch_first")
+                  "normalized_shape", "batch_first")  # inferred from the input: a file may state them if they agree
 
 
 def suggest(name: str, choices) -> str:
@@ -251,11 +251,16 @@ def _hints(graph: Graph, report: Report) -> None:
     if report.output_node and (out := graph.node(report.output_node)) and out.type == "Softmax":
         report.warn(out.id, N_("the model ends in Softmax: CrossEntropyLoss expects raw scores (logits), "
                                "so drop it there or use NLLLoss after a LogSoftmax"))
+    types = {n.id: n.type for n in graph.nodes}
+    for dst, srcs in report.inputs.items():  # the fix (builder.fixes) inserts a ReLU between
+        if len(srcs) == 1 and types.get(dst) in LINEAR_MAPS and types.get(srcs[0]) in LINEAR_MAPS:
+            report.warn(dst, N_("follows {node} with no activation between: two linear maps in a row are one linear "
+                                "map", node=srcs[0]), rule="linear_maps")
 
 
-def run_check(graph: Graph, fixes: bool = True) -> Report:
-    """Check a graph and infer every shape; problems are in the report, with the fixes that cure them
-    (builder.fixes) unless `fixes` is False. Uncached: callers use builder.check."""
+def run_check(graph: Graph) -> Report:
+    """Check a graph and infer every shape; problems are in the report (their fixes are builder.fixes' pass).
+    Uncached: callers use builder.check or builder.checked_project.check_graph."""
     report = Report()
     check_ids(graph.nodes, report)
     specs, seen = {}, {}  # seen: a dict, so the topological order (and the cycle named) follows the file, not hashes
@@ -292,7 +297,4 @@ def run_check(graph: Graph, fixes: bool = True) -> Report:
     if report.shapes:
         _limits(report)
     _hints(graph, report)
-    if fixes:
-        from .fixes import attach
-        attach(graph, report)
     return report

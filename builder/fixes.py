@@ -1,111 +1,89 @@
-"""Fixes that a problem offers: small declarative edits on the project, each checked to cure what it claims."""
+"""The fixes pass: for the problems shown, the edits that cure them (builder.ops operations), each verified.
+
+    with_fixes(value) -> Checked   # every problem of value.report with its fixes, computed once per content
+
+A fix is proposed from the problem's `rule` and the shapes around it, then applied to the project and checked
+(through builder.cache, so the fixed graph's check is ready when the person applies it) and kept only when it
+cures what it claims.
+"""
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
-import re
 from dataclasses import dataclass
 
 from i18n import N_, Message
 
-STEP_Y = 150  # an inserted node pushes what follows one row down (the canvas's layer distance)
-MAX_FIXED_NODES = 8  # candidates are re-checked: bound the work on a graph full of errors
-LINEAR_MAPS = ("Linear", "Conv1d", "Conv2d")  # two in a row collapse into one linear map
+from . import cache
+from .checked_project import Checked, check_graph, from_doc
+from .node_ops import InsertNode, SetParam
+from .ops import ApplyFix, set_training
+
+MAX_FIXED_NODES = 8  # candidates are checked: bound the work on a graph full of errors
 
 
 @dataclass(frozen=True)
 class Fix:
-    """One edit the person may apply with a button; `edits` are plain dicts (see apply)."""
+    """One edit the person may apply with a button: a few operations, applied as one (ops.ApplyFix)."""
 
     message: Message  # N_("Fix: ...", **args): read in the reader's language (a cached report is shared)
-    edits: tuple = ()  # ({"op": "insert" | "set" | "training", ...}, ...)
+    edits: tuple = ()  # builder.ops operations
 
     @property
     def label(self) -> str:
         return str(self.message)
 
     def to_dict(self) -> dict:
-        return {"label": self.label, "edits": [dict(e) for e in self.edits]}
+        return {"label": self.label, "edits": [e.to_dict() for e in self.edits]}
 
 
-def insert(before: str, type_name: str, params: dict | None = None) -> dict:
+def insert(before: str, type_name: str, params: dict | None = None) -> InsertNode:
     """Edit: a new node of `type_name` between `before` and its (single) input."""
-    return {"op": "insert", "before": before, "type": type_name, "params": dict(params or {})}
+    return InsertNode(type_name, dict(params or {}), before=before)
 
 
-def insert_after(after: str, type_name: str, params: dict | None = None) -> dict:
+def insert_after(after: str, type_name: str, params: dict | None = None) -> InsertNode:
     """Edit: a new node between `after` and everything it feeds (or at the end, when it feeds nothing)."""
-    return {"op": "insert", "after": after, "type": type_name, "params": dict(params or {})}
+    return InsertNode(type_name, dict(params or {}), after=after)
 
 
-def set_param(node: str, name: str, value) -> dict:
-    return {"op": "set", "node": node, "param": name, "value": value}
+def with_fixes(value: Checked) -> Checked:
+    """The fixes pass: `value` whose problems carry the fixes that cure them (cached by content)."""
+    errors, warnings = cache.cached(("fixes", value.digest, value.signature), lambda: _fixed_problems(value))
+    if list(errors) == value.report.errors and list(warnings) == value.report.warnings:
+        return value
+    report = value.report.copy()
+    report.errors, report.warnings = list(errors), list(warnings)
+    return dataclasses.replace(value, report=report)
 
 
-def set_training(key: str, value) -> dict:
-    return {"op": "training", "key": key, "value": value}
+def _fixed_problems(value: Checked) -> tuple[tuple, tuple]:
+    report, done = value.report, 0
+    errors = []
+    for problem in report.errors:
+        found = ()
+        if problem.rule is None and problem.node is not None and done < MAX_FIXED_NODES:
+            done += 1
+            found = tuple(f for f in _node_candidates(problem.node, report) if _cures(value, f, problem.node))
+        elif problem.rule in AGREEMENT:
+            found = AGREEMENT[problem.rule](value, problem)
+        errors.append(dataclasses.replace(problem, fixes=found) if found else problem)
+    warnings = [dataclasses.replace(p, fixes=AGREEMENT[p.rule](value, p)) if p.rule in AGREEMENT else p
+                for p in report.warnings]
+    return tuple(errors), tuple(warnings)
 
 
-def new_id(type_name: str, taken) -> str:
-    """The canvas's own naming (graph.js newNodeId): flatten1, reshape1, relu2..."""
-    stem = re.sub(r"[^a-z0-9_]", "", type_name.lower())
-    sep = "_" if stem[-1:].isdigit() else ""
-    n = 1
-    while f"{stem}{sep}{n}" in taken:
-        n += 1
-    return f"{stem}{sep}{n}"
+def fixed(value: Checked, fix: Fix) -> Checked:
+    """The project after `fix` (checked with the same signature; its analyses land in builder.cache)."""
+    return from_doc(ApplyFix(fix).on(value.doc), lambda _training: value.signature)
 
 
-def apply(project: dict, fix: Fix) -> dict:
-    """A new project dict with every edit of `fix` applied (the input is not changed)."""
-    out = copy.deepcopy(project)
-    graph = out.setdefault("graph", {"nodes": [], "edges": []})
-    for edit in fix.edits:
-        if edit["op"] == "insert":
-            _insert(graph, edit)
-        elif edit["op"] == "set":
-            node = next(n for n in graph["nodes"] if n["id"] == edit["node"])
-            node.setdefault("params", {})[edit["param"]] = copy.deepcopy(edit["value"])
-        elif edit["op"] == "training":
-            out.setdefault("training", {})[edit["key"]] = copy.deepcopy(edit["value"])
-    return out
-
-
-def _insert(graph: dict, edit: dict) -> None:
-    nodes, edges = graph["nodes"], graph.setdefault("edges", [])
-    nid = new_id(edit["type"], {n["id"] for n in nodes})
-    if "before" in edit:
-        anchor, incoming = edit["before"], [e for e in edges if e.get("target") == edit["before"]]
-        for e in incoming:
-            e["target"] = nid
-            e.pop("target_port", None)
-        edges.append({"source": nid, "target": anchor})
-    else:
-        anchor, outgoing = edit["after"], [e for e in edges if e.get("source") == edit["after"]]
-        for e in outgoing:
-            e["source"] = nid
-        edges.append({"source": anchor, "target": nid})
-    at = next((n.get("pos") for n in nodes if n["id"] == anchor), None)
-    node = {"id": nid, "type": edit["type"], "params": dict(edit["params"])}
-    if isinstance(at, list) and len(at) == 2:
-        node["pos"] = [at[0], at[1] + (STEP_Y if "after" in edit else 0)]
-        moved = _downstream(edges, nid) | ({anchor} if "before" in edit else set())
-        for n in nodes:
-            if n["id"] in moved and isinstance(n.get("pos"), list) and len(n["pos"]) == 2:
-                n["pos"] = [n["pos"][0], n["pos"][1] + STEP_Y]
-    nodes.append(node)
-
-
-def _downstream(edges: list, start: str) -> set:
-    seen, todo = set(), [start]
-    while todo:
-        cur = todo.pop()
-        for e in edges:
-            if e.get("source") == cur and e.get("target") not in seen:
-                seen.add(e["target"])
-                todo.append(e["target"])
-    return seen
+def _cures(value: Checked, fix: Fix, node: str) -> bool:
+    """Whether `fix` leaves `node` (nor a node it adds) with no error of the graph's own check."""
+    after = fixed(value, fix)
+    report = check_graph(after.graph, after.digest)
+    added = {n.id for n in after.graph.nodes} - {n.id for n in value.graph.nodes}
+    return report.input_node is not None and not any(p.node in {node} | added for p in report.errors)
 
 
 def shape_candidates(values: int) -> list[list[int]]:
@@ -118,7 +96,7 @@ def shape_candidates(values: int) -> list[list[int]]:
     return out
 
 
-def _candidates(graph: dict, nid: str, report) -> list[Fix]:
+def _node_candidates(nid: str, report) -> list[Fix]:
     """Plausible cures for node `nid`'s error, from the shape arriving at it; verified by the caller."""
     srcs = report.inputs.get(nid) or []
     if len(srcs) != 1 or srcs[0] not in report.shapes or report.dtypes.get(srcs[0]) != "float":
@@ -130,48 +108,82 @@ def _candidates(graph: dict, nid: str, report) -> list[Fix]:
     for want in shape_candidates(shape[0]):
         if src == report.input_node:
             fixes.append(Fix(N_("Fix: set {node}.shape to {shape}", node=src, shape=str(want)),
-                             (set_param(src, "shape", want),)))
+                             (SetParam(src, "shape", want),)))
         else:
             fixes.append(Fix(N_("Fix: insert Reshape to {shape} before {node}", node=nid, shape=str(want)),
                              (insert(nid, "Reshape", {"shape": want}),)))
     return fixes
 
 
-def recheck(graph: dict):
-    """The report of a fixed graph, without fixes of its own (they would recurse)."""
-    from .checker import run_check
-    from .project import as_graph
-    return run_check(as_graph(graph), fixes=False)
+def _linear_maps(value: Checked, problem) -> tuple:
+    src = value.report.inputs.get(problem.node, [None])[0]
+    return (Fix(N_("Fix: insert ReLU after {node}", node=src), (insert_after(src, "ReLU"),)),)
 
 
-def cures(graph: dict, fix: Fix, nodes) -> bool:
-    """Whether applying `fix` leaves none of `nodes` (nor a node it adds) with an error."""
-    fixed = apply({"graph": graph}, fix)["graph"]
-    report = recheck(fixed)
-    added = {n["id"] for n in fixed["nodes"]} - {n["id"] for n in graph["nodes"]}
-    return report.input_node is not None and not any(p.node in set(nodes) | added for p in report.errors)
+def _verified(value: Checked, fixes, want: tuple | None) -> tuple[Fix, ...]:
+    """The fixes after which the graph checks clean (and gives `want` at its output, when given)."""
+    kept = []
+    for fix in fixes:
+        if any(fix.edits[:len(k.edits)] == k.edits for k in kept):
+            continue  # a longer variant of a fix that already cures it
+        after = fixed(value, fix)
+        report = check_graph(after.graph, after.digest)
+        if report.ok and (want is None or tuple(report.shapes.get(report.output_node, ())) == tuple(want)):
+            kept.append(fix)
+    return tuple(kept)
 
 
-def attach(graph, report) -> None:
-    """Give each node error of `report` the fixes that cure it, and flag linear maps with nothing between."""
-    as_dict = graph.to_dict() if hasattr(graph, "to_dict") else graph
-    done = 0
-    for i, problem in enumerate(report.errors):
-        if problem.node is None or problem.fixes or done >= MAX_FIXED_NODES:
-            continue
-        found = [f for f in _candidates(as_dict, problem.node, report) if cures(as_dict, f, [problem.node])]
-        done += 1
-        if found:
-            report.errors[i] = dataclasses.replace(problem, fixes=tuple(found))
-    _no_activation(as_dict, report)
+def _no_weights(value: Checked, problem) -> tuple:
+    size = value.signature.want() if value.signature else None
+    if not size:
+        return ()
+    fix = Fix(N_("Fix: insert Linear({size}) after {node}", size=size[-1], node=problem.node),
+              (insert_after(problem.node, "Linear", {"out_features": size[-1]}),))
+    return _verified(value, (fix,), size)
 
 
-def _no_activation(graph: dict, report) -> None:
-    types = {n.get("id"): n.get("type") for n in graph.get("nodes", [])}
-    for dst, srcs in report.inputs.items():
-        if len(srcs) == 1 and types.get(dst) in LINEAR_MAPS and types.get(srcs[0]) in LINEAR_MAPS:
-            report.warn(dst, N_("follows {node} with no activation between: two linear maps in a row are one linear "
-                                "map", node=srcs[0]))
-            report.warnings[-1] = dataclasses.replace(report.warnings[-1], fixes=(
-                Fix(N_("Fix: insert ReLU after {node}", node=srcs[0]), (insert_after(srcs[0], "ReLU"),)),))
+def _input_size(value: Checked, problem) -> tuple:
+    sig, nid = value.signature, problem.node
+    wants = [list(sig.input_shape)] + ([[1, *sig.image_shape]] if sig.image_shape else [])
+    fixes = tuple(Fix(N_("Fix: set {node}.shape to {shape}", node=nid, shape=str(w)), (SetParam(nid, "shape", w),))
+                  for w in wants)  # the shapes after which the output fits too, else any that checks
+    return _verified(value, fixes, sig.want()) or _verified(value, fixes, None)
 
+
+def _input_dtype(value: Checked, problem) -> tuple:
+    dtype = value.signature.dtype
+    fix = Fix(N_("Fix: set {node}.dtype to {dtype}", node=problem.node, dtype=dtype),
+              (SetParam(problem.node, "dtype", dtype),))
+    return _verified(value, (fix,), None)
+
+
+def _loss(index: int):
+    def fixes(value: Checked, _problem) -> tuple:
+        loss = value.signature.fix_losses[index]
+        return (Fix(N_("Fix: use {loss}", loss=loss), (set_training(loss=loss),)),)
+    return fixes
+
+
+def _output(value: Checked, problem) -> tuple:
+    report, want = value.report, value.signature.want()
+    types = {n.id: n.type for n in value.graph.nodes}
+    linears = [n for n in report.order if types.get(n) == "Linear"]
+    if not linears:
+        return ()
+    last = linears[-1]
+    resize = SetParam(last, "out_features", want[-1])
+    fixes = [Fix(N_("Fix: set {node}.out_features to {size}", node=last, size=want[-1]), (resize,))]
+    for lin in linears:  # the first Linear that reads more axes than the target has needs a Flatten before it
+        src = (report.inputs.get(lin) or [None])[0]
+        if src in report.shapes and len(report.shapes[src]) > len(want):
+            fixes.append(Fix(N_("Fix: insert Flatten before {node}", node=lin), (insert(lin, "Flatten"),)))
+            fixes.append(Fix(N_("Fix: insert Flatten before {node} and set {last}.out_features to {size}", node=lin,
+                                last=last, size=want[-1]), (insert(lin, "Flatten"), resize)))
+            break
+    return _verified(value, fixes, want)
+
+
+AGREEMENT = {  # problem rule -> its fixes (the rules of builder.agree, and the check's linear-map hint)
+    "no_weights": _no_weights, "input_size": _input_size, "input_dtype": _input_dtype, "class_loss": _loss(0),
+    "values_loss": _loss(1), "output": _output, "linear_maps": _linear_maps,
+}

@@ -77,3 +77,17 @@ def held(changes: str, lesson: dict, project: dict) -> dict:
             del out[key]
         out.update({k: copy.deepcopy(v) for k, v in lesson.items() if k not in ("graph", "training", "format")})
     return out
+
+
+def nearest(changes: str, bases: list[dict], project: dict) -> tuple[dict, set]:
+    """(the base `project` departs from least in the parts `changes` fixes, those parts). `bases` are what a class
+    hands out (its lesson, then the lesson with each of its variants applied): empty parts mean `project` is one of
+    them where it matters, so it is allowed; else held(changes, base, project) is the nearest allowed project."""
+    best = None
+    for base in bases:
+        parts = refused(changes, base, project)
+        if best is None or len(parts) < len(best[1]):
+            best = (base, parts)
+        if not parts:
+            break
+    return best if best is not None else ({}, set(fixed_parts(changes)))

@@ -42,6 +42,13 @@ def project_from_outside(source, where: str) -> Project:
 
 def graph_from_outside(data, where: str = "canvas edit") -> dict:
     """A canvas edit's graph dict, checked in size, nesting and structure; ProjectError names the field."""
+    graph_from_dict(bounded_graph(data, where), where)
+    return data
+
+
+def bounded_graph(data, where: str = "canvas edit") -> dict:
+    """A canvas edit's graph dict checked in size and nesting only: the edit that takes it in parses its structure
+    (builder.edits.apply(..., where=where)), once."""
     if not isinstance(data, dict):
         raise ProjectError(N_("{where}: the graph must be an object with \"nodes\" and \"edges\"", where=where))
     try:
@@ -53,5 +60,4 @@ def graph_from_outside(data, where: str = "canvas edit") -> dict:
     if size > limit:
         raise ProjectError(N_("{where}: {n:,} bytes is above the limit of {limit:,} for one edit",
             where=where, n=size, limit=limit))
-    graph_from_dict(data, where)
     return data

@@ -9,6 +9,7 @@ from pathlib import Path
 from i18n import N_
 
 from . import safe_json
+from .frozen import is_frozen
 from .limits import LIMITS
 
 FORMAT = "neurocanvas/1"
@@ -77,8 +78,13 @@ class Project:
                 **copy.deepcopy(self.extra)}
 
 
+def _own(value):
+    """A private copy of a value from the input; a read-only one (builder.frozen) is shared as it is."""
+    return value if is_frozen(value) else copy.deepcopy(value)
+
+
 def _split(d: dict, known: tuple) -> tuple[dict, dict]:
-    return {k: d[k] for k in known if k in d}, {k: copy.deepcopy(v) for k, v in d.items() if k not in known}
+    return {k: d[k] for k in known if k in d}, {k: _own(v) for k, v in d.items() if k not in known}
 
 
 def _node(i: int, d, where: str) -> Node:
@@ -104,7 +110,7 @@ def _node(i: int, d, where: str) -> Node:
                                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
         raise ProjectError(N_("{where}: node {nid}: \"pos\" must be [x, y], got {pos!r}",
                               where=where, nid=nid, pos=pos))
-    return Node(nid, k["type"], copy.deepcopy(params), list(pos) if pos is not None else None, extra)
+    return Node(nid, k["type"], _own(params), list(pos) if pos is not None else None, extra)
 
 
 def _edge(i: int, d, where: str) -> Edge:
@@ -125,14 +131,7 @@ def _edge(i: int, d, where: str) -> Edge:
 
 
 def project_from_dict(data, where: str = "project") -> Project:
-    if not isinstance(data, dict):
-        raise ProjectError(N_("{where}: a project is a JSON object, got {kind}",
-                              where=where, kind=type(data).__name__))
-    fmt = data.get("format")
-    if fmt != FORMAT:
-        raise ProjectError(N_("{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}",
-                              where=where, FORMAT=FORMAT, fmt=fmt))
-    k, extra = _split(data, ("format", "name", "description", "graph", "training"))
+    k, extra = _top(data, where)
     graph = k.get("graph")
     if not isinstance(graph, dict):
         raise ProjectError(N_("{where}: \"graph\" must be an object with \"nodes\" and \"edges\"", where=where))
@@ -148,17 +147,37 @@ def project_from_dict(data, where: str = "project") -> Project:
     if len(edges) > LIMITS.edges:
         raise ProjectError(N_("{where}: {n_edges} edges is more than the limit of {limit}",
                               where=where, n_edges=len(edges), limit=LIMITS.edges))
-    training = k.get("training", {})
-    if not isinstance(training, dict):
+    return _project(k, extra, Graph([_node(i, n, where) for i, n in enumerate(nodes)],
+                                    [_edge(i, e, where) for i, e in enumerate(edges)], gextra))
+
+
+def with_parsed_graph(data, graph: Graph, where: str = "project") -> Project:
+    """The project of `data` whose "graph" is already parsed as `graph` (an edit that left the graph as it was):
+    only the rest (format, name, description, training) is read."""
+    k, extra = _top(data, where)
+    return _project(k, extra, graph)
+
+
+def _top(data, where: str) -> tuple[dict, dict]:
+    if not isinstance(data, dict):
+        raise ProjectError(N_("{where}: a project is a JSON object, got {kind}",
+                              where=where, kind=type(data).__name__))
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise ProjectError(N_("{where}: \"format\" must be \"{FORMAT}\", got {fmt!r}",
+                              where=where, FORMAT=FORMAT, fmt=fmt))
+    k, extra = _split(data, ("format", "name", "description", "graph", "training"))
+    if not isinstance(k.get("training", {}), dict):
         raise ProjectError(N_("{where}: \"training\" must be an object", where=where))
     for key in ("name", "description"):
         if key in k and not isinstance(k[key], str):
             raise ProjectError(N_("{where}: \"{key}\" must be a string", where=where, key=key))
-    return Project(
-        graph=Graph([_node(i, n, where) for i, n in enumerate(nodes)],
-                    [_edge(i, e, where) for i, e in enumerate(edges)], gextra),
-        name=k.get("name", "Untitled"), description=k.get("description", ""),
-        training=copy.deepcopy(training), extra=extra)
+    return k, extra
+
+
+def _project(k: dict, extra: dict, graph: Graph) -> Project:
+    return Project(graph=graph, name=k.get("name", "Untitled"), description=k.get("description", ""),
+                   training=_own(k.get("training", {})), extra=extra)
 
 
 def parse_project(text: str | bytes, where: str = "project") -> Project:
@@ -202,6 +221,14 @@ def as_graph(source) -> Graph:
     if isinstance(source, dict) and "format" not in source and "nodes" in source:
         return graph_from_dict(source)
     return load_project(source).graph
+
+
+def with_sections(doc):
+    """`doc` with "graph" and "training" objects present (a page shows both; an old row or a test may lack them)."""
+    if not isinstance(doc, dict):
+        return doc
+    return {**doc, **{k: v for k, v in (("graph", {"nodes": [], "edges": []}), ("training", {}))
+                      if not isinstance(doc.get(k), dict)}}
 
 
 def blank_project(training: dict | None = None, name: str = "New project") -> dict:

@@ -11,7 +11,8 @@ class Problem:
     node: str | None  # the node id it concerns (None: the whole project)
     text: str | Message  # English msgid and its arguments; reads after "<node>: "
     field: str | None = None  # the parameter or key, when one is at fault
-    fixes: tuple = ()  # builder.fixes.Fix edits that cure it, offered as "Fix: ..." buttons
+    fixes: tuple = ()  # builder.fixes.Fix edits that cure it, offered as "Fix: ..." buttons (see builder.fixes)
+    rule: str | None = None  # which check or agreement rule found it ("input_size", "output"...): its fixes' key
 
     @property
     def message(self) -> str:
@@ -48,12 +49,12 @@ class Report:
     def total_params(self) -> int:
         return sum(self.param_counts.values())
 
-    def error(self, node, message, field=None):
+    def error(self, node, message, field=None, rule=None):
         """`message`: an English msgid, or N_(msgid, **args) rendered in the reader's language when read."""
-        self.errors.append(Problem(node, message, field))
+        self.errors.append(Problem(node, message, field, rule=rule))
 
-    def warn(self, node, message, field=None):
-        self.warnings.append(Problem(node, message, field))
+    def warn(self, node, message, field=None, rule=None):
+        self.warnings.append(Problem(node, message, field, rule=rule))
 
     def copy(self) -> "Report":
         """A copy whose lists and dicts are its own; the values in them (tuples, strings, numbers) are shared."""
@@ -65,12 +66,6 @@ class Report:
 
     def problems_for(self, node_id: str) -> list[Problem]:
         return [p for p in self.errors if p.node == node_id]
-
-    def memory_for_batch(self, batch_size: int, optimizer: str = "Adam") -> int:
-        """Training footprint, the figure the memory budget checks: weights, grads, optimizer state, buffers and
-        the activations kept for backward (builder.budget.estimate)."""
-        from .budget import estimate  # budget reads reports; imported here to keep report free of imports
-        return estimate(self, {"batch_size": batch_size, "optimizer": {"type": optimizer}})["total"]
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "errors": [p.to_dict() for p in self.errors],

@@ -6,7 +6,6 @@ the same state_dict loads into both. Custom layers are copied from builder/layer
 from __future__ import annotations
 
 import inspect
-import re
 
 from builder import layers
 from builder.catalogue import LAYERS, constructor_kwargs
@@ -15,29 +14,9 @@ from builder.compile import GraphError, attribute_names
 from builder.project import Graph
 from builder.report import Report
 
+from .names import class_name, file_stem, text  # noqa: F401  (public here too: the views and tests import them)
+
 STDLIB = ("math", "io", "json", "gzip", "struct", "pathlib")
-
-
-def text(value, limit: int = 200) -> str:
-    """Free text (names, ids) made safe for a comment or docstring: one line, no quotes that end it."""
-    s = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", str(value)).replace("\\", "/").replace('"""', "'''")
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "on", "in", "to", "with", "vs", "its", "who", "for", "by"}
-
-
-def class_name(project_name: str) -> str:
-    """'SimpleNet on digits' -> 'SimpleNetOnDigits': the title before any ':', at most four words."""
-    words = re.findall(r"[A-Za-z0-9]+", (project_name or "").split(":")[0])
-    if len(words) > 4:
-        words = [w for w in words if w.lower() not in _SMALL_WORDS] or words
-    name = "".join(w[:1].upper() + w[1:] for w in words[:4])
-    if not name or name[0].isdigit():
-        name = "Model" + name
-    if name in vars(layers) or name == "Tensor" or not name.isidentifier():
-        name += "Model"
-    return name
 
 
 def shape_comment(shape, dtype: str = "float") -> str:
@@ -167,11 +146,6 @@ def export_script(source: Checked, training: bool = False) -> str:
            f"Run: {usage}\nWeights saved by NeuroCanvas (a state_dict) load with "
            f"model.load_state_dict(torch.load(path, weights_only=True)).\n\"\"\"\n")
     return doc + body + "\n\n" + main + '\n\n\nif __name__ == "__main__":\n    main()\n'
-
-
-def file_stem(cls: str) -> str:
-    """'LeNetStyleCNN' -> 'le_net_style_cnn': the file name of a class's script, weights and ONNX."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
 
 
 def _inference_main(report: Report, cls: str) -> str:

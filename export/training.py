@@ -18,7 +18,7 @@ from trainers.settings import TrainingSettings
 
 from .data import data_function
 from .loop import loop_lines
-from .script import file_stem, text
+from .names import file_stem, text
 
 # How the script writes each of trainers' schedules (trainers/schedules.py builds the same, step by step).
 SCHEDULE_SOURCE = {

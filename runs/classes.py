@@ -14,7 +14,9 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from i18n import _
+from i18n import N_, _
+
+from . import gate
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed without mistakes
 CODE_LEN = 6
@@ -22,6 +24,7 @@ CODE_PATTERN = re.compile(rf"^[{ALPHABET}]{{{CODE_LEN}}}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NAME_MAX = 40
 CHANGES = ("all", "training", "none")  # everything | training settings only | nothing but Train
+CHANGE_LABELS = {"all": N_("everything"), "training": N_("training settings only"), "none": N_("nothing but Train")}
 LANGS = ("en", "zh")
 
 SCHEMA = """
@@ -55,6 +58,15 @@ def max_classes() -> int:
 
 def keep_days() -> int:
     return _env_int("NEUROCANVAS_CLASS_DAYS", 30)
+
+
+def _gate(check, value, client) -> None:
+    """runs.gate's `check` for a request from `client` (none for a trusted caller), refusing as a ClassError."""
+    if client is not None:
+        try:
+            check(value, client)
+        except gate.GateError as exc:
+            raise ClassError(str(exc)) from None
 
 
 def _hash(key: str) -> str:
@@ -114,10 +126,12 @@ class Classes:
             self._db.executescript(SCHEMA)
 
     def create(self, title: str, lesson: dict, lang: str = "en", changes: str = "all",
-               challenge: dict | None = None) -> tuple[str, str]:
-        """A new class: (code, teacher key). The key is returned once and stored only as a hash."""
+               challenge: dict | None = None, client: str | None = None, password=None) -> tuple[str, str]:
+        """A new class: (code, teacher key). The key is returned once and stored only as a hash. The page passes
+        `client` and the typed `password` (runs.gate decides); None is a trusted caller (a script on the server)."""
         if lang not in LANGS or changes not in CHANGES:
             raise ClassError(_("Unknown class language or permission."))
+        _gate(gate.check_start, password, client)
         key, now = secrets.token_urlsafe(24), time.time()
         with self._lock, self._db:
             self._db.execute("DELETE FROM members WHERE code IN (SELECT code FROM classes WHERE created < ?)",
@@ -163,8 +177,10 @@ class Classes:
         with self._lock, self._db:
             self._db.execute("UPDATE classes SET locked = ? WHERE code = ?", (int(bool(locked)), code))
 
-    def join(self, code, name) -> Member:
-        """A new student of the class with their own workspace id; a name already taken is refused."""
+    def join(self, code, name, client: str | None = None) -> Member:
+        """A new student of the class with their own workspace id; a name already taken is refused. The page passes
+        `client`: attempts are rate-limited per client and per class (runs.gate); None is a trusted caller."""
+        _gate(gate.check_join, normal_code(code) or "?", client)
         klass = self.get(code)
         if klass is None:
             raise ClassError(_("There is no class with this code."))

@@ -54,3 +54,9 @@ def failed_snapshot(last: dict | None, reason: str) -> dict:
     base = copy.deepcopy(last) if last else {"schema": 1, "revision": 0, "message": None, "settings": {},
                                              "progress": None, "steps": {}, "epochs": {}, "probes": None}
     return {**base, "status": "failed", "error": reason, "revision": base.get("revision", 0) + 1}
+
+
+def ended_snapshot(final: dict, reason) -> dict:
+    """A run's last snapshot, stopped by the server for `reason` (an i18n Message): its text for logs, and msgid and
+    arguments so the page reads it in each viewer's language; curves and everything else unchanged."""
+    return {**final, "status": "stopped", "message": str(reason), "message_n": [reason.msgid, dict(reason.args)]}

@@ -24,10 +24,15 @@ class JobHost:
             raise ValueError(f"unknown job command '{command}'")
         return getattr(self, command)(*args)
 
-    def start(self, project: dict, paused: bool = False, module=None) -> bool:
-        """Build and start the run: the project's graph, or a hand-written nn.Module with the project's training."""
+    def start(self, project, paused: bool = False, module=None) -> bool:
+        """Build and start the run: the project's graph, or a hand-written nn.Module with the project's training.
+
+        project: a builder.Checked agreed with its data (compiled as it is: not parsed nor checked again here),
+        or a plain dict (parsed and checked by the trainers' door)."""
         from trainers import TrainingJob
-        self.settings = dict(project.get("training") or {}) if isinstance(project, dict) else {}
+        training = project.training if hasattr(project, "training") else (
+            project.get("training") if isinstance(project, dict) else None)
+        self.settings = dict(training or {})
         try:
             self.job = TrainingJob(project) if module is None else TrainingJob.from_module(module, self.settings)
             self.job.start()

@@ -8,6 +8,8 @@ LINKS = 50           # short links per workspace (NEUROCANVAS_MAX_LINKS)
 RUN_MEMORY_MB = 4096  # memory one training process may take beyond its warm start (NEUROCANVAS_RUN_MEMORY_MB)
 RUN_GPU_MB = 2048    # GPU memory one run is assumed to need when the pool is sized to a GPU
 WORKER_NICE = 10     # trainings yield the CPU to the server that draws the pages (NEUROCANVAS_WORKER_NICE)
+MAX_EPOCHS = 10_000  # epochs one run may ask for, as the Epochs field allows (NEUROCANVAS_MAX_EPOCHS)
+RUN_MINUTES = 30.0   # wall-clock minutes a run may hold a slot, paused or not (NEUROCANVAS_RUN_MINUTES)
 
 
 def _number(name: str, default, kind=int):
@@ -29,6 +31,16 @@ def links_per_workspace() -> int:
 def runs_per_workspace() -> int:
     """Concurrent runs one workspace may have; the rest of its requests wait in the queue."""
     return _number("NEUROCANVAS_RUNS_PER_WORKSPACE", 1)
+
+
+def max_epochs() -> int:
+    """Epochs one run may ask for; a project asking for more is refused before it is queued."""
+    return _number("NEUROCANVAS_MAX_EPOCHS", MAX_EPOCHS)
+
+
+def run_minutes() -> float:
+    """Wall-clock minutes from a run's start (paused time counts: a paused run holds its slot) until it is stopped."""
+    return _number("NEUROCANVAS_RUN_MINUTES", RUN_MINUTES, float)
 
 
 def run_memory_mb() -> int:

@@ -76,8 +76,11 @@ class LocalPool:
         self._zygote.stdin.close()
 
     # ----- runs
-    def launch(self, run_id: str, project: dict, paused: bool = False, module=None) -> JobProxy:
+    def launch(self, run_id: str, project, paused: bool = False, module=None) -> JobProxy:
         """A proxy at once; the run starts in its own process as soon as the zygote forks it (milliseconds when warm).
+
+        `project`: the builder.Checked to train (pickled as it is: the worker does not parse or check it again), or
+        a plain project dict.
 
         `module`: a hand-written nn.Module to train instead of the project's graph (pickled: its class must be
         importable by the workers, which see the server's sys.path)."""

@@ -23,7 +23,7 @@ from .store import data_dir
 class RunActor:
     """The worker side inside a Ray actor process: builds and starts the run in its constructor."""
 
-    def __init__(self, run_id: str, project: dict, paused: bool, module, memory_mb: int):
+    def __init__(self, run_id: str, project, paused: bool, module, memory_mb: int):
         import pickle
         self.host = JobHost(run_id, memory_mb)  # no setrlimit here: it would bound Ray's own threads too (they hung)
         try:
@@ -128,7 +128,8 @@ class RayBackend:
             fits = min(fits, int(total.get("GPU", 0) // self.gpus))
         return max(1, fits)
 
-    def launch(self, run_id: str, project: dict, paused: bool = False, module=None) -> RayProxy:
+    def launch(self, run_id: str, project, paused: bool = False, module=None) -> RayProxy:
+        """An actor training `project` (a builder.Checked, not parsed or checked again there; or a plain dict)."""
         import pickle
 
         import ray

@@ -13,10 +13,12 @@ import threading
 import time
 import uuid
 
-from i18n import _
+from builder import Checked
+from i18n import N_, _
 
-from . import capacity, limits
-from .ended import EndedJob
+from . import admission, capacity, limits
+from .classes import Classes
+from .ended import EndedJob, ended_snapshot
 from .run import HISTORY, TERMINAL, Run  # noqa: F401  (re-exported: the views import them from here)
 from .store import weights_path
 
@@ -35,11 +37,14 @@ class Registry:
         self.orphan_timeout = orphan_timeout or float(os.environ.get("NEUROCANVAS_ORPHAN_TIMEOUT", "1800"))
         self.on_finish = on_finish          # called with a Run once it ends (saves it to the store)
         self.store = None
+        self.classes = None                 # runs.classes.Classes on the store: class members and their locks
         self._runs: dict[str, list[Run]] = {}
         self._queue: list[Run] = []
         self._orphaned: dict[str, float] = {}  # ws -> when its last browser session went away
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
+        self._served: dict[str, int] = {}   # client or "ws:<id>" -> when it last got a slot (the fair queue's turn)
+        self._ticks = itertools.count(1)
         self._pump_thread: threading.Thread | None = None
         self._persisted_at = 0.0
 
@@ -64,6 +69,7 @@ class Registry:
         """Save ended runs and training curves to `store`; runs it last saw training are reattached
         (Ray actors outlive the server) or marked interrupted, their curve so far kept."""
         self.store = store
+        self.classes = Classes(*store.shared())
         self.on_finish = lambda run: store.save_run(run.ws, run.id, run.label, run.created, run.project, run.final)
         for row in store.live_runs():
             if self.job_factory is None and self._reattach(row):
@@ -77,20 +83,26 @@ class Registry:
         saved = next((r for r in self.store.load_runs(row["ws"]) if r["id"] == row["id"]), None)
         if saved is None:
             return False
-        run = Run(id=row["id"], ws=row["ws"], label=saved["label"], project=saved["project"],
-                  created=saved["created"], job=job)
+        run = Run(id=row["id"], ws=row["ws"], label=saved["label"], project=saved["project"], created=saved["created"],
+                  job=job, started=time.monotonic(),  # its time limit counts from here: when it began is not kept
+                  client=admission.client_of(row["ws"], self.classes.member(row["ws"])))
         with self._lock:
             self._runs.setdefault(run.ws, []).append(run)
         self._ensure_pump_thread()
         return True
 
     # ----- runs of a workspace
-    def submit(self, ws: str, project: dict, label: str | None = None, start_paused: bool = False,
+    def submit(self, ws: str, project, label: str | None = None, start_paused: bool = False,
                group: str | None = None) -> Run:
-        """Queue a run of `project` (copied); it starts at once when a slot is free. Runs submitted with the same
-        `group` (new_group()) are one request for the per-workspace limit."""
-        run = Run(id=uuid.uuid4().hex[:10], ws=ws, label=label or f"run {next(self._seq)}",
-                  project=copy.deepcopy(project), start_paused=start_paused, group=group)
+        """Queue a run of `project`: a builder.Checked agreed with its data (trainers.agreement.checked: the worker
+        compiles it as it is), or a plain dict (copied; the worker's door parses and checks it). It starts when a
+        slot is free; runs of one `group` (new_group()) are one request for the per-workspace limit.
+        admission.Refused (nothing queued) when it is over this server's limits or not what the class allows."""
+        checked = project if isinstance(project, Checked) else None
+        plain = checked.doc if checked else copy.deepcopy(project)
+        run = Run(id=uuid.uuid4().hex[:10], ws=ws, label=label or f"run {next(self._seq)}", project=plain,
+                  start_paused=start_paused, group=group, client=admission.admit(ws, plain, self.classes),
+                  checked=checked)
         with self._lock:
             self._runs.setdefault(ws, []).append(run)
             self._queue.append(run)
@@ -129,9 +141,10 @@ class Registry:
         return next((r for r in self.runs(ws) if r.id == run_id), None)
 
     def queue_position(self, run: Run) -> int | None:
-        """1 for the next run to start; None when it is not waiting."""
+        """1 for the next run to start (in the fair queue's order); None when it is not waiting."""
         with self._lock:
-            return self._queue.index(run) + 1 if run in self._queue else None
+            order = capacity.fair_order(self._queue, self._active(), self._served)
+            return order.index(run) + 1 if run in order else None
 
     def wait_estimate(self, run: Run) -> float | None:
         """Seconds until a queued run is expected to start; None when it is not waiting."""
@@ -180,9 +193,10 @@ class Registry:
     def pump(self) -> None:
         """Start queued runs while slots are free, save runs that ended, stop runs orphaned too long."""
         self._reap_orphans()
+        self._expire()
         with self._lock:
             while len(self._active()) < self.max_active:
-                run = capacity.next_queued(self._queue, self._active(), self.per_workspace)
+                run = capacity.next_queued(self._queue, self._active(), self.per_workspace, self._served)
                 if run is None:
                     break
                 self._queue.remove(run)
@@ -206,12 +220,26 @@ class Registry:
                         elif r.job is not None and not r.done:
                             r.job.stop()
 
+    def _expire(self) -> None:
+        """Stop the runs that reached this server's time limit; their curve and weights are kept, the reason said."""
+        limit_s, now = limits.run_minutes() * 60, time.monotonic()
+        with self._lock:
+            due = [r for r in self._active() if r.ended_by is None and now - (r.started or now) >= limit_s]
+            for run in due:
+                run.ended_by = N_("stopped at this server's time limit of {minutes} minutes per run "
+                                  "(NEUROCANVAS_RUN_MINUTES); its curve so far and its weights are kept",
+                                  minutes=format(limit_s / 60, "g"))
+        for run in due:  # a worker confirms a stop within seconds: never hold the pump thread for it
+            threading.Thread(target=run.job.stop, name="neurocanvas-time-limit", daemon=True).start()
+
     def _start(self, run: Run) -> None:
+        run.started = time.monotonic()
+        capacity.served(self._served, run, next(self._ticks))
         try:
             if self.job_factory is None:
-                run.job = self.backend.launch(run.id, run.project, paused=run.start_paused)
+                run.job = self.backend.launch(run.id, run.checked or run.project, paused=run.start_paused)
                 return
-            run.job = self.job_factory(run.project)
+            run.job = self.job_factory(run.checked or run.project)
             run.job.start()
             if run.start_paused:
                 run.job.pause()
@@ -226,6 +254,10 @@ class Registry:
         if hasattr(run.job, "close"):  # a worker: it writes the weights to disk and ends; keep plain data only
             run.job = run.job.close(weights_path(run.id))
             run.final = run.job.snapshot()
+        if run.ended_by is not None and run.final.get("status") == "stopped":  # the server stopped it: say why
+            run.final = ended_snapshot(run.final, run.ended_by)
+            if isinstance(run.job, EndedJob):
+                run.job = EndedJob(run.final, run.job.weights_path)
         if self.on_finish and not run.saved:
             run.saved = True
             try:

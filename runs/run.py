@@ -25,9 +25,14 @@ class Run:
     shown_at: float = 0.0
     persisted: int | None = None        # revision of the snapshot last written to the store
     group: str | None = None            # the request it belongs to (the variants of one click); None: its own
+    checked: object | None = None       # the builder.Checked it trains (None: a plain dict, or loaded from the store)
+    client: str | None = None           # whom the fair queue serves it for: "class:<code>" or "ws:<id>" (default)
+    started: float | None = None        # time.monotonic() when it left the queue (its time limit counts from here)
+    ended_by: object | None = None      # the server's reason when it stopped the run itself (an i18n Message)
 
     def __post_init__(self):
         self.group = self.group or self.id
+        self.client = self.client or f"ws:{self.ws}"
 
     @property
     def settings(self) -> dict:

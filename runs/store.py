@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from builder.checked_project import checked
+from builder.checked_project import Checked, checked
 from builder.project import Project, load_project
 from export.bundle import Bundle, BundleError, build_bundle, read_bundle
 from i18n import _
@@ -153,10 +153,11 @@ def run_path(run_id: str, root=None) -> Path:
 
 
 def save_run(project, model=None, snapshot: dict | None = None, root=None, ws: str | None = None) -> str:
-    """Save project, weights (module or state_dict), curves and last probes; returns a new short id.
+    """Save project (a builder.Checked, or a dict checked here), weights (module or state_dict), curves and last
+    probes; returns a new short id.
 
     With `ws`, the link counts against that workspace's quota (QuotaError names it when reached)."""
-    data = build_bundle(checked(load_project(project)), model, snapshot)
+    data = build_bundle(project if isinstance(project, Checked) else checked(load_project(project)), model, snapshot)
     folder = data_dir(root) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     while True:

@@ -10,8 +10,10 @@ from . import limits
 from .host import JobHost, limit_memory
 
 
-def serve(address: str, authkey: bytes, run_id: str, project: dict, options: dict) -> None:
-    """Run in a fresh fork of the warm zygote; returns when the server closes the run or goes away."""
+def serve(address: str, authkey: bytes, run_id: str, project, options: dict) -> None:
+    """Run in a fresh fork of the warm zygote; returns when the server closes the run or goes away.
+
+    project: the builder.Checked the registry was given (compiled as it is), or a plain project dict."""
     os.nice(limits.worker_nice())
     memory_mb = options.get("memory_mb")
     if memory_mb:

@@ -39,7 +39,8 @@ def describe(status: int) -> str:
     return f"the training process ended unexpectedly with exit code {os.WEXITSTATUS(status)}"
 
 
-def fork_run(control, address: str, authkey: bytes, run_id: str, project: dict, options: dict) -> int:
+def fork_run(control, address: str, authkey: bytes, run_id: str, project, options: dict) -> int:
+    """A child that trains `project` (a builder.Checked or a plain dict; see runs.worker.serve)."""
     pid = os.fork()
     if pid:
         return pid

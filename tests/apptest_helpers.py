@@ -28,6 +28,14 @@ def inject(at, project, **keys) -> AppTest:
     return at
 
 
+def change(at, edit) -> None:
+    """Put a changed copy of the page's project into the session, as a script outside the page would: the project
+    there is read-only, and a dict put there is taken in at the door on the next run. edit(project) changes it."""
+    project = copy.deepcopy(at.session_state["project"])
+    edit(project)
+    at.session_state["project"] = project
+
+
 def poll(at, cond, timeout=30.0):
     """Rerun `at` until cond(at) holds (AppTest has no automatic fragment refresh); False after `timeout` s."""
     deadline = time.time() + timeout

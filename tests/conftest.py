@@ -32,11 +32,15 @@ def seed_mlp():
 
 @pytest.fixture(scope="module")
 def app_data_dir(tmp_path_factory):
-    """A fresh NEUROCANVAS_DATA for one AppTest module, so runs and workspaces never touch ./data."""
+    """A fresh NEUROCANVAS_DATA for one AppTest module, so runs and workspaces never touch ./data; as a new server
+    process, it starts with no rate-limit buckets (every AppTest page is the same "local" client)."""
     import streamlit as st
+
+    from runs.ratelimit import LIMITER
     mp = pytest.MonkeyPatch()
     mp.setenv("NEUROCANVAS_DATA", str(tmp_path_factory.mktemp("nc_data")))
     st.cache_resource.clear()  # the page's store (one per server process) must open this module's directory
+    LIMITER.clear()
     yield
     mp.undo()
     st.cache_resource.clear()

@@ -61,3 +61,16 @@ def cnn_project(size: int = 16, epochs: int = 8) -> dict:
             "training": {"dataset": "images", "dataset_options": {"size": size, "color": "rgb"},
                          "loss": "CrossEntropyLoss", "optimizer": {"type": "Adam", "lr": 0.003},
                          "batch_size": 16, "epochs": epochs, "val_fraction": 0.25, "seed": 0}}
+
+
+def blank_png(side: int = 4096) -> bytes:
+    """A blank side×side PNG: a few hundred bytes that decode to side² pixels (the cheap-to-send, dear-to-decode case)."""
+    buf = io.BytesIO()
+    Image.new("RGB", (side, side)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def blank_zip(n: int = 40, side: int = 4096) -> bytes:
+    """n blank side×side PNGs in two class folders: 40 of 4096² make a 14 KB zip of 671 million pixels."""
+    picture = blank_png(side)
+    return make_zip({f"{'ab'[i % 2]}/{i}.png": picture for i in range(n)})

@@ -240,3 +240,17 @@ def test_a_row_click_aims_stop_their_run_on_the_same_rerun(monkeypatch):
     ana_run = REGISTRY.current(ana.query_params["ws"])
     assert ana_run.snapshot()["status"] in ("queued", "running"), "only Bo's run stops"
     REGISTRY.stop(ana_run)
+
+
+def test_a_teacher_password_set_by_the_server_guards_start_a_class(monkeypatch):
+    monkeypatch.setenv("NEUROCANVAS_TEACHER_PASSWORD", "s3cret-for-teachers")
+    at = page()
+    assert at.text_input(key="class_password").proto.type == at.text_input(key="class_password").proto.PASSWORD
+    at.text_input(key="class_password").input("guess").run()
+    button(at, "Start a class").click().run()
+    assert "Wrong teacher password" in " ".join(e.value for e in at.error) and "class" not in at.query_params
+    at.text_input(key="class_password").input("s3cret-for-teachers").run()
+    button(at, "Start a class").click().run()
+    assert at.query_params["class"] and "Students open" in texts(at)
+    monkeypatch.delenv("NEUROCANVAS_TEACHER_PASSWORD")
+    assert "No teacher password is set on this server" in texts(page())

@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import poll
+from apptest_helpers import change, poll
 from runs.registry import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir", "registry")]
@@ -109,7 +109,7 @@ def test_a_second_run_overlays_the_first_with_the_differing_settings(seed_mlp):
     at = app(seed_mlp)
     at.button(key="btn_train").click().run()
     assert poll(at, lambda a: run_of(a).final is not None)
-    at.session_state["project"]["training"]["optimizer"]["lr"] = 0.01
+    change(at, lambda p: p["training"]["optimizer"].update(lr=0.01))
     at.session_state["project_generation"] += 1  # as a preset load would: widgets re-read the settings
     at.run()
     at.button(key="btn_train").click().run()
@@ -123,7 +123,7 @@ def test_a_second_run_overlays_the_first_with_the_differing_settings(seed_mlp):
 def test_run_all_variants_trains_each_with_the_same_seed_and_overlays_them():
     at = app()
     at.button(key="preset_activations_compared").click().run()
-    at.session_state["project"]["training"]["epochs"] = 1  # a short lesson: the test waits for all of it
+    change(at, lambda p: p["training"].update(epochs=1))  # a short lesson: the test waits for all of it
     at.session_state["project_generation"] += 1
     at.run()
     at.button(key="btn_variants").click().run()

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+import builder.cache
 import builder.checked_project as checked_mod
 from builder import checked, load_project
 from builder.cli import main as builder_main
@@ -80,7 +81,7 @@ def test_a_changed_graph_is_checked_again_and_reports_are_private(checks):
 
 
 def test_the_cache_is_bounded(checks, monkeypatch):
-    monkeypatch.setattr(checked_mod, "CACHE_SIZE", 2)
+    monkeypatch.setattr(builder.cache, "SIZE", 2)
     projects = []
     for width in (3, 4, 5):
         p = json.loads(json.dumps(GRAPHS["mlp"]))

@@ -5,9 +5,13 @@ import pytest
 import torch
 
 from builder import build_model, check
-from builder.fixes import apply, new_id
+from builder.edits import apply as edit
+from builder.fixes import with_fixes
+from builder.frozen import thaw
+from builder.node_ops import new_id
+from builder.ops import ApplyFix
 from tests.graph_factory import make_project
-from trainers.agreement import agreement, describe
+from trainers.agreement import checked, describe, signature
 from trainers.errors import TrainingError
 from trainers.model import from_project
 
@@ -15,9 +19,14 @@ DIGITS = {"dataset": "digits", "loss": "CrossEntropyLoss", "epochs": 1, "seed": 
 
 
 def problems(project):
-    report = check(project)
-    errors, warnings = agreement(project, report)
-    return report.errors + errors, report.warnings + warnings
+    """(errors, warnings) of check and the agreement with data and loss, each with the fixes the page offers."""
+    report = with_fixes(checked(project)).report
+    return report.errors, report.warnings
+
+
+def apply(project, fix):
+    """The project dict after `fix`, applied by the one edit function as the page applies it."""
+    return thaw(edit(checked(project), ApplyFix(fix), sign=signature).doc)
 
 
 def mlp(out_features, loss="CrossEntropyLoss"):

@@ -68,3 +68,21 @@ def test_a_camera_picture_joins_its_class_once():
     assert len(names) == 7 and sum(n.startswith("circle/camera_") for n in names) == 1
     data, problem = image_data.load(once)
     assert problem is None and len(data) == 7
+
+
+def test_a_tiny_zip_of_huge_blank_pictures_costs_the_page_no_decoding(monkeypatch):
+    from trainers.datasets import images as images_module
+    from picture_zips import blank_zip
+    decoded = []
+    real = images_module.to_array
+    monkeypatch.setattr(images_module, "to_array", lambda *a: decoded.append(1) or real(*a))
+    at = page(cnn_project())
+    _uploader(at).set_value(("good.zip", shapes_zip(per_class=2), "application/zip")).run()
+    before = at.session_state["project"]["training"]["dataset_options"]
+    began = time.perf_counter()
+    _uploader(at).set_value(("blank.zip", blank_zip(40, 4096), "application/zip")).run()
+    assert time.perf_counter() - began < 5, "refused from the headers (decoding took 13-30 s in the page before)"
+    errors = " ".join(e.value for e in at.error)
+    assert "blank.zip" in errors and "671,088,640 pixels in all" in errors and "not changed" in errors
+    assert at.session_state["project"]["training"]["dataset_options"] == before
+    assert len(decoded) <= 6, "only the good zip's pictures, in the decoder's thread"

@@ -66,7 +66,7 @@ def test_hostile_zips_are_refused_with_the_file_named():
     _refused({"loose.png": _png(), **ok}, r"'loose\.png' is not inside a class folder")
     _refused({"a/1.png": _png(), "a/2.png": _png()}, "1 class folder")
     _refused({"a/huge.png": _png(5000, 4000, mode="1"), **ok}, r"'a/huge\.png' is 5000×4000 pixels")
-    _refused({"a/cut.png": _png(64, 64)[:60], **ok}, r"'a/cut\.png' cannot be decoded|'a/cut\.png' is not a PNG")
+    _refused({"a/cut.png": _png(64, 64)[:60], **ok}, r"'a/cut\.png' is a damaged PNG")
     _refused({f"a/{i}.png": b"" for i in range(3001)}, "3001 files, more than the limit")
     _refused(b"PK not really a zip", "not a zip file")
     _refused(np.random.default_rng(0).bytes(3_100_000), "larger than the 3.0 MB limit")

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import app, inject
+from tests.apptest_helpers import app, change, inject
 from tests.graph_factory import make_project
 from runs.registry import REGISTRY
 
@@ -63,7 +63,7 @@ def test_2_after_run_all_variants_the_other_variants_are_selected_and_only_compa
         [("in", "Input", {"shape": [20, 1]}), ("flat", "Flatten"), ("out", "Linear", {"out_features": 1})],
         training={"dataset": "sine", "loss": "MSELoss", "epochs": 1}), "variant · ReLU"))  # another lesson's run
     at.button(key="preset_activations_compared").click().run()
-    at.session_state["project"]["training"]["epochs"] = 1
+    change(at, lambda p: p["training"].update(epochs=1))
     at.run()
     at.button(key="btn_variants").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -117,7 +117,8 @@ def test_9_an_out_of_range_number_says_why_and_is_not_taken():
     box = next(n for n in at.number_input if n.label == "out_features")
     box.set_value(0).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert any("fc1.out_features: 0 is below the smallest allowed value, 1" in e.value for e in at.error)
+    # the catalogue's own rule and words for the parameter (the same as check's), naming node, field and limit
+    assert any("fc1: Linear out_features must be ≥ 1, got 0" in e.value for e in at.error)
     assert at.session_state["project"]["graph"]["nodes"][1]["params"]["out_features"] == 32
 
 

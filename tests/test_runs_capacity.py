@@ -75,3 +75,46 @@ def test_typical_duration_is_the_mean_of_ended_runs_or_a_guess():
 
 def test_a_run_is_its_own_group_unless_given_one():
     assert Run(id="r1", ws="w", label="x", project={}).group == "r1"
+
+
+def _end(run):
+    run.job.status = "finished"
+
+
+def test_two_workspaces_flooding_the_queue_do_not_starve_a_third():
+    reg = registry(max_active=2, per_workspace=2)
+    flood = [reg.submit(ws, {}) for _ in range(10) for ws in ("wa", "wb")]
+    late = reg.submit("wc", {})
+    assert reg.queue_position(late) == 1, "the client with nothing running is served first"
+    _end(next(r for r in flood if r.status == "running"))
+    reg.pump()
+    assert late.status == "running"
+    assert {r.ws for r in reg._active()} == {"wc", "wb"} or {r.ws for r in reg._active()} == {"wc", "wa"}
+
+
+def test_two_classes_flooding_the_queue_do_not_starve_a_third_client(monkeypatch):
+    from runs import admission
+    monkeypatch.setattr(admission, "admit", lambda ws, project, classes: f"class:{ws[0]}" if ws[0] in "xy"
+                        else f"ws:{ws}")  # as a store would say: x0..x9 in class x, y0..y9 in class y
+    reg = registry(max_active=3, per_workspace=1)
+    for i in range(10):
+        reg.submit(f"x{i}", {}), reg.submit(f"y{i}", {})
+    alone = reg.submit("lone", {})
+    started = []
+    for _ in range(8):  # one slot frees at a time: who gets it
+        _end(min(reg._active(), key=lambda r: r.started))
+        reg.pump()
+        started.append(max(reg._active(), key=lambda r: r.started).client)
+    assert started[0] == "ws:lone" and alone.started is not None
+    assert abs(started.count("class:x") - started.count("class:y")) <= 1, started
+
+
+def test_the_fair_order_goes_round_robin_between_clients_then_workspaces():
+    def run(client, ws, i):
+        return Run(id=f"r{i}", ws=ws, label="", project={}, client=client)
+    queue = [run("class:a", "a1", 0), run("class:a", "a1", 1), run("class:a", "a2", 2), run("class:b", "b1", 3),
+             run("class:b", "b1", 4), run("ws:c", "c", 5)]
+    order = [r.id for r in capacity.fair_order(queue, [], {})]
+    assert order == ["r0", "r3", "r5", "r2", "r4", "r1"]  # a, b, c, then a's other workspace before a1 again
+    busy = [run("class:a", "a1", 9)]  # a has a run training: the others come first
+    assert [r.id for r in capacity.fair_order(queue, busy, {})][:2] == ["r3", "r5"]

@@ -157,6 +157,18 @@ def test_a_finished_run_holds_no_model_in_the_server_process(backend, seed_mlp):
     model.load_state_dict(runs[0].job.state_dict())  # the weights on disk are the trained model's
 
 
+def test_a_run_at_the_servers_time_limit_stops_saying_so_with_its_curve_and_weights(backend, seed_mlp, monkeypatch):
+    monkeypatch.setenv("NEUROCANVAS_RUN_MINUTES", "0.05")  # 3 s from leaving the queue
+    reg = Registry(backend=backend, max_active=1)
+    run = reg.submit("ws_limit", long(seed_mlp, 5000))
+    assert wait_for(lambda: run.final is not None, 120), run.snapshot()
+    final = run.final
+    assert final["status"] == "stopped" and "time limit of 0.05 minutes" in final["message"], final
+    assert final["message_n"][1] == {"minutes": "0.05"} and final["steps"]["step"], "the curve so far is kept"
+    assert type(run.job).__name__ == "EndedJob" and run.job.weights_path.is_file()
+    build_model(seed_mlp).load_state_dict(run.job.state_dict())  # the weights it reached, saved by its worker
+
+
 def test_losing_a_ray_node_fails_its_run_and_the_others_finish(backend, request, seed_mlp):
     if backend.name != "ray":
         pytest.skip("nodes are a Ray matter")

@@ -24,29 +24,22 @@ class Network:
 
 
 def from_project(source, seed: int | None = None) -> Network:
-    """The door for a project (path, dict, builder.Project or builder.Checked): parsed and checked once here."""
-    import builder
-    if not isinstance(source, builder.Checked):
-        try:
-            project = source if isinstance(source, builder.Project) else builder.load_project(source)
-        except builder.ProjectError as exc:
-            raise TrainingError(str(exc)) from None
-        source = builder.checked(project)
-    return from_checked(source, seed)
+    """The door for a project (path, dict, builder.Project or builder.Checked). A Checked that was agreed with its
+    data (trainers.agreement.checked, the registry's) is compiled as it is: not parsed nor checked again."""
+    from .agreement import checked
+    return from_checked(checked(source), seed)
 
 
 def from_checked(source, seed: int | None = None) -> Network:
-    """Compile a builder.Checked; problems raise TrainingError naming nodes.
+    """Compile an agreed builder.Checked; its problems raise TrainingError naming nodes (and their fixes).
 
     The weights are initialised after torch.manual_seed(seed) (default: the project's training.seed).
     """
     import builder
+    from .agreement import refusal
+    if why := refusal(source):  # graph, output, loss and data must agree before any work
+        raise TrainingError(why)
     project, report = source.project, source.report
-    if not report.ok:
-        raise TrainingError("; ".join(str(p) for p in report.errors))
-    from .agreement import agreement, describe
-    if errors := agreement(project, report)[0]:  # output, loss and data must agree before any work
-        raise TrainingError("; ".join(describe(p) for p in errors))
     torch.manual_seed(int(seed if seed is not None else project.training.get("seed", 0) or 0))
     model = builder.build_model(source)
     types = {n.id: n.type for n in project.graph.nodes}

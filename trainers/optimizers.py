@@ -24,6 +24,13 @@ def optimizer_arguments(name: str) -> list[str]:
     return [p for p in sig.parameters if p not in _INTERNAL]
 
 
+def learning_rate(spec: dict) -> float:
+    """The learning rate `spec` trains with: its own, else the torch class's default."""
+    if "lr" in spec:
+        return spec["lr"]
+    return inspect.signature(OPTIMIZERS[spec["type"]].__init__).parameters["lr"].default
+
+
 def check_optimizer(spec: dict) -> None:
     """Raise TrainingError naming training.optimizer.<field> for an unknown type or argument."""
     name = spec.get("type")

@@ -86,6 +86,8 @@ class TrainingSettings:
 
 
 STARTER_FIELDS = ("dataset", "loss", "optimizer", "batch_size", "epochs", "val_fraction", "seed")
+RANGES = {  # what a person may set each number to on the page (validate() holds the rules every run obeys)
+    "batch_size": (1, 65536), "epochs": (1, 10000), "seed": (0, 2**31 - 1), "optimizer.lr": (1e-6, 10.0)}
 
 
 def starter_training() -> dict:

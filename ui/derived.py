@@ -1,16 +1,15 @@
-"""What follows from the project, computed once per content: the checked graph, canvas notes, model code."""
+"""What the page draws from its checked project: the palette, the fixes shown, canvas notes, model code.
+
+The analyses themselves (check, agree, fixes) are builder's passes, cached there by content; this module only
+renders the value's report for the canvas and the Code view.
+"""
 from __future__ import annotations
 
 import functools
 
-from builder import FORMAT, build_model, check, load_project, palette
-from i18n import _, language, text
-from trainers.agreement import agreement
-
-from .content import digest
-
-CHECKS_KEPT = 64  # graphs whose check is kept: undo/redo and switching presets find theirs again
-AGREEMENT_KEYS = ("dataset", "dataset_options", "loss")  # what the output must agree with, besides the graph
+from builder import Checked, build_model, palette
+from builder.fixes import with_fixes
+from i18n import _, language
 
 
 def catalogue() -> dict:
@@ -28,96 +27,31 @@ def _catalogue(lang: str) -> dict:
     return specs
 
 
-class Keyed:
-    """A JSON value that hashes by its content, so an lru_cache keeps one result per content, not per object.
-
-    The digest is taken once, when the value is wrapped; the cache keeps the value only to compute a miss.
-    """
-
-    __slots__ = ("value", "digest")
-
-    def __init__(self, value):
-        self.value = value
-        self.digest = digest(value)
-
-    def __hash__(self) -> int:
-        return hash(self.digest)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Keyed) and other.digest == self.digest
+def analysed(value: Checked) -> Checked:
+    """The page's value with the fixes of the problems it shows (builder's fixes pass, cached by content)."""
+    return with_fixes(value)
 
 
-def analyse(project: dict) -> dict:
-    """{"graph": Graph | None, "report": Report | None, "problem": str | None, "annotations": {node id: {...}}}.
-
-    Keyed on the graph alone: check reads nothing else, and the training section may hold a 2 MB CSV. The texts
-    (problem, the notes' errors) are made per language: the cached check is shared by readers of both. The
-    agreement of output, loss and data (trainers.agreement) is added, keyed on the graph and those settings.
-    """
-    keyed, wanted = Keyed(project.get("graph")), Keyed(_agreement_settings(project))
-    checked = _agreed(keyed, wanted)
-    return {**checked, "problem": checked["problem"] and text(checked["problem"]),
-            "annotations": _annotations(keyed, wanted, language())}
-
-
-def _agreement_settings(project: dict) -> dict:
-    training = project.get("training") or {}
-    wanted = {k: training.get(k) for k in AGREEMENT_KEYS if training.get(k) is not None}
-    if wanted.get("dataset") == "csv":
-        wanted.pop("dataset_options", None)  # not the file: an uploaded CSV is checked when it is read
-    return wanted
-
-
-def model_code(project: dict) -> tuple[str | None, str | None]:
-    """(code, None) or (None, message): the PyTorch code of the compiled model."""
-    return _code(Keyed(project.get("graph")))
+def annotations(value: Checked) -> dict:
+    """What the canvas draws on nodes and edges, in the page's language (the value's report read once)."""
+    return _annotations(value, language())
 
 
 def shape_text(shape) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-@functools.lru_cache(maxsize=CHECKS_KEPT)
-def _analyse(graph: Keyed) -> dict:
-    try:  # one parse and one check per graph content
-        parsed_graph = load_project({"format": FORMAT, "name": "canvas", "graph": graph.value}).graph
-        report = check(parsed_graph)
-    except Exception as exc:  # a malformed graph dict: name the part, keep the page
-        return {"graph": None, "report": None, "problem": (exc.args[0] if exc.args else None) or type(exc).__name__}
-    return {"graph": parsed_graph, "report": report, "problem": None}
-
-
-@functools.lru_cache(maxsize=CHECKS_KEPT)
-def _agreed(graph: Keyed, training: Keyed) -> dict:
-    base = _analyse(graph)
-    if base["report"] is None or not base["report"].ok:
-        return base
-    errors, warnings = agreement({"format": FORMAT, "graph": graph.value, "training": training.value},
-                                 base["report"])
-    if not errors and not warnings:
-        return base
-    report = base["report"].copy()
-    report.errors += errors
-    report.warnings += warnings
-    return {**base, "report": report}
-
-
-@functools.lru_cache(maxsize=CHECKS_KEPT)
-def _annotations(graph: Keyed, training: Keyed, lang: str) -> dict:
-    report = _agreed(graph, training)["report"]
-    return _notes(graph.value, report) if report is not None else {}
-
-
-def _notes(graph: dict, report) -> dict:
-    """What the canvas draws on nodes and edges: {node id: {"shape", "params", "error"}, "_edges": {...}}."""
+@functools.lru_cache(maxsize=16)  # values hash by identity: one entry per value (and language) drawn
+def _annotations(value: Checked, lang: str) -> dict:
+    """{node id: {"shape", "params", "error"}, "_edges": {"src->dst": "[128]"}}."""
+    report = value.report
     notes: dict[str, dict] = {}
     for node, shape in report.shapes.items():
         notes.setdefault(node, {})["shape"] = shape_text(shape)
     for node, count in report.param_counts.items():
         notes.setdefault(node, {})["params"] = int(count)
-    notes["_edges"] = {f"{e['source']}->{e['target']}": shape_text(report.shapes[e["source"]])
-                       for e in (graph or {}).get("edges", [])
-                       if isinstance(e, dict) and e.get("source") in report.shapes}
+    notes["_edges"] = {f"{e.source}->{e.target}": shape_text(report.shapes[e.source])
+                       for e in value.graph.edges if e.source in report.shapes}
     for p in report.errors:
         if p.node:
             entry = notes.setdefault(p.node, {})
@@ -125,13 +59,30 @@ def _notes(graph: dict, report) -> dict:
     return notes
 
 
+def model_code(value: Checked) -> tuple[str | None, str | None]:
+    """(code, None) or (None, message): the PyTorch code of the compiled model."""
+    return _code(_SameGraph(value))
+
+
+class _SameGraph:
+    """A value that hashes by its graph's digest: the code is made once per graph, whatever else changed."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Checked):
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash(self.value.digest)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _SameGraph) and other.value.digest == self.value.digest
+
+
 @functools.lru_cache(maxsize=16)
-def _code(graph: Keyed) -> tuple[str | None, str | None]:
-    checked = _analyse(graph)
-    if checked["report"] is None:
-        return None, text(checked["problem"])
-    try:  # the cached report: compiling does not check the graph again
-        model = build_model(checked["graph"], checked["report"])
+def _code(graph: _SameGraph) -> tuple[str | None, str | None]:
+    try:  # the value's report: compiling does not check the graph again
+        model = build_model(graph.value)
     except Exception as exc:
         return None, str(exc) or type(exc).__name__
     return module_code(model), None

@@ -1,21 +1,36 @@
 """Every st.session_state key of the app, spelled once, and the only module that writes them.
 
-The project dict under PROJECT is the single truth; the Report, shapes and code are derived from it.
-Getters only read; every function that writes says so in its name (set_, show_, mark_, take_...).
-"""
+The page holds one checked project (builder.Checked) and its history: every change is operations applied by
+builder.edits.apply (the class's lock, trainers' data signature), the result replacing the value; the dict under
+PROJECT is the value's read-only document, and one put there from outside is taken in at the door (take_in).
+Getters only read; every function that writes says so in its name (set_, show_, mark_, take_, edit...)."""
 from __future__ import annotations
 
 import copy
 
 import streamlit as st
 
+from builder import Checked, ProjectError, blank_project, locks
+from builder.checked_project import from_doc
+from builder.project import with_sections
+from builder.edits import apply, take
+from builder.history import History
+from builder.ops import Replace
+from builder.report import Problem
+from i18n import _
+from trainers.agreement import signature
+
 from .content import digest
 
-PROJECT = "project"              # the neurocanvas/1 project dict being edited
+PROJECT = "project"              # the project being edited: the checked value's read-only dict (tests inject one)
+VALUE = "checked_project"        # the builder.Checked whose doc is under PROJECT: the one project of the page
+HISTORY = "history"              # builder.history.History of the values before (Undo) and undone (Redo)
+LOCK = "class_lock"              # (the class's "changes" setting, the lesson and its variants): "all", () outside
+HELD = "class_held"              # the value the class's hold last passed (the hold runs again on another)
 SELECTED = "selected_node"       # node id open in the inspector, or None
 REVISION = "canvas_revision"     # bumped whenever Python replaces the graph shown on the canvas
-CANVAS_HASH = "canvas_hash"      # hash of the graph the canvas is known to show
-SAVED_HASH = "saved_hash"        # hash of the project last written to the store
+CANVAS_SHOWS = "canvas_shows"    # the (read-only) graph the canvas is known to show
+SAVED = "saved_project"          # the (read-only) project last written to the store
 WS = "workspace"                 # workspace id (mirrors ?ws= in the URL)
 LANG = "lang"                    # "en" | "zh": the page's language (ui/language.py decides it)
 LANG_APPLIED = "lang_applied"    # the language of the last run, to tell a new choice on the page from the URL's
@@ -47,73 +62,128 @@ PRESENT = "present"              # projector mode: no palette, inspector or side
 BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
 LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
 
-DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_HASH: None, SAVED_HASH: None, LANG: "en", RUN: None,
-            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {}}
+DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_SHOWS: None, SAVED: None, LANG: "en", RUN: None, LOCK: ("all", ()),
+            COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {},
+            HISTORY: History()}
 
 
 def init_defaults(refresh: float = 1.0) -> None:
-    if REFRESH not in st.session_state:
-        st.session_state[REFRESH] = refresh
-    for key, value in DEFAULTS.items():
+    """Every key its first value (a new browser session)."""
+    for key, value in {**DEFAULTS, REFRESH: refresh}.items():
         if key not in st.session_state:
             st.session_state[key] = copy.deepcopy(value)
 
 
+def value() -> Checked:
+    """The page's checked project (a dict put under PROJECT from outside is taken in first)."""
+    if st.session_state.get(VALUE) is None or st.session_state[VALUE].doc is not st.session_state.get(PROJECT):
+        take_in()
+    return st.session_state[VALUE]
 
 
 def project() -> dict:
-    return st.session_state[PROJECT]
+    """The project as a read-only dict: read it; change it with edit()."""
+    return value().doc
 
 
 def graph() -> dict:
-    return st.session_state[PROJECT]["graph"]
+    return value().doc["graph"]
 
 
 def training() -> dict:
-    return st.session_state[PROJECT]["training"]
+    return value().doc["training"]
 
 
-def _complete(project: dict) -> dict:
-    """The project with the sections the page edits in place ("graph", "training") present."""
-    if not isinstance(project.get("graph"), dict):
-        project["graph"] = {"nodes": [], "edges": []}
-    if not isinstance(project.get("training"), dict):
-        project["training"] = {}
-    return project
+def _door(doc) -> Checked:
+    """A project dict from the store, parsed and checked once; an unreadable one is named (a blank one opens)."""
+    try:
+        return from_doc(with_sections(doc), signature)
+    except ProjectError as exc:
+        flash("error", _("The project could not be opened: {why}").format(why=exc))
+        return from_doc(blank_project(), signature)
 
 
-def set_sections() -> None:
-    """Give a project put into the session from outside (a test, an old store row) its editable sections."""
-    _complete(st.session_state[PROJECT])
+def take_in() -> None:
+    """The door for a dict put under PROJECT from outside: one edit, part by part as far as the class's lock allows
+    (what it fixes stays; an unreadable dict changes nothing and is named)."""
+    doc, old = st.session_state.get(PROJECT), st.session_state.get(VALUE)
+    if old is None:
+        _commit(_door(doc), record=False)
+    elif old.doc is not doc:
+        result = take(old, with_sections(doc), *st.session_state[LOCK], signature)[0]
+        if isinstance(result, Problem):
+            flash("error", _("The project could not be opened: {why}").format(why=result))
+        _commit(old if isinstance(result, Problem) else result, held=True)
 
 
-def set_project(new: dict, select: str | None = None) -> None:
-    """Replace the whole project (preset, upload, new): the canvas picks it up on this run."""
-    st.session_state[PROJECT] = _complete(copy.deepcopy(new))
-    st.session_state[SELECTED] = select
-    st.session_state[RUN] = None
-    st.session_state[COMPARE] = []
-    st.session_state[GEN] += 1
-    st.session_state[PRISTINE] = digest(st.session_state[PROJECT])
+def _commit(new: Checked, record: bool = True, own_widgets: bool = False, history: History | None = None,
+            held: bool = False) -> None:
+    """`new` becomes the project; the one before goes into the history (record); held: it came through the lock."""
+    old = st.session_state.get(VALUE)
+    st.session_state[VALUE], st.session_state[PROJECT] = new, new.doc
+    st.session_state[HELD] = new if held else st.session_state.get(HELD)
+    if old is None or new is old:
+        return
+    if history is not None or record:
+        st.session_state[HISTORY] = history or st.session_state[HISTORY].after(old)
+    if not own_widgets and new.doc["training"] is not old.doc["training"]:
+        st.session_state[GEN] += 1  # Python changed the settings: their widgets start afresh with the new values
 
 
-def apply_edit(new: dict, settings: bool = False) -> None:
-    """A whole-project edit made by Python (a "Fix: ..." button); settings: the training section changed,
-    so its widgets start afresh with the new values."""
-    st.session_state[PROJECT] = _complete(new)
-    if settings:
-        st.session_state[GEN] += 1
+def edit(*ops, own_widgets: bool = False, record: bool = True, where: str = "project") -> Problem | None:
+    """Apply builder.ops operations to the page's project (builder.edits.apply, under the class's lock): the
+    problem naming node and field, or None. own_widgets: the settings widgets made it; record: an undo step."""
+    changes, bases = st.session_state[LOCK]
+    result = apply(value(), *ops, changes=changes, bases=bases, sign=signature, where=where)
+    if isinstance(result, Problem):
+        return result
+    _commit(result, record, own_widgets, held=True)
     st.session_state[HINT] = False
+    return None
 
 
-def set_pending(name: str | None) -> None:
-    """The lesson waiting for "Replace my network" (None: nothing waits)."""
-    st.session_state[PENDING] = name
+def replace(new, select: str | None = None) -> tuple[Problem | None, set]:
+    """A new project (lesson, upload, link, import, variant: dict or builder Project) as far as the class allows:
+    (the problem when nothing opened, the parts the class kept). Undo starts afresh (no old network, new title)."""
+    changes, bases = st.session_state[LOCK]
+    if changes == "all":
+        result, refused = apply(value(), Replace(new), sign=signature), []
+    else:  # part by part: what the class fixes stays, unless `new` is one of the class's own
+        result, refused = take(value(), new if isinstance(new, dict) else new.to_dict(), changes, bases, signature)
+    if isinstance(result, Problem):
+        return result, set()
+    _commit(result, record=False, held=True)
+    st.session_state.update({HISTORY: History(), SELECTED: select, RUN: None, COMPARE: [],
+                             PRISTINE: digest(project())})
+    st.session_state[GEN] += 1
+    return None, {p.field for p in refused}
 
 
-def edited() -> bool:
-    """Whether the project holds work that replacing it would lose (it differs from the lesson opened)."""
-    return st.session_state.get(PRISTINE) != digest(st.session_state[PROJECT])
+def undo() -> None:
+    """The project as it was before the last edit (nothing when there is none)."""
+    if step := st.session_state[HISTORY].back(value()):
+        _commit(step[0], history=step[1], held=True)
+
+
+def redo() -> None:
+    if step := st.session_state[HISTORY].forward(value()):
+        _commit(step[0], history=step[1], held=True)
+
+
+def hold() -> set:
+    """Put back what the class's lock fixes, from the nearest of the class's own projects (never the browser's), in a
+    value that did not come through the lock (a workspace opened from the store): the parts put back."""
+    if st.session_state.get(HELD) is value():
+        return set()
+    changes, bases = st.session_state[LOCK]
+    base, parts = locks.nearest(changes, list(bases), project())
+    result = take(value(), locks.held(changes, base, project()), changes, bases, signature)[0] if parts else None
+    if isinstance(result, Checked):
+        st.session_state[SELECTED] = None
+        _commit(result, record=False)
+        restart_settings()
+    st.session_state[HELD] = value()
+    return parts
 
 
 def keep_view() -> None:
@@ -135,35 +205,15 @@ def take_flash() -> tuple[str, str] | None:
     return message
 
 
-def selected_node() -> dict | None:
-    sid = st.session_state.get(SELECTED)
-    return next((n for n in graph().get("nodes", []) if n.get("id") == sid), None)
-
-
 def open_workspace(ws: str, project: dict, saved: bool) -> None:
-    """This session now shows workspace `ws` with `project` (saved: it came from the store)."""
+    """This session now shows workspace `ws` with `project` (saved: from the store): a new value and history."""
     st.session_state[WS] = ws
-    st.session_state[PROJECT] = _complete(project)
+    st.session_state[VALUE] = None  # another workspace: another value and another history
+    _commit(_door(project), record=False)
+    st.session_state[HISTORY] = History()
     st.session_state[HINT] = not saved
-    st.session_state[SAVED_HASH] = digest(project) if saved else None
-    st.session_state[PRISTINE] = None if saved else digest(project)  # a saved project is the person's work
-
-
-def mark_saved(content_digest: str) -> None:
-    st.session_state[SAVED_HASH] = content_digest
-
-
-def select(node_id: str | None) -> None:
-    st.session_state[SELECTED] = node_id
-
-
-def set_graph(new: dict) -> None:
-    """The graph as the canvas or the inspector left it."""
-    st.session_state[PROJECT]["graph"] = new
-
-
-def set_inspector_error(message: str | None) -> None:
-    st.session_state[INSPECTOR_ERROR] = message
+    st.session_state[SAVED] = value().doc if saved else None
+    st.session_state[PRISTINE] = None if saved else digest(value().doc)  # a saved project is the person's work
 
 
 def mark_upload(file_id: str, error: str | None) -> None:
@@ -183,28 +233,11 @@ def set_lang(lang: str) -> None:
     st.session_state[LANG] = st.session_state[LANG_APPLIED] = lang
 
 
-def set_layer(node_id: str | None) -> None:
-    st.session_state[LAYER] = node_id
-
-
-def hide_hint() -> None:
-    st.session_state[HINT] = False
-
-
-def open_view(name: str) -> None:
-    """Switch the view control (allowed only before it is drawn in this run, e.g. in a button callback)."""
-    st.session_state[VIEW] = name
-
-
 def show_run(run_id: str | None, compare: list[str] | None = None) -> None:
     """Put run `run_id` on the dashboard; compare (when given) replaces the runs overlaid on its loss chart."""
     st.session_state[RUN] = run_id
     if compare is not None:
         st.session_state[COMPARE] = list(compare)
-
-
-def set_compare(run_ids: list[str]) -> None:
-    st.session_state[COMPARE] = list(run_ids)
 
 
 def mark_status(status: str | None) -> str | None:
@@ -213,11 +246,11 @@ def mark_status(status: str | None) -> str | None:
     return seen
 
 
-def mark_canvas_shows(graph_digest: str, bump: bool) -> None:
-    """The canvas shows the graph of `graph_digest`; bump: Python replaced it, so the canvas must adopt it."""
+def mark_canvas_shows(shown: dict | None, bump: bool = False) -> None:
+    """The canvas shows graph `shown` (None: not the project's); bump: Python replaced it, the canvas adopts it."""
     if bump:
         st.session_state[REVISION] += 1
-    st.session_state[CANVAS_HASH] = graph_digest
+    st.session_state[CANVAS_SHOWS] = shown
 
 
 def seen_event(key: str):
@@ -228,33 +261,37 @@ def mark_event_seen(key: str, event_id) -> None:
     st.session_state[SEEN_EVENT + key] = event_id
 
 
-def set_onnx(content_digest: str, data: bytes) -> None:
-    st.session_state[ONNX] = (content_digest, data)
-
-
-def set_run_url(run_id: str | None, url: str) -> None:
-    st.session_state[RUN_URL] = (run_id, url)
-
-
 def set_bundle(bundle, file_id: str) -> None:
     st.session_state[BUNDLE], st.session_state[BUNDLE_FILE] = bundle, file_id
-
-
-def set_present(on: bool) -> None:
-    st.session_state[PRESENT] = on
-
-
-def mark_lesson_seen(name: str) -> None:
-    st.session_state[LESSON_SEEN] = name
-
-
-def set_board_pick(ws: str | None) -> None:
-    st.session_state[BOARD_PICK] = ws
 
 
 def mark_joined(code: str, ws: str) -> None:
     """This browser session joined class `code` as workspace `ws`."""
     st.session_state[JOINED] = {**st.session_state[JOINED], code: ws}
+
+
+def _setter(key: str, what: str, value=None):
+    """A function writing its argument (several: as a tuple; none: `value`) under `key`."""
+    def write(*values) -> None:
+        st.session_state[key] = values[0] if len(values) == 1 else values if values else value
+    write.__doc__ = what
+    return write
+
+
+select = _setter(SELECTED, "Open node `value` (an id, or None) in the inspector.")
+set_inspector_error = _setter(INSPECTOR_ERROR, "The last bad inspector input (None: none), shown under its widgets.")
+set_layer = _setter(LAYER, "The layer whose activations over time are drawn.")
+set_present = _setter(PRESENT, "Projector mode on or off.")
+mark_lesson_seen = _setter(LESSON_SEEN, "The ?lesson= preset opened in this session.")
+set_board_pick = _setter(BOARD_PICK, "The student whose work the teacher's board opens.")
+hide_hint = _setter(HINT, "The first-visit hint is not shown any more.", False)
+open_view = _setter(VIEW, "Switch the view control (only before it is drawn in this run, e.g. in a callback).")
+set_compare = _setter(COMPARE, "The run ids overlaid on the loss chart.")
+set_onnx = _setter(ONNX, "(project digest, ONNX bytes) prepared in Take it home.")
+set_run_url = _setter(RUN_URL, "(run id, short link) of the run saved from Take it home.")
+set_pending = _setter(PENDING, "The lesson waiting for \"Replace my network\" (None: nothing waits).")
+mark_saved = _setter(SAVED, "The store holds this (read-only) project now.")
+set_lock = _setter(LOCK, "(The class's setting, its lesson and variants): what edits are held to (\"all\", () outside).")
 
 
 def restart_settings() -> None:

@@ -87,12 +87,13 @@ def attach() -> str:
 
 
 def save() -> None:
-    """Write the project to the store when it changed since the last write."""
-    digest = state.digest(state.project())
-    if digest != st.session_state.get(state.SAVED_HASH):
+    """Write the project to the store when it is another value than the one written last (read-only values:
+    the same object is the same content, so an unchanged rerun costs no hashing)."""
+    project = state.project()
+    if project is not st.session_state.get(state.SAVED):
         try:
-            store().save_project(st.session_state[state.WS], state.project())
-            state.mark_saved(digest)
+            store().save_project(st.session_state[state.WS], project)
+            state.mark_saved(project)
         except Exception as exc:  # a full disk or read-only data dir: say so, keep working in memory
             st.warning(_('Could not save the workspace to {path}: {exc}').format(path=store().path, exc=exc))
 

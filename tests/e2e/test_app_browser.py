@@ -104,6 +104,28 @@ def test_drag_connect_edit_and_delete_on_the_canvas(app_page, canvas_ui, wait_id
     page.locator(".st-key-inspector").get_by_text("Select a layer").wait_for()
 
 
+def test_the_canvas_undo_walks_back_the_page_history(app_page, canvas_ui, wait_idle):
+    """Undo and Redo on the canvas are the page's history: a canvas delete and an inspector edit come back in turn."""
+    page = app_page
+    canvas_ui.delete("relu2")
+    wait_idle(page)
+    wait_for(page, lambda: "relu2" not in canvas_ui.node_ids(), what="delete")
+    canvas_ui.select("fc1")
+    wait_idle(page)
+    page.locator(".st-key-inspector").get_by_text("fc1").first.wait_for()
+    set_number(page, "inspector", "out_features", 32, wait_idle)
+    wait_for(page, lambda: shape_of(canvas_ui, "fc1") == "→ [32]", what="the inspector edit on the canvas")
+    canvas_ui.button("undo").click()
+    wait_for(page, lambda: shape_of(canvas_ui, "fc1") == "→ [128]", what="the inspector edit undone")
+    assert "relu2" not in canvas_ui.node_ids()
+    page.keyboard.press("Control+z")
+    wait_for(page, lambda: "relu2" in canvas_ui.node_ids(), what="the delete undone")
+    canvas_ui.button("redo").click()
+    wait_for(page, lambda: "relu2" not in canvas_ui.node_ids(), what="the delete redone")
+    wait_idle(page)
+    assert not canvas_ui.button("redo").is_disabled(), "the inspector edit can still be redone"
+
+
 def test_a_preset_loads_in_one_click(app_page, canvas_ui, wait_idle):
     page = app_page
     canvas_ui.delete("relu2")

@@ -4,13 +4,16 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-from i18n import _
+from i18n import _, language
 
 from ..errors import TrainingError
 from .base import Dataset
@@ -19,6 +22,9 @@ from .picture_zip import MAX_PIXELS, MAX_ZIP_BYTES, read_pictures
 SIZES = (8, 128)  # smallest and largest side a picture is resized to
 COLORS = ("rgb", "gray")
 MAX_SHIFT = 2  # pixels a picture may move in light augmentation
+SURVEYS = 64  # zips whose header survey (class of each picture, or the refusal) is kept, by content digest
+_surveys: OrderedDict = OrderedDict()  # (sha256 of the zip's text, language) -> survey()
+_surveys_lock = threading.Lock()
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, as a second line behind the header check
 
@@ -49,11 +55,14 @@ def to_array(data: bytes, size: int, color: str) -> np.ndarray:
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
 
 
-def _decoded(picture, size: int, color: str) -> np.ndarray:
-    try:
-        return to_array(picture.data, size, color)
-    except (OSError, ValueError, Image.DecompressionBombError):  # a header that lies about the body
-        raise TrainingError(_("picture zip: '{name}' cannot be decoded").format(name=picture.name)) from None
+def decoded(pictures, size: int, color: str):
+    """Each picture as to_array() makes it, one at a time (a caller can count, or keep only a few); TrainingError
+    naming the first one whose body does not decode as its header promised."""
+    for picture in pictures:
+        try:
+            yield to_array(picture.data, size, color)
+        except (OSError, ValueError, Image.DecompressionBombError):  # a header that lies about the body
+            raise TrainingError(_("picture zip: '{name}' cannot be decoded").format(name=picture.name)) from None
 
 
 def augment_batch(x: torch.Tensor, shape: tuple) -> torch.Tensor:
@@ -80,9 +89,45 @@ def images(zip: str | None = None, size: int = 32, color: str = "rgb", augment: 
     """Your pictures: a zip with one folder per class (PNG/JPEG), resized to size×size, RGB or gray."""
     _options(size, color, augment)
     pictures = read_pictures(decode_zip(zip))
-    classes = sorted({p.label for p in pictures})
-    x = torch.from_numpy(np.stack([_decoded(p, size, color) for p in pictures]))
-    y = torch.tensor([classes.index(p.label) for p in pictures], dtype=torch.long)
+    x = torch.from_numpy(np.stack(list(decoded(pictures, size, color))))
+    return _dataset([p.label for p in pictures], x, size, augment)
+
+
+def survey(text) -> tuple[tuple, object]:
+    """(the class folder of every picture in order, None), or ((), the TrainingError): the zip's headers read once
+    per content and language, with every check and the pixel budget applied and no picture decoded. Refusals are
+    kept too, so a page that shows a refused upload on every rerun reads it once."""
+    key = (hashlib.sha256(text.encode()).hexdigest(), language()) if isinstance(text, str) else None
+    with _surveys_lock:
+        if key in _surveys:
+            _surveys.move_to_end(key)
+            return _surveys[key]
+    try:
+        found = tuple(p.label for p in read_pictures(decode_zip(text))), None
+    except TrainingError as exc:
+        found = (), exc
+    if key is not None:
+        with _surveys_lock:
+            _surveys[key] = found
+            while len(_surveys) > SURVEYS:
+                _surveys.popitem(last=False)
+    return found
+
+
+def outline(zip: str | None = None, size: int = 32, color: str = "rgb", augment: bool = False) -> Dataset:
+    """What images() would give, from the zip's headers alone, for checks that need shapes and classes on the page:
+    x is a zero-filled view of the right shape that holds no memory (no picture is decoded)."""
+    _options(size, color, augment)
+    labels, problem = survey(zip)
+    if problem is not None:
+        raise problem
+    x = torch.zeros((), dtype=torch.float32).expand(len(labels), 1 if color == "gray" else 3, size, size)
+    return _dataset(list(labels), x, size, augment)
+
+
+def _dataset(labels: list, x: torch.Tensor, size: int, augment: bool) -> Dataset:
+    classes = sorted(set(labels))
+    y = torch.tensor([classes.index(label) for label in labels], dtype=torch.long)
     data = Dataset("images", "image", "classification", x, y, len(classes), classes, image_shape=(size, size))
     if augment:
         data.augment = functools.partial(augment_batch, shape=tuple(x.shape[1:]))

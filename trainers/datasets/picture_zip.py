@@ -20,6 +20,7 @@ MAX_ZIP_BYTES = 3_000_000  # it travels base64-encoded inside the project (5 MB 
 MAX_TOTAL_BYTES = 60_000_000  # all entries uncompressed: a zip bomb stops here
 MAX_FILES = 3000
 MAX_PIXELS = 4096 * 4096  # per picture, read from its header before decoding (decompression bombs)
+MAX_ZIP_PIXELS = 64 * 2**20  # all pictures together, from their headers: 4 of 4096², 1,000 of 256² (decoding time)
 MAX_CLASSES = 100
 MAX_DEPTH = 3  # [top folder/]class/picture
 IGNORED = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
@@ -31,6 +32,11 @@ class Picture:
     label: str  # the class folder
     name: str  # the entry's name in the zip, for messages
     data: bytes
+    size: tuple = (0, 0)  # (width, height) from its header
+
+    @property
+    def pixels(self) -> int:
+        return self.size[0] * self.size[1]
 
 
 def _refuse(message: str, **kw) -> TrainingError:
@@ -72,22 +78,41 @@ def _labels(infos) -> list[tuple[str, zipfile.ZipInfo]]:
     return out
 
 
-def check_picture(data: bytes, name: str) -> None:
-    """PNG or JPEG of a sane size, judged from the header alone."""
+def check_picture(data: bytes, name: str) -> tuple[int, int]:
+    """(width, height) of a PNG or JPEG of a sane size, judged from its header (and a PNG's chunk checksums, which
+    catch a cut or changed file) without decoding a pixel."""
+    damaged = False
     try:
         with warnings.catch_warnings():  # Pillow warns between 1x and 2x its limit; the check below refuses
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 fmt, (w, h) = im.format, im.size
+                if fmt == "PNG":
+                    damaged = True
+                    im.verify()
+                    damaged = False
     except Image.DecompressionBombError:
         raise _refuse(_("'{name}' has more than {limit:,} pixels"), name=name, limit=MAX_PIXELS) from None
     except Exception:  # PIL raises many kinds for a file that is not a picture
+        if damaged:
+            raise _refuse(_("'{name}' is a damaged PNG (cut short or changed)"), name=name) from None
         raise _refuse(_("'{name}' is not a PNG or JPEG picture"), name=name) from None
     if fmt not in FORMATS:
         raise _refuse(_("'{name}' is {fmt}; only PNG and JPEG are read"), name=name, fmt=fmt)
     if w * h > MAX_PIXELS:
         raise _refuse(_("'{name}' is {w}×{h} pixels, more than the limit of {limit:,}"), name=name, w=w, h=h,
                       limit=MAX_PIXELS)
+    return w, h
+
+
+def _check_budget(pictures: list[Picture]) -> None:
+    """All pictures together, from their headers, before any is decoded: a zip of blank 4096² PNGs is tiny."""
+    total = sum(p.pixels for p in pictures)
+    if total > MAX_ZIP_PIXELS:
+        top = max(pictures, key=lambda p: p.pixels)
+        raise _refuse(_("its pictures hold {total:,} pixels in all, more than the limit of {limit:,} (read from their "
+                        "headers; nothing was decoded). Make them smaller: the largest, '{name}', is {w}×{h}"),
+                      total=total, limit=MAX_ZIP_PIXELS, name=top.name, w=top.size[0], h=top.size[1])
 
 
 def read_pictures(zip_bytes: bytes) -> list[Picture]:
@@ -107,10 +132,10 @@ def read_pictures(zip_bytes: bytes) -> list[Picture]:
                 data = archive.read(info)
             except (zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError, EOFError):
                 raise _refuse(_("'{name}' cannot be read from the zip"), name=info.filename) from None
-            check_picture(data, info.filename)
-            pictures.append(Picture(label, info.filename, data))
+            pictures.append(Picture(label, info.filename, data, check_picture(data, info.filename)))
     classes = {p.label for p in pictures}
     if len(classes) < 2 or len(classes) > MAX_CLASSES:
         raise _refuse(_("{n} class folder(s) found; between 2 and {limit} are needed"), n=len(classes),
                       limit=MAX_CLASSES)
+    _check_budget(pictures)
     return pictures

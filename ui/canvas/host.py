@@ -16,6 +16,7 @@ from .. import state
 
 _DIST = pathlib.Path(__file__).parent / "frontend" / "dist"
 _test_ids = itertools.count(1)  # event ids made by event_state()
+ACTIONS = ("auto_layout", "undo", "redo")  # what a toolbar button may ask of Python
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,7 +25,7 @@ class CanvasEvent:
 
     graph: dict  # the whole graph in neurocanvas/1 form ({"nodes", "edges"}), every node with "pos"
     selected: str | None  # id of the selected node, None when nothing is selected
-    action: str | None  # None for an edit, "auto_layout" when the user pressed the auto-layout button
+    action: str | None  # None for an edit; "auto_layout", "undo" or "redo" when the user pressed that button
 
 
 @functools.cache
@@ -52,6 +53,7 @@ def canvas(
     generation: int = 0,
     texts: dict | None = None,
     bare: bool = False,
+    history: dict | None = None,
 ) -> CanvasEvent | None:
     """Draw the editable graph; return a CanvasEvent only when the user did something new.
 
@@ -62,7 +64,8 @@ def canvas(
     a different project replaces the graph (its undo history then starts afresh). texts: every text the canvas
     shows, in the page's language (ui.canvas.texts.canvas_texts(); the bundle holds none of its own).
     While training, annotations may hold "_live" {node: {"hist", "dead_text"}} and "_flow" {"src->dst":
-    {"width", "colour"}} (ui.canvas.live).
+    {"width", "colour"}} (ui.canvas.live). history: {"undo": bool, "redo": bool} when Python keeps the undo
+    history (Undo and Redo then come back as events with action "undo"/"redo"); None: the canvas keeps its own.
     """
     data = {
         "graph": with_positions(graph),
@@ -72,6 +75,7 @@ def canvas(
         "height": height,
         "generation": generation,
         "texts": texts or {},
+        **({"history": history} if history is not None else {}),
     }
     result = _component(bare)(key=key, data=data, height=height, on_event_change=_ignore)
     return _take_event(result.get("event"), key, revision)
@@ -108,7 +112,7 @@ def _take_event(event, key: str, revision: int) -> CanvasEvent | None:
     return CanvasEvent(
         graph=event["graph"],
         selected=event.get("selected"),
-        action=action if action == "auto_layout" else None,
+        action=action if action in ACTIONS else None,
     )
 
 

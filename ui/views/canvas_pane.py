@@ -4,14 +4,17 @@ from __future__ import annotations
 import streamlit as st
 
 from builder import ProjectError
-from builder.outside import graph_from_outside
+from builder.edits import between
+from builder.outside import bounded_graph
 from i18n import _
 
 from .. import language, state
 from ..canvas import auto_layout, canvas, canvas_event
 from ..canvas.live import live_annotations
 from ..canvas.texts import canvas_texts
-from ..derived import analyse, catalogue
+from ..derived import annotations, catalogue
+
+WHERE = "canvas edit"  # how a problem of an edit from the canvas names where it came from
 
 
 def take_edit() -> None:
@@ -52,33 +55,42 @@ def _wiring(graph: dict) -> tuple:
 
 
 def _draw(height: int, live: dict | None, bare: bool) -> None:
-    graph = state.graph()
-    known = state.digest(graph)
-    if known != st.session_state[state.CANVAS_HASH]:  # Python changed the graph: the canvas must adopt it
-        state.mark_canvas_shows(known, bump=True)
-    notes = analyse(state.project())["annotations"]
+    value = state.value()
+    graph = value.doc["graph"]
+    if graph is not st.session_state[state.CANVAS_SHOWS]:  # Python changed the graph: the canvas must adopt it
+        state.mark_canvas_shows(graph, bump=True)
+    notes = annotations(value)
     if live:
-        notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the analysis is cached
+        notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the notes are kept per value
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
                    key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=canvas_texts(),
-                   bare=bare)
+                   bare=bare, history=st.session_state[state.HISTORY].to_dict())
     if event is not None:  # only when take_edit could not see it first
         _apply(event)
         st.rerun()
 
 
 def _apply(event) -> None:
+    """The canvas event as operations on the project (the graph, or only its layout), then Undo/Redo if asked."""
     if event is None:
         return
     try:
-        graph = graph_from_outside(event.graph)  # the browser is outside: size, nesting, ids, shapes of keys
+        graph = bounded_graph(event.graph, WHERE)  # the browser is outside: size and nesting before any work
     except ProjectError as exc:
         state.flash("error", _("The canvas edit was not applied: {why}").format(why=exc))
         return
     state.select(event.selected if isinstance(event.selected, str) else None)
+    doc = state.project()
+    ops = between(doc, {**doc, "graph": graph})
     if event.action == "auto_layout":
-        graph = auto_layout(graph)  # a new placement: the hash differs, so draw() pushes it back
-    else:
-        state.mark_canvas_shows(state.digest(graph), bump=False)
-    state.set_graph(graph)
+        ops = between(doc, {**doc, "graph": auto_layout(graph)})  # a new placement: draw() pushes it back
+    if problem := state.edit(*ops, where=WHERE):
+        state.flash("error", _("The canvas edit was not applied: {why}").format(why=problem))
+        state.mark_canvas_shows(None)  # the canvas shows the refused edit: draw() pushes the project back
+    elif event.action not in ("auto_layout", "undo", "redo"):
+        state.mark_canvas_shows(state.graph())
+    if event.action == "undo":
+        state.undo()
+    elif event.action == "redo":
+        state.redo()
     state.hide_hint()

@@ -8,22 +8,15 @@ import streamlit as st
 from i18n import _
 from presets import describe_target, lesson, list_presets, load_preset
 from runs.challenge import clean
-from runs.classes import ClassError, Classes
+from runs.classes import ClassError
+from runs.gate import teacher_password
 
 from .. import state
-from ..workspace import laid_out, store
+from ..workspace import laid_out
+from .class_list import changes_labels, classes, client_id  # noqa: F401  (classes: public here, the tests open it)
+from .opening import open_project
 
 CURRENT = "__current__"  # the lesson choice that hands out the project being edited
-
-
-@st.cache_resource(show_spinner=False)
-def classes() -> Classes:
-    """The classes tables live in the workspace store's file, on its connection."""
-    return Classes(*store().shared())
-
-
-def changes_labels() -> dict:
-    return {"all": _("everything"), "training": _("training settings only"), "none": _("nothing but Train")}
 
 
 def route() -> None:
@@ -60,9 +53,8 @@ def open_lesson() -> None:
     except Exception as exc:  # an unknown name: say which presets exist, keep the page
         state.flash("error", _("The lesson in the address could not be opened: {error}").format(error=exc))
         return
-    state.set_project(laid_out(project))
-    state.flash("success", _("Opened the lesson “{name}”, untrained. Press Train to see it learn.")
-                .format(name=project.get("name", name)))
+    open_project(laid_out(project), _("Opened the lesson “{name}”, untrained. Press Train to see it learn.")
+                 .format(name=project.get("name", name)))
 
 
 def _lesson_choices() -> dict:
@@ -75,7 +67,7 @@ def _lesson_choices() -> dict:
 
 def _lesson_project(choice: str) -> dict:
     if choice == CURRENT:
-        return copy.deepcopy(state.project())
+        return copy.deepcopy(state.project())  # a plain copy: the class keeps its own
     return laid_out(load_preset(choice))
 
 
@@ -119,10 +111,17 @@ def start_form() -> None:
         st.error(_("This lesson cannot be handed out: {error}").format(error=exc))
         return
     goal = _challenge_inputs(project)
+    password = None
+    if teacher_password():
+        password = st.text_input(_("Teacher password"), type="password", key="class_password",
+                                 help=_("the password the owner of this server set for starting classes"))
+    else:
+        st.caption(_("No teacher password is set on this server: anyone may start a class (a few per address)."))
     if st.button(_("Start a class"), key="btn_start_class", type="primary", icon=":material/school:", width="stretch"):
         title = (lesson(project, lang) or {}).get("title") or project.get("name") or _("Lesson")
         try:
-            code, key = classes().create(title, project, lang=lang, changes=changes, challenge=goal)
+            code, key = classes().create(title, project, lang=lang, changes=changes, challenge=goal,
+                                         client=client_id(), password=password)
         except ClassError as exc:
             st.error(str(exc))
             return

@@ -14,9 +14,10 @@ from runs.registry import REGISTRY, Run
 
 from .. import state
 from ..figures.curves import loss_figure
+from ..plain import cell, md
 from ..workspace import store
 from .chart import chart
-from .classroom import classes
+from .class_list import classes
 from .classroom_chart import loss_overlay, network_dot, qr_png
 
 _adopted: set[str] = set()  # workspaces whose stored runs this server process has loaded into the registry
@@ -67,7 +68,7 @@ def summary(data: list[dict]) -> str:
     top = data[0] if data[0].get("rank") else max(scored, key=lambda r: r["best"], default=None)
     if top is not None:  # ranked: the challenge's leader; else the best validation value
         value = top["score"] if top.get("rank") else top["best"]
-        line += " · " + _("best {value:.3f} ({name})").format(value=value, name=top["student"])
+        line += " · " + _("best {value:.3f} ({name})").format(value=value, name=md(top["student"]))
     return line
 
 
@@ -80,10 +81,15 @@ def table(data: list[dict], klass: Klass) -> pd.DataFrame:
     return frame.rename(columns=cols)
 
 
+def results_csv(frame: pd.DataFrame) -> str:
+    """The board's table as CSV whose cells a spreadsheet shows as text (a name like =HYPERLINK(...) included)."""
+    return frame.map(cell).to_csv(index=False)
+
+
 def show(klass: Klass) -> None:
     link = student_link(klass.code)
     left, right = st.columns([5, 1], vertical_alignment="center")
-    heading = _("Class {code} · {title}").format(code=klass.code, title=klass.title)
+    heading = _("Class {code} · {title}").format(code=klass.code, title=md(klass.title))
     left.markdown("### :material/co_present: " + heading)
     left.markdown(_("Students open:"))
     with left.container(key="student_link"):
@@ -142,7 +148,7 @@ def live(klass: Klass) -> None:
         frame = table(data, klass)
         st.dataframe(frame, hide_index=True, on_select=lambda: _picked(data), selection_mode="single-row",
                      key="board_table", width="stretch")
-        st.download_button(_("Download results (CSV)"), frame.to_csv(index=False), file_name=f"class-{klass.code}.csv",
+        st.download_button(_("Download results (CSV)"), results_csv(frame), file_name=f"class-{klass.code}.csv",
                            mime="text/csv", icon=":material/download:", key="board_csv")
         chart(loss_overlay, curves, key="chart_class_loss")
         _student_work(klass, st.session_state.get(state.BOARD_PICK))
@@ -155,7 +161,7 @@ def _student_work(klass: Klass, ws: str | None) -> None:
     member = classes().member(ws) if ws else None
     if member is None or member.code != klass.code:
         return
-    st.markdown("#### " + _("{name}'s network").format(name=member.name))
+    st.markdown("#### " + _("{name}'s network").format(name=md(member.name)))
     project = store().load_project(member.ws) or klass.lesson
     cols = st.columns([1, 2])
     cols[0].graphviz_chart(network_dot(project), width="stretch")

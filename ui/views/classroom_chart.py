@@ -9,11 +9,12 @@ import segno
 from i18n import _
 
 from ..figures.theme import figure, layout
+from ..plain import label
 
 
 def loss_overlay(curves: dict[str, dict]) -> dict:
     """curves: {student name: snapshot of their latest run}; one training-loss line per student (a plotly spec)."""
-    data = [dict(type="scatter", x=steps["step"], y=steps.get("loss"), mode="lines", name=name)
+    data = [dict(type="scatter", x=steps["step"], y=steps.get("loss"), mode="lines", name=label(name))
             for name, snap in curves.items() if (steps := (snap or {}).get("steps") or {}).get("step")]
     return figure(data, layout(_("Training loss, latest run"), xaxis=dict(title=dict(text=_("step"))),
                                yaxis=dict(title=dict(text=_("loss")), rangemode="tozero")))

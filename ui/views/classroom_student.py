@@ -1,19 +1,21 @@
 """A student's side of a class: join, come back, and locks the server enforces on their workspace."""
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
+from builder import locks
 from i18n import _
 from presets import describe_target
+from runs import admission
 from runs import challenge as judge
 from runs.classes import ClassError, Klass
 from runs.registry import REGISTRY
 
 from .. import state
+from ..plain import md
 from ..workspace import store
-from .classroom import changes_labels, classes
+from .class_list import changes_labels, classes, client_id
+from .opening import kept_back
 
 COOKIE = "nc_class_{code}"  # this browser's workspace in a class: the workspace id is the secret
 COOKIE_DAYS = 30
@@ -44,37 +46,20 @@ def route(klass: Klass) -> None:
 
 
 def join_form(klass: Klass) -> None:
-    st.markdown("## :material/school: " + klass.title)
+    st.markdown("## :material/school: " + md(klass.title))
     st.caption(_("Class {code}").format(code=klass.code))
     with st.container(border=True, width=420):
         name = st.text_input(_("Your name"), max_chars=40, key="join_name")
         if st.button(_("Join"), key="btn_join", type="primary", icon=":material/login:"):
             try:
-                member = classes().join(klass.code, name)
-            except ClassError as exc:
-                st.error(str(exc))
+                member = classes().join(klass.code, name, client=client_id())
+            except ClassError as exc:  # it may repeat the name typed: shown as typed
+                st.error(md(str(exc)))
                 return
             store().save_project(member.ws, klass.lesson)
             state.mark_joined(klass.code, member.ws)
             st.query_params["ws"] = member.ws
             st.rerun()
-
-
-def _graph_core(graph: dict | None) -> tuple:
-    """What a graph computes: its nodes without canvas positions, and its edges."""
-    graph = graph or {}
-    return [{k: v for k, v in n.items() if k != "pos"} for n in graph.get("nodes", [])], graph.get("edges", [])
-
-
-def _hold(klass: Klass) -> None:
-    """Put back what the student may not change, from the class's own copy of the lesson (never the browser's)."""
-    allowed, project, lesson = klass.allows(), state.project(), klass.lesson
-    if allowed in ("training", "none") and _graph_core(project.get("graph")) != _graph_core(lesson.get("graph")):
-        project["graph"] = copy.deepcopy(lesson.get("graph") or {})
-        state.select(None)
-    if allowed == "none" and project.get("training") != lesson.get("training"):
-        project["training"] = copy.deepcopy(lesson.get("training") or {})
-        state.restart_settings()  # the settings widgets start afresh from the lesson's values
 
 
 def current() -> tuple[Klass, object] | None:
@@ -85,17 +70,20 @@ def current() -> tuple[Klass, object] | None:
 
 
 def enforce() -> None:
-    """After the canvas edit is taken: undo what the class's locks forbid, then show the class banner."""
+    """Before any edit of this run is taken: the class's lock is what the page's edits are held to (outside a class,
+    none); what a workspace opened from the store holds against it is put back; then the class banner."""
     found = current()
+    state.set_lock((found[0].allows(), tuple(admission.lesson_bases(found[0].lesson))) if found else ("all", ()))
     if found is None:
         return
     klass, member = found
-    _hold(klass)
+    if parts := state.hold():  # from the class's own copy of the lesson (or a variant of it), never the browser's
+        state.flash("warning", kept_back(parts))
     st.html(f"<script>document.cookie = '{COOKIE.format(code=klass.code)}={member.ws}; path=/; "
             f"max-age={COOKIE_DAYS * 86400}; SameSite=Lax';</script>", unsafe_allow_javascript=True)
     with st.container(border=True, key="class_banner"):
         st.markdown(_("**{title}** · class {code} · {name} · you may change: {what}").format(
-            title=klass.title, code=klass.code, name=member.name, what=changes_labels()[klass.allows()]))
+            title=md(klass.title), code=klass.code, name=md(member.name), what=changes_labels()[klass.allows()]))
         if klass.locked:
             st.warning(_("Your teacher has paused the class: nothing can be changed or trained for now."),
                        icon=":material/lock:")
@@ -117,8 +105,7 @@ def _challenge_line(goal: dict, ws: str) -> None:
 def may(what: str) -> bool:
     """Whether this session may change `what` ("graph" or "training") under its class's locks."""
     found = current()
-    allowed = found[0].allows() if found else "all"
-    return allowed == "all" or (what == "training" and allowed == "training")
+    return locks.may_change(found[0].allows() if found else "all", what)
 
 
 def fixed_settings() -> None:
@@ -128,8 +115,6 @@ def fixed_settings() -> None:
 
 
 def lock_reason() -> str | None:
-    """Why Train is held for this workspace (a locked class), or None."""
-    found = current()
-    if found and found[0].locked:
-        return _("Your teacher has paused the class: wait until it is unlocked.")
-    return None
+    """Why the server would not queue a run of this project (a paused class, a class's lock, a limit), or None."""
+    found = admission.problem(st.session_state[state.WS], state.project(), REGISTRY.classes)
+    return str(found) if found is not None else None

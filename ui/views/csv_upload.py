@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from builder.limits import LIMITS
+from builder.ops import set_training
 from i18n import _
 from trainers import TrainingError, load_dataset
 from trainers.datasets.csv import read_frame
 
 from .. import state
+from . import data_problems
 
 MAX_BYTES = LIMITS.csv_bytes  # the text is stored in the project file and embedded in the exported script
 MAX_MB = MAX_BYTES // 2**20
@@ -105,12 +107,13 @@ def _uploaded() -> None:
     t = state.training()
     options = options_from_upload(upload.getvalue(), upload.name, (t.get("dataset_options") or {}).get("target"))[0]
     if options:
-        t["dataset"], t["dataset_options"] = "csv", options
+        state.edit(set_training(dataset="csv", dataset_options=options), own_widgets=True)
 
 
 def _target() -> None:
     t = state.training()
-    t["dataset_options"] = {**(t.get("dataset_options") or {}), "target": st.session_state[_key("csv_target")]}
+    options = {**(t.get("dataset_options") or {}), "target": st.session_state[_key("csv_target")]}
+    state.edit(set_training(dataset_options=options), own_widgets=True)
 
 
 def controls(t: dict) -> None:
@@ -126,8 +129,9 @@ def controls(t: dict) -> None:
         if problem:
             st.error(_("{problem} — the data set settings were not changed.").format(problem=problem),
                      icon=":material/error:")
-        elif fresh["text"] != options.get("text"):
-            t["dataset_options"] = options = fresh  # the callback did not run (e.g. first draw after a rerun)
+        elif fresh["text"] != options.get("text"):  # the callback did not run (e.g. first draw after a rerun)
+            state.edit(set_training(dataset_options=fresh), own_widgets=True)
+            options = fresh
     if not options.get("text"):
         return
     try:
@@ -140,17 +144,6 @@ def controls(t: dict) -> None:
     pick = header if current in header else [current] + header
     st.selectbox(_("Column to predict (target)"), pick, index=pick.index(current), key=_key("csv_target"),
                  on_change=_target, help=_("the other columns are the inputs"))
-
-
-def _input_hint(n_features: int) -> str | None:
-    """Why the Input node will not fit this CSV, naming the node, or None."""
-    for node in state.graph().get("nodes", []):
-        if node.get("type") == "Input":
-            shape = list((node.get("params") or {}).get("shape") or [])
-            if shape != [n_features]:
-                return (f"Input node '{node.get('id')}' has shape {shape}, but this CSV gives {n_features} "
-                        f"features: set its shape to [{n_features}] before training.")
-    return None
 
 
 def preview(t: dict) -> None:
@@ -168,10 +161,4 @@ def preview(t: dict) -> None:
                   "features").format(name=name or SOURCE, rows=len(data), target=options["target"], what=what,
                                      n_features=n_features))
     st.dataframe(pd.read_csv(io.StringIO(options["text"]), nrows=8), hide_index=True, width="stretch", height=260)
-    hint = _input_hint(n_features)
-    if hint:
-        st.warning(hint, icon=":material/straighten:")
-    loss = t.get("loss", "CrossEntropyLoss")
-    if data.task == "regression" and loss in ("CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss"):
-        st.warning(_("The target '{target}' holds values, not classes: pick MSELoss, L1Loss or HuberLoss.").format(
-            target=options['target']))
+    data_problems.show()

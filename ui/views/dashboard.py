@@ -105,7 +105,7 @@ def comparable(run, other) -> bool:
 
 
 def _take_compare(key: str) -> None:
-    state.set_compare(st.session_state[key])  # before the charts of this rerun are drawn
+    state.set_compare(list(st.session_state[key]))  # before the charts of this rerun are drawn
 
 
 def _compare_picker(run) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder.ops import set_training
 from i18n import _
 from trainers import dataset_options
 
@@ -32,7 +33,7 @@ def _take(option: str, key: str, default) -> None:
         options.pop(option, None)
     else:
         options[option] = value
-    t["dataset_options"] = options
+    state.edit(set_training(dataset_options=options), own_widgets=True)
 
 
 def show(t: dict) -> None:

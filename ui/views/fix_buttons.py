@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from builder.fixes import Fix, apply
+from builder.fixes import Fix
+from builder.ops import ApplyFix
 
 from .. import state
 
@@ -17,4 +18,5 @@ def show(problem, key: str) -> None:
 
 def take(fix: Fix) -> None:
     """Apply `fix`; the canvas adopts the new graph in one step (its Undo brings the old one back)."""
-    state.apply_edit(apply(state.project(), fix), settings=any(e.get("op") == "training" for e in fix.edits))
+    if problem := state.edit(ApplyFix(fix)):
+        state.flash("error", str(problem))

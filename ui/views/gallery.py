@@ -8,6 +8,7 @@ from i18n import _
 from presets import describe_target, list_presets, load_preset
 
 from .. import state
+from .opening import open_project
 from ..workspace import laid_out
 
 COLUMNS = 4
@@ -27,9 +28,14 @@ def target_text(target: dict | None, lang: str = "en") -> str:
     return f"{TARGET.get(lang, TARGET['en'])}: {line}"
 
 
+def edited() -> bool:
+    """Whether the project holds work that replacing it would lose (it differs from the lesson opened)."""
+    return st.session_state.get(state.PRISTINE) != state.digest(state.project())
+
+
 def ask(name: str) -> None:
     """Open lesson `name`, or first ask when that would replace the person's own network."""
-    if state.edited():
+    if edited():
         state.set_pending(name)
     else:
         load(name)
@@ -65,8 +71,7 @@ def load(name: str) -> None:
     except Exception as exc:
         state.flash("error", _('preset {name}: {exc}').format(name=name, exc=exc))
         return
-    state.set_project(laid_out(project))
-    state.flash("success", _("Loaded “{name}”. Press Train to see it learn.").format(
+    open_project(laid_out(project), _("Loaded “{name}”. Press Train to see it learn.").format(
         name=project.get("name", name)))
 
 

@@ -8,23 +8,28 @@ import zipfile
 import numpy as np
 import streamlit as st
 
+from builder.ops import set_training
 from i18n import _
-from trainers import TrainingError, load_dataset
+from runs.pictures import DECODER
+from trainers import TrainingError, dataset_options
+from trainers.datasets import load_outline
 from trainers.datasets.images import COLORS, SIZES, decode_zip, encode_zip
 from trainers.datasets.picture_zip import MAX_ZIP_BYTES
 
 from .. import state
+from . import data_problems
 
 PER_CLASS = 8  # thumbnails shown per class
 LABEL = "your pictures (zip)…"
 
 
 def load(options: dict, name: str | None = None):
-    """(Dataset, None) via trainers' own loader, or (None, why) naming the file."""
+    """(Dataset outline, None) from the zip's headers by trainers' own reader, every check and the pixel budget
+    applied and nothing decoded (milliseconds), or (None, why) naming the file."""
     if not options.get("zip"):
         return None, _("Upload a zip with one folder of pictures per class (PNG or JPEG).")
     try:
-        return load_dataset("images", **options), None
+        return load_outline("images", **options), None
     except TrainingError as exc:
         return None, f"{name}: {exc}" if name else str(exc)
     except Exception as exc:  # anything Pillow or zipfile raises on odd bytes: a message, never a traceback
@@ -92,7 +97,7 @@ def _uploaded() -> None:
     t = state.training()
     options, _problem = options_from_upload(upload.getvalue(), upload.name, dict(t.get("dataset_options") or {}))
     if options:
-        t["dataset"], t["dataset_options"] = "images", options
+        state.edit(set_training(dataset="images", dataset_options=options), own_widgets=True)
 
 
 def controls(t: dict) -> None:
@@ -105,37 +110,41 @@ def controls(t: dict) -> None:
         _fresh, problem = options_from_upload(upload.getvalue(), upload.name, options)
         if problem:
             st.error(problem + _(" — the data set settings were not changed."), icon=":material/error:")
-    t["dataset_options"] = _camera(t, options)
-
-
-def _input_hint(shape: list) -> str | None:
-    """Why the Input node will not take these pictures, naming the node, or None."""
-    flat = int(np.prod(shape))
-    for node in state.graph().get("nodes", []):
-        if node.get("type") == "Input":
-            have = list((node.get("params") or {}).get("shape") or [])
-            if have not in (shape, [flat]):
-                return _("Input node '{node}' has shape {have}, but these pictures give {shape}: set its shape to "
-                         "{shape} (or [{flat}] for a network of Linear layers).").format(
-                             node=node.get("id"), have=have, shape=shape, flat=flat)
-    return None
+    options = _camera(t, options)
+    if options != (t.get("dataset_options") or {}):  # the size, colour or flips shown, or a picture taken
+        state.edit(set_training(dataset_options=options), own_widgets=True, record=False)
 
 
 def preview(t: dict) -> None:
-    """How many pictures per class, a grid of the first few of each as the network will see them."""
+    """How many pictures per class, then a grid of the first few of each as the network will see them, decoded
+    beside the page (runs.pictures) while a progress bar follows it."""
+    options = {**dataset_options("images"), **(t.get("dataset_options") or {})}
     data, problem = load(dict(t.get("dataset_options") or {}))
     if problem:
-        (st.info if not (t.get("dataset_options") or {}).get("zip") else st.error)(problem)
+        (st.info if not options.get("zip") else st.error)(problem)
         return
     shape = list(data.input_shape)
     counts = np.bincount(data.y.numpy(), minlength=data.n_classes)
     st.markdown(_("**your pictures** · {n} pictures · {k} classes · input {shape}").format(
         n=len(data), k=data.n_classes, shape=shape))
+    job = DECODER.request(options["zip"], options["size"], options["color"])
+    if not job.finished:
+        _progress(job)
+    elif job.problem:
+        st.error(job.problem, icon=":material/error:")
     for c, name in enumerate(data.class_names):
-        idx = np.flatnonzero(data.y.numpy() == c)[:PER_CLASS]
         st.caption(_("{name}: {n} pictures").format(name=name, n=int(counts[c])))
-        pics = [data.x[i].permute(1, 2, 0).numpy().squeeze() for i in idx]  # (H, W[, 3]) in [0, 1]
-        st.image(pics, width=56, clamp=True)
-    hint = _input_hint(shape)
-    if hint:
-        st.warning(hint, icon=":material/straighten:")
+        if job.finished and not job.problem:
+            st.image(job.thumbs.get(name, []), width=56)
+    data_problems.show()
+
+
+def _progress(job) -> None:
+    """A bar that follows the decoding; the page reruns once it has ended, to draw the pictures."""
+    @st.fragment(run_every=0.5)
+    def poll():
+        if job.finished:
+            st.rerun()
+        st.progress(job.fraction, text=_("Decoding your pictures beside the page: {done} of {total}").format(
+            done=job.done, total=job.total or "…"))
+    poll()

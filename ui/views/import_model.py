@@ -15,6 +15,7 @@ from builder.importers.onnx_read import MAX_ONNX_BYTES
 from i18n import _
 
 from .. import state
+from .opening import open_project
 
 ALLOW_ENV = "NEUROCANVAS_ALLOW_CODE_IMPORT"
 MAX_PY_BYTES = 200_000  # a model definition, not a program
@@ -66,11 +67,12 @@ def _apply(upload, class_name: str = "", shape: str = "") -> None:
         state.mark_import(upload.file_id, _("{file}: cannot be imported ({why})").format(
             file=upload.name, why=type(exc).__name__))
         return
-    project["training"] = {**state.training()}  # keep the data set and settings the person chose
+    project["training"] = state.training()  # keep the data set and settings the person chose (read-only, shared)
+    if not open_project(project, _("Imported {file}: {n} layers on the canvas.").format(
+            file=upload.name, n=len(project["graph"]["nodes"]))):
+        state.mark_import(upload.file_id, None)
+        return
     state.mark_import(upload.file_id, None, Path(upload.name).stem, weights)
-    state.set_project(project)
-    state.flash("success", _("Imported {file}: {n} layers on the canvas.").format(
-        file=upload.name, n=len(project["graph"]["nodes"])))
     st.rerun()
 
 

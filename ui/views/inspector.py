@@ -1,43 +1,48 @@
 """The inspector of the selected node: typed widgets from the catalogue's param specs, rename, delete."""
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
+from builder.catalogue import LAYERS
+from builder.node_ops import RemoveNode, Rename, SetParam
+from builder.params import validate
 from i18n import _
 
 from .. import state
 from ..state import INSPECTOR_ERROR as ERR
-from ..derived import analyse, catalogue
+from ..derived import catalogue
 from . import cards
 from .param_text import ParamError, ints_to_text, parse_ints
 
-ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+
+def selected_node() -> dict | None:
+    """The node open in the inspector (read-only), or None."""
+    sid = st.session_state.get(state.SELECTED)
+    return next((n for n in state.graph().get("nodes", []) if n.get("id") == sid), None)
 
 
 def show() -> None:
-    node = state.selected_node()
+    node = selected_node()
     if node is None:
         st.caption(_("Select a layer on the canvas to edit its parameters here."))
         return
     spec = catalogue().get(node.get("type"), {})
     nid = node["id"]
-    report = analyse(state.project())["report"]
+    report = state.value().report
     st.markdown(f"**{nid}** · `{node.get('type')}`")
     if spec.get("help"):
         st.caption(spec["help"])
     cards.button(node.get("type"), "inspector")
-    if report is not None and nid in report.shapes:
+    if nid in report.shapes:
         st.markdown(_('output **{value}** · {value2:,} parameters').format(
             value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
-    for p in (report.problems_for(nid) if report is not None else []):
+    for p in report.problems_for(nid):
         st.error(f"{nid}: {p.message}")
     if not spec:
         st.warning(_('{nid}: unknown layer type {value!r}; delete it or load another project').format(
             nid=nid, value=node.get('type')))
     for name, pspec in spec.get("params", {}).items():
-        _widget(nid, name, pspec, (node.get("params") or {}).get(name, pspec.get("default")))
+        _widget(node, name, pspec, (node.get("params") or {}).get(name, pspec.get("default")))
     if st.session_state.get(ERR):
         st.error(st.session_state[ERR])
     with st.form(key=f"rename:{nid}", border=False):
@@ -51,8 +56,8 @@ def show() -> None:
               icon=":material/delete:")
 
 
-def _widget(nid: str, name: str, spec: dict, value) -> None:
-    kind, help_ = spec.get("kind"), spec.get("help") or None
+def _widget(node: dict, name: str, spec: dict, value) -> None:
+    nid, kind, help_ = node["id"], spec.get("kind"), spec.get("help") or None
     key = f"p:{nid}:{name}:{state.digest(value)}"  # a new key when the value changed elsewhere (canvas)
     args = (nid, name, spec, key)
     if kind == "bool":
@@ -61,7 +66,7 @@ def _widget(nid: str, name: str, spec: dict, value) -> None:
         choices = list(spec.get("choices") or [])
         st.selectbox(name, choices, index=choices.index(value) if value in choices else 0, key=key, help=help_,
                      on_change=_set, args=args)
-    elif kind in ("int", "float") and not _fits(value, spec):
+    elif kind in ("int", "float") and not _fits(node, name, value):
         # a value from a file that a number box cannot hold (out of range, text, null): show it as it is,
         # with check()'s error above, so the person sees what to fix instead of the page failing
         st.text_input(name, value="" if value is None else str(value), key=key, help=help_, on_change=_set,
@@ -88,26 +93,11 @@ def _range_help(help_: str | None, spec: dict) -> str | None:
     return f"{help_} ({span})" if help_ else span
 
 
-def _out_of_range(value, spec: dict, field: str) -> str | None:
-    """'fc1.out_features: 0 is below the smallest allowed value, 1' or None."""
-    lo, hi = spec.get("min"), spec.get("max")
-    if lo is not None and value < lo:
-        return _("{field}: {value} is below the smallest allowed value, {lo}").format(field=field, value=value, lo=lo)
-    if hi is not None and value > hi:
-        return _("{field}: {value} is above the largest allowed value, {hi}").format(field=field, value=value, hi=hi)
-    return None
-
-
-def _fits(value, spec: dict) -> bool:
-    """Whether a number box can show `value`: a number (whole for int) inside the spec's range."""
-    if value is None:
-        return spec.get("kind") == "int" and bool(spec.get("nullable"))
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return False
-    if spec.get("kind") == "int" and not float(value).is_integer():
-        return False
-    lo, hi = spec.get("min"), spec.get("max")
-    return (lo is None or value >= lo) and (hi is None or value <= hi)
+def _fits(node: dict, name: str, value) -> bool:
+    """Whether a number box can show `value`: the catalogue's own rule for the parameter accepts it."""
+    spec = LAYERS.get(node.get("type"))
+    ps = spec.params.get(name) if spec else None
+    return ps is not None and validate(ps, name, value)[1] is None
 
 
 def _parse_number(raw: str, field: str, kind: str):
@@ -139,38 +129,22 @@ def _set(nid: str, name: str, spec: dict, key: str) -> None:
     except ParamError as exc:
         state.set_inspector_error(str(exc))
         return
-    if spec.get("kind") in ("int", "float") and isinstance(value, (int, float)):
-        if problem := _out_of_range(value, spec, f"{nid}.{name}"):
-            state.set_inspector_error(problem)  # the value is not taken; the box shows it until the next edit
-            return
-    node = next(n for n in state.graph()["nodes"] if n["id"] == nid)
-    node.setdefault("params", {})[name] = value
+    if problem := state.edit(SetParam(nid, name, value)):  # the catalogue's rule: kind, range, choices
+        state.set_inspector_error(str(problem))  # the value is not taken; the box shows it until the next edit
 
 
 def rename(old: str, new: str) -> None:
-    nodes = state.graph()["nodes"]
+    """Give node `old` the id `new` (builder.ids' rule); its edges follow."""
     if new == old:
         return
-    if not ID_PATTERN.match(new):
-        state.set_inspector_error(f"{old}: {new!r} is not a usable id (a letter or _, then letters, digits or _; "
-                                  "at most 40)")
-        return
-    if any(n["id"] == new for n in nodes):
-        state.set_inspector_error(f"{old}: another layer is already called {new!r}")
+    if problem := state.edit(Rename(old, new)):
+        state.set_inspector_error(str(problem))
         return
     state.set_inspector_error(None)
-    for n in nodes:
-        if n["id"] == old:
-            n["id"] = new
-    for e in state.graph().get("edges", []):
-        e["source"] = new if e.get("source") == old else e.get("source")
-        e["target"] = new if e.get("target") == old else e.get("target")
     state.select(new)
 
 
 def delete(nid: str) -> None:
-    g = state.graph()
-    g["nodes"] = [n for n in g["nodes"] if n["id"] != nid]
-    g["edges"] = [e for e in g.get("edges", []) if nid not in (e.get("source"), e.get("target"))]
+    state.edit(RemoveNode(nid))
     state.select(None)
     state.set_inspector_error(None)

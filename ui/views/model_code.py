@@ -10,7 +10,7 @@ from ..derived import model_code
 
 
 def show() -> None:
-    code, problem = model_code(state.project())
+    code, problem = model_code(state.value())
     if code is None:
         st.warning(_('No code while the graph has problems: {problem}').format(
             problem=problem), icon=":material/code_off:")

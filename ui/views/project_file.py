@@ -13,19 +13,19 @@ from builder.outside import project_from_outside
 from trainers import starter_training
 
 from .. import state
+from .opening import open_project
 
 BLANK = blank_project(starter_training())
 
 
-def parse_upload(name: str, data: bytes) -> dict:
-    """The project dict of an uploaded file; ValueError naming the file and what is wrong (parsed once per file)."""
+def parse_upload(name: str, data: bytes):
+    """The project (builder.Project) of an uploaded file, parsed once; ValueError naming the file and what is
+    wrong."""
     if len(data) > LIMITS.project_bytes:
         raise ValueError(_("{name}: {n:,} bytes is above the {limit:,}-byte limit for a project file").format(
             name=name, n=len(data), limit=LIMITS.project_bytes))
     try:
-        obj = safe_json.loads(data, name)
-        project_from_outside(obj, name)  # the structure, bounded nesting, no server paths
-        return obj
+        return project_from_outside(safe_json.loads(data, name), name)  # structure, bounded nesting, no paths
     except (ProjectError, safe_json.JSONLimitError) as exc:
         raise ValueError(str(exc)) from None
     except Exception as exc:  # whatever else the loader trips on, still name the file
@@ -51,13 +51,11 @@ def show() -> None:
             state.mark_upload(upload.file_id, str(exc))
         else:
             state.mark_upload(upload.file_id, None)
-            state.set_project(new)
-            state.flash("success", _('Opened {name}.').format(name=upload.name))
-            st.rerun()
+            if open_project(new, _('Opened {name}.').format(name=upload.name)):
+                st.rerun()
     if st.session_state.get(state.UPLOAD_ERROR):
         st.error(_('{value}. Your current project is unchanged.').format(
             value=st.session_state[state.UPLOAD_ERROR]), icon=":material/error:")
     if st.button(_("New blank project"), key="new_project", icon=":material/add:", width="stretch"):
-        state.set_project(BLANK)
-        state.flash("info", _("A blank project: drag layers from the palette onto the canvas and connect them."))
+        open_project(BLANK, _("A blank project: drag layers from the palette onto the canvas and connect them."))
         st.rerun()

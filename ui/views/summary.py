@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder.budget import estimate
 from i18n import _, ngettext
 
 from .. import state
 from . import fix_buttons
-from ..derived import analyse
+from ..derived import analysed
 
 
 def human_bytes(n: float) -> str:
@@ -20,19 +21,15 @@ def human_bytes(n: float) -> str:
 
 
 def show() -> None:
-    derived = analyse(state.project())
-    report = derived["report"]
-    if report is None:
-        st.error(_('The graph cannot be read: {problem}').format(problem=derived['problem']))
-        return
-    batch = int(state.training().get("batch_size", 64) or 64)
+    value = analysed(state.value())
+    report = value.report
+    need = estimate(report, value.signature or state.training())  # at the batch size the settings resolve to
     cols = st.columns(2)
     cols[0].metric(_("Parameters"), f"{report.total_params:,}")
-    cols[1].metric(_("Memory"), human_bytes(report.memory_for_batch(batch)),
+    cols[1].metric(_("Memory"), human_bytes(need["total"]),
                    help=_('weights, gradients and Adam state plus the activations of a batch of {batch}').format(
-                       batch=batch))
-    layers = ngettext("{n} layer", "{n} layers", len(state.graph().get("nodes", []))).format(
-        n=len(state.graph().get("nodes", [])))
+                       batch=need["batch_size"]))
+    layers = ngettext("{n} layer", "{n} layers", len(value.graph.nodes)).format(n=len(value.graph.nodes))
     st.caption(_("{layers} · output {shape}").format(layers=layers, shape=list(report.shapes[report.output_node]))
                if report.output_node in report.shapes else layers)
     with st.container(key="graph_problems"):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from i18n import _
 
-from builder import GraphError, build_model, checked, load_project
+from builder import Checked, GraphError, build_model
 from export.bundle import BundleError, build_bundle, read_bundle
 from export.links import LinkError, share_url
 from export.onnx import OnnxExportError, export_onnx
@@ -21,9 +21,10 @@ from export.script import class_name, export_script, file_stem
 from export.weights import weights_bytes
 from runs.restored import RestoredJob
 from runs.store import run_url, save_run
+from trainers.agreement import checked
 
 from .. import state
-from ..derived import Keyed, analyse
+from .opening import open_project
 from .train_buttons import current_run
 
 
@@ -36,17 +37,40 @@ def _base_url() -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
 
 
-def _trained(run):
-    """The project a run trained, when the run has weights to take home; else None."""
-    return run.project if getattr(run, "job", None) is not None else None
+def _trained(run) -> Checked | None:
+    """The checked project a run trained (its own: the graph may have been edited since), when the run has
+    weights to take home; else None. A run read back from the store is checked once, here."""
+    if getattr(run, "job", None) is None:
+        return None
+    return getattr(run, "checked", None) or _stored(_ByRun(run))
+
+
+class _ByRun:
+    """A run that hashes by its id: its project never changes once submitted."""
+
+    __slots__ = ("run",)
+
+    def __init__(self, run):
+        self.run = run
+
+    def __hash__(self) -> int:
+        return hash(getattr(self.run, "id", id(self.run)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _ByRun) and hash(other) == hash(self)
+
+
+@functools.lru_cache(maxsize=16)
+def _stored(run: _ByRun) -> Checked:
+    return checked(run.run.project)
 
 
 def _state(run) -> dict:
     return run.job.state_dict()  # a consistent CPU copy, also while it trains
 
 
-def _stem(project: dict) -> str:
-    return file_stem(class_name(project.get("name") or "model"))
+def _stem(value: Checked) -> str:
+    return file_stem(class_name(value.project.name or "model"))
 
 
 def _script(source) -> str:
@@ -56,59 +80,55 @@ def _script(source) -> str:
         return export_script(source, training=False)
 
 
-def _downloads(project: dict, run) -> None:
-    """Files are made on click (callables), not on every rerun; the graph's check comes from the page's cache."""
-    stem = _stem(project)
-    checked_graph = analyse(project)
+def _downloads(value: Checked, run) -> None:
+    """Files are made on click (callables), not on every rerun, from the checked values: none is checked again."""
+    stem = _stem(value)
     cols = st.columns(4)
-    cols[0].download_button(_("Project (.json)"), lambda: json.dumps(project, indent=2, ensure_ascii=False),
+    cols[0].download_button(_("Project (.json)"), lambda: json.dumps(value.doc, indent=2, ensure_ascii=False),
                             file_name=f"{stem}.json", mime="application/json", key="export_json")
-    if checked_graph["report"] is None or not checked_graph["report"].ok:
-        why = checked_graph["report"].errors[0] if checked_graph["report"] is not None else checked_graph["problem"]
-        st.caption(_('Code, weights and ONNX need a valid graph: {why}').format(why=why))
+    if not value.ok:
+        st.caption(_('Code, weights and ONNX need a valid graph: {why}').format(why=value.report.errors[0]))
         return
-    cols[1].download_button(_("PyTorch script (.py)"), lambda: _script(checked(load_project(project))),
-                            file_name=f"{stem}.py",
+    cols[1].download_button(_("PyTorch script (.py)"), lambda: _script(value), file_name=f"{stem}.py",
                             mime="text/x-python", key="export_py")
     trained = _trained(run)
-    source = trained or project
+    source = trained or value
     if trained is not None:
         cols[2].download_button(_("Trained weights (.pt)"), lambda: weights_bytes(_state(run)), file_name=f"{stem}.pt",
                                 mime="application/octet-stream", key="export_pt")
-        if trained != project:
+        if trained.digest != value.digest:
             st.caption(_("The weights belong to the graph as it was when this run trained; "
                        "the script is the current graph."))
     if cols[3].button(_("Prepare ONNX"), key="export_onnx_prepare"):
         try:
-            onnx_source = checked(load_project(source))
-            model = build_model(onnx_source)
+            model = build_model(source)
             if trained is not None:
                 model.load_state_dict(_state(run))
-            state.set_onnx(state.digest(source), export_onnx(onnx_source, model))
+            state.set_onnx(source.digest, export_onnx(source, model))
         except (OnnxExportError, GraphError) as e:
             st.error(_('ONNX export: {e}').format(e=e))
     onnx = st.session_state.get(state.ONNX)
-    if onnx and onnx[0] == state.digest(source):  # made for this graph, not an earlier one
+    if onnx and onnx[0] == source.digest:  # made for this graph, not an earlier one
         cols[3].download_button(_("ONNX (.onnx)"), onnx[1], file_name=f"{stem}.onnx",
                                 mime="application/octet-stream", key="export_onnx_file")
     if trained is not None:
         st.download_button(_("Run bundle (.zip): project, weights, curves, script"),
-                           lambda: build_bundle(checked(load_project(trained)), _state(run), run.snapshot()),
+                           lambda: build_bundle(trained, _state(run), run.snapshot()),
                            file_name=f"{stem}-run.zip", mime="application/zip", key="export_zip")
 
 
-@functools.lru_cache(maxsize=16)
-def _share_url(project: Keyed, base: str) -> tuple[str | None, str | None]:
-    """(link, None) or (None, why): made (the project parsed and packed) once per project content and address."""
+@functools.lru_cache(maxsize=16)  # values hash by identity: one link per value and address
+def _share_url(value: Checked, base: str) -> tuple[str | None, str | None]:
+    """(link, None) or (None, why): the checked project packed once per value and address."""
     try:
-        return share_url(project.value, base), None
+        return share_url(value, base), None
     except LinkError as e:
         return None, str(e)
 
 
-def _links(project: dict, run) -> None:
+def _links(value: Checked, run) -> None:
     base = _base_url()
-    url, problem = _share_url(Keyed(project), base)
+    url, problem = _share_url(value, base)
     if url:
         st.text_input(_("Share link (graph + training settings; opens on any NeuroCanvas)"), url, key="export_link",
                       help=_('{n_url:,} characters').format(n_url=len(url)))
@@ -154,16 +174,16 @@ def restore(bundle, label: str = "bundle") -> None:
     import uuid
 
     from runs.registry import REGISTRY, Run
-    project = bundle.project.to_dict()
-    state.set_project(project)
+    opened = _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
+        name=bundle.project.name, label=label)
+    if not open_project(bundle.project, opened):  # parsed and checked where the bundle was read
+        return
     ws = st.session_state.get(state.WS)
     if ws:
-        run = Run(id=uuid.uuid4().hex[:12], ws=ws, label=f"{bundle.project.name} ({label})", project=project,
-                  final=bundle.snapshot(), job=RestoredJob(bundle))
+        run = Run(id=uuid.uuid4().hex[:12], ws=ws, label=f"{bundle.project.name} ({label})",
+                  project=state.project(), final=bundle.snapshot(), job=RestoredJob(bundle), checked=state.value())
         REGISTRY.adopt(ws, run)
         state.show_run(run.id)
-    state.flash("success", _("Opened '{name}' from a {label}: editing it changes your copy only.").format(
-        name=bundle.project.name, label=label))
 
 
 def open_shared() -> None:
@@ -188,23 +208,24 @@ def open_from_url() -> None:
     elif opened.run is not None:
         restore(opened.run, "saved run")
     else:
-        state.set_project(opened.project.to_dict())
-        state.flash("success", _("Opened the shared project '{name}'.").format(name=opened.project.name))
+        open_project(opened.project, _("Opened the shared project '{name}'.").format(name=opened.project.name))
 
 
 def show() -> None:
     """The "Take it home" view: the panel for the project being edited and the run on the dashboard."""
-    panel(state.project(), current_run())
+    panel(state.value(), current_run())
 
 
-def panel(project: dict, run=None, on_restore=None):
-    """Draw the panel for the project being edited and the run on the dashboard (a runs.registry.Run or None).
+def panel(project, run=None, on_restore=None):
+    """Draw the panel for the project being edited (its builder.Checked; a plain dict is checked here) and the run
+    on the dashboard (a runs.registry.Run or None).
 
     A newly opened bundle is passed once to on_restore(bundle) (default: restore(), into this workspace).
     """
-    _downloads(project, run)
+    value = project if isinstance(project, Checked) else checked(project)
+    _downloads(value, run)
     st.divider()
-    _links(project, run)
+    _links(value, run)
     st.divider()
     bundle = _upload()
     if bundle is not None:

@@ -6,9 +6,11 @@ import streamlit as st
 from i18n import _
 from presets import apply_variant
 from trainers import TrainingSettings
+from trainers.agreement import checked
+from trainers.optimizers import learning_rate
 
 from .. import state
-from ..derived import analyse
+from runs.admission import Refused
 from runs.registry import REGISTRY, Run
 
 
@@ -38,12 +40,9 @@ def why_not_trainable() -> str | None:
     from .classroom_student import lock_reason  # a teacher may hold the whole class
     if held := lock_reason():
         return held
-    derived = analyse(state.project())
-    if derived["report"] is None:
-        return _("The graph cannot be read: {problem}").format(problem=derived["problem"])
-    if not derived["report"].ok:
-        first = derived["report"].errors[0]
-        more = len(derived["report"].errors) - 1
+    report = state.value().report
+    if not report.ok:
+        first, more = report.errors[0], len(report.errors) - 1
         return (_("Fix the graph first: {problem} (and {more} more)") if more
                 else _("Fix the graph first: {problem}")).format(problem=first, more=more)
     try:
@@ -56,18 +55,23 @@ def why_not_trainable() -> str | None:
     return None
 
 
-def _label(project: dict) -> str:
+def _label(value) -> str:
+    """'run 2 · Adam lr 0.001 · batch 64': the settings as trainers resolves them (their own defaults)."""
     n = len(REGISTRY.runs(st.session_state[state.WS])) + 1
-    t = project.get("training") or {}
-    opt = t.get("optimizer") or {}
+    settings = TrainingSettings.from_dict(value.training)
     return _("run {n} · {optimizer} lr {lr:g} · batch {batch}").format(
-        n=n, optimizer=opt.get("type", "Adam"), lr=opt.get("lr", 0.001), batch=t.get("batch_size", 64))
+        n=n, optimizer=settings.optimizer["type"], lr=learning_rate(settings.optimizer), batch=settings.batch_size)
 
 
-def start(project: dict | None = None, label: str | None = None) -> Run:
-    project = project or state.project()
+def start(value=None, label: str | None = None) -> Run | None:
+    """Train `value` (the page's checked project by default): the registry takes the checked value."""
+    value = value or state.value()
     previous = current_run()
-    run = REGISTRY.submit(st.session_state[state.WS], project, label or _label(project))
+    try:
+        run = REGISTRY.submit(st.session_state[state.WS], value, label or _label(value))
+    except Refused as exc:  # over a server limit, or not what the student's class allows: the project stays
+        state.flash("error", str(exc))
+        return None
     compare = st.session_state[state.COMPARE]
     if previous is not None and previous.id != run.id and previous.id not in compare:
         compare = (compare + [previous.id])[-3:]
@@ -83,12 +87,16 @@ def run_variants() -> None:
     ids, group = [], REGISTRY.new_group()
     for v in project.get("variants", []):
         try:
-            variant = apply_variant(project, v["id"])
+            variant = checked(apply_variant(project, v["id"]))  # each variant parsed and checked once, here
         except Exception as exc:
             state.flash("error", _('variant {value!r}: {exc}').format(value=v.get('id'), exc=exc))
             return
         label = (v.get("label") or {}).get(st.session_state[state.LANG]) or (v.get("label") or {}).get("en") or v["id"]
-        ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        try:
+            ids.append(REGISTRY.submit(st.session_state[state.WS], variant, f"variant · {label}", group=group).id)
+        except Refused as exc:
+            state.flash("error", _("variant {value!r}: {exc}").format(value=v.get("id"), exc=exc))
+            break
     if ids:
         state.open_view("Dashboard")
         state.show_run(ids[0], ids[1:])

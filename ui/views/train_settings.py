@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder.ops import set_training
 from i18n import _
 import torch
 
-from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, SCHEDULES, describe, load_dataset,
-                      pick_device)
+from trainers import (DATASETS, DEFAULT_OPTIMIZER, DEVICES, LOSSES, OPTIMIZERS, SCHEDULES, TrainingSettings, describe,
+                      load_dataset, pick_device)
+from trainers.settings import RANGES
 
 from .. import state
 from . import cards, csv_upload, data_options, image_data
@@ -26,23 +28,27 @@ FIELDS = {"dataset": "dataset", "loss": "loss", "batch": "batch_size", "epochs":
 WHOLE = ("batch", "epochs", "seed")
 
 
+DEFAULTS = TrainingSettings()  # what a field the project leaves out trains with: trainers' own definition
+
+
 def _apply(name: str) -> None:
-    """on_change: write the widget's value into the project before the script runs, so the summary and
+    """on_change: the widget's value becomes an edit of the project before the script runs, so the summary and
     Train, drawn above these widgets, already see it on this rerun (not one rerun later)."""
     t, value = state.training(), st.session_state[_key(name)]
     if name in ("opt", "lr"):
-        opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
-        opt.update({"type": value} if name == "opt" else {"lr": float(value)})
-        t["optimizer"] = opt
+        set_ = {"type": value} if name == "opt" else {"lr": float(value)}
+        changes = {"optimizer": {**(t.get("optimizer") or DEFAULT_OPTIMIZER), **set_}}
     elif name == "sched":
-        if value != (t.get("schedule") or {}).get("type", "none"):
-            t["schedule"] = {"type": value}
+        now = (t.get("schedule") or DEFAULTS.schedule).get("type")
+        changes = {"schedule": {"type": value}} if value != now else {}
     elif name == "dataset":
+        changes = {"dataset": value}
         if value != t.get("dataset") and {"csv", "images"} & {value, t.get("dataset")}:
-            t["dataset_options"] = {}  # a CSV's text or a picture zip mean nothing to a built-in set, and vice versa
-        t["dataset"] = value
+            changes["dataset_options"] = {}  # a CSV's text or a picture zip mean nothing to a built-in set
     else:
-        t[FIELDS[name]] = int(value) if name in WHOLE else value
+        changes = {FIELDS[name]: int(value) if name in WHOLE else value}
+    if changes:
+        state.edit(set_training(**changes), own_widgets=True)
 
 
 def _on(name: str) -> dict:
@@ -73,56 +79,32 @@ def _shown(value, cast, lo, hi, default, field: str):
     return shown
 
 
-def _number(where, label, value, cast, bounds, name, field, **kw):
-    """A number box for one setting; `bounds` = (min, max, default)."""
-    lo, hi, default = bounds
+def _number(where, label, value, cast, name, field, **kw):
+    """A number box for one setting, within the range trainers gives it, its default trainers' own."""
+    (lo, hi), default = RANGES[field], _default(field)
     shown = _shown(value, cast, lo, hi, default, field)
     return cast(where.number_input(label, value=shown, min_value=cast(lo), max_value=cast(hi), **_on(name), **kw))
 
 
+def _default(field: str):
+    """The value a field the project leaves out trains with ("optimizer.lr": the default optimizer's)."""
+    return DEFAULT_OPTIMIZER["lr"] if field == "optimizer.lr" else getattr(DEFAULTS, field)
+
+
 def show() -> None:
+    """The settings widgets; what they show (a value the project leaves out: its default) becomes the project's."""
     t = state.training()
+    shown = {}
     cols = st.columns([2, 3])
     with cols[0]:
-        t["dataset"] = _pick(_("Data set"), BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"],
-                             t.get("dataset", "digits"),
-                             "dataset", format_func=_label,
-                             help=_("built-in sets need no network; MNIST needs a local copy; or upload a CSV"))
-        if t["dataset"] == "csv":
-            csv_upload.controls(t)
-        elif t["dataset"] == "images":
-            image_data.controls(t)
-        else:
-            try:
-                st.caption(_(describe(t["dataset"])))  # the loader's docstring line, a catalogue msgid
-            except Exception:
-                st.caption(t["dataset"])
-            data_options.show(t)
-        t["loss"] = _pick(_("Loss"), LOSSES, t.get("loss", "CrossEntropyLoss"), "loss",
-                          help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))
-        opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
-        c = st.columns(2)
-        names = list(OPTIMIZERS)
-        opt["type"] = c[0].selectbox(_("Optimizer"), names, **_on("opt"),
-                                     index=names.index(opt["type"]) if opt.get("type") in names else names.index("Adam"))
-        opt["lr"] = _number(c[1], _("Learning rate"), opt.get("lr"), float, (1e-6, 10.0, 0.001), "lr",
-                            "optimizer.lr", format="%g", step=0.0005,
-                            help=_("step size of the optimizer; too high and the loss explodes"))
-        t["optimizer"] = opt
-        sched = dict(t.get("schedule") or {"type": "none"})
-        chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", "none"), "sched",
-                       help=_("how the learning rate changes during training"))
-        t["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
-        cards.row([t["loss"], opt["type"], chosen], "settings")
-        c = st.columns(3)
-        t["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, (1, 65536, 64), "batch",
-                                  "batch_size", step=8)
-        t["epochs"] = _number(c[1], _("Epochs"), t.get("epochs"), int, (1, 10000, 10), "epochs", "epochs")
-        t["seed"] = _number(c[2], _("Seed"), t.get("seed"), int, (0, 2**31 - 1, 0), "seed", "seed",
-                            help=_("same seed, same curve"))
-        t["device"] = _pick(_("Device"), DEVICES, t.get("device", "auto"), "device",
-                            help=_("auto uses a CUDA GPU when there is one"))
-        st.caption(device_line(t["device"]))
+        shown["dataset"] = _pick(_("Data set"), BUILT_IN + ["mnist", "fashion_mnist", "csv", "images"],
+                                 t.get("dataset", DEFAULTS.dataset), "dataset", format_func=_label,
+                                 help=_("built-in sets need no network; MNIST needs a local copy; or upload a CSV"))
+        _data_controls(shown["dataset"], t)
+        t = state.training()  # the data controls may have edited the options
+        shown.update(_model_settings(t))
+    _adopt(t, shown)
+    t = state.training()
     with cols[1]:
         if t["dataset"] == "csv":
             csv_upload.preview(t)
@@ -130,6 +112,55 @@ def show() -> None:
             image_data.preview(t)
         else:
             _preview(t["dataset"], t.get("dataset_options") or {})
+
+
+def _data_controls(dataset: str, t: dict) -> None:
+    if dataset == "csv":
+        csv_upload.controls(t)
+    elif dataset == "images":
+        image_data.controls(t)
+    else:
+        try:
+            st.caption(_(describe(dataset)))  # the loader's docstring line, a catalogue msgid
+        except Exception:
+            st.caption(dataset)
+        data_options.show(t)
+
+
+def _model_settings(t: dict) -> dict:
+    """Loss, optimizer, schedule, batch, epochs, seed and device widgets: {field: the value each shows}."""
+    shown = {"loss": _pick(_("Loss"), LOSSES, t.get("loss", DEFAULTS.loss), "loss",
+                           help=_("CrossEntropyLoss for classes, MSELoss / L1Loss / HuberLoss for values"))}
+    opt = dict(t.get("optimizer") or DEFAULT_OPTIMIZER)
+    c = st.columns(2)
+    names = list(OPTIMIZERS)
+    default = names.index(DEFAULT_OPTIMIZER["type"])
+    opt["type"] = c[0].selectbox(_("Optimizer"), names, **_on("opt"),
+                                 index=names.index(opt["type"]) if opt.get("type") in names else default)
+    opt["lr"] = _number(c[1], _("Learning rate"), opt.get("lr"), float, "lr", "optimizer.lr", format="%g",
+                        step=0.0005, help=_("step size of the optimizer; too high and the loss explodes"))
+    shown["optimizer"] = opt
+    sched = dict(t.get("schedule") or DEFAULTS.schedule)
+    chosen = _pick(_("Schedule"), SCHEDULES, sched.get("type", DEFAULTS.schedule["type"]), "sched",
+                   help=_("how the learning rate changes during training"))
+    shown["schedule"] = sched if chosen == sched.get("type") else {"type": chosen}
+    cards.row([shown["loss"], opt["type"], chosen], "settings")
+    c = st.columns(3)
+    shown["batch_size"] = _number(c[0], _("Batch"), t.get("batch_size"), int, "batch", "batch_size", step=8)
+    shown["epochs"] = _number(c[1], _("Epochs"), t.get("epochs"), int, "epochs", "epochs")
+    shown["seed"] = _number(c[2], _("Seed"), t.get("seed"), int, "seed", "seed", help=_("same seed, same curve"))
+    shown["device"] = _pick(_("Device"), DEVICES, t.get("device", DEFAULTS.device), "device",
+                            help=_("auto uses a CUDA GPU when there is one"))
+    st.caption(device_line(shown["device"]))
+    return shown
+
+
+def _adopt(t: dict, shown: dict) -> None:
+    """What the widgets show becomes the project's (a default filled in, a value a box cannot hold replaced):
+    an edit of the settings' own, not an undo step."""
+    changes = {k: v for k, v in shown.items() if t.get(k) != v}
+    if changes:
+        state.edit(set_training(**changes), own_widgets=True, record=False)
 
 
 def _label(name: str) -> str:

@@ -7,6 +7,7 @@ from i18n import _
 from presets import apply_variant, list_presets, load_preset
 
 from .. import state
+from .opening import open_project
 from ..workspace import laid_out
 
 
@@ -30,8 +31,8 @@ def open_variant(variant_id: str) -> None:
     except Exception as exc:  # a broken preset file: say which variant
         state.flash("error", _("variant {id}: {error}").format(id=variant_id, error=exc))
         return
-    state.set_project(laid_out(project))
-    state.flash("success", _("Opened “{name}”. Press Train to see it learn.").format(name=project.get("name")))
+    open_project(laid_out(project), _("Opened “{name}”. Press Train to see it learn.").format(
+        name=project.get("name")))
 
 
 def show(lang: str) -> None:

@@ -26,6 +26,9 @@ const NOTICE_MS = 4000;
 const EDGE_DEFAULTS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#64748b" } };
 
 
+// Python's {undo, redo} as the toolbar's {index, length}.
+const pyHist = ({ undo, redo }) => ({ index: undo ? 1 : 0, length: 1 + (undo ? 1 : 0) + (redo ? 1 : 0) });
+
 export default function Editor({ data, send }) {
   const { height = 600 } = data;
   // Every rerun delivers fresh objects; keep the old ones while the content is the same, so a rerun
@@ -48,10 +51,12 @@ export default function Editor({ data, send }) {
     };
   }
   const m = r.current;
-  Object.assign(m, { state, palette, send, texts: data.texts || {} });
+  // data.history ({undo, redo}): Python keeps the undo history of the project; Undo and Redo ask it.
+  Object.assign(m, { state, palette, send, texts: data.texts || {}, pyHistory: data.history || null });
   const rootRef = useRef(null);
 
-  // Sends the whole current state, unless it is what was sent last (Python has it: no rerun for nothing).
+  // Sends the whole current state, unless it is the edit sent last (Python has it: no rerun for nothing); a
+  // button's action (auto-layout, undo, redo) always goes out.
   const flush = useCallback(() => {
     clearTimeout(m.timer);
     m.timer = null;
@@ -60,7 +65,7 @@ export default function Editor({ data, send }) {
                     graph: fromFlow(m.state.nodes, m.state.edges, m.palette) };
     m.action = null;
     const same = JSON.stringify(event);
-    if (same === m.lastSent) return;
+    if (same === m.lastSent && !event.action) return;
     m.lastSent = same;
     m.seq += 1;
     mark("send");
@@ -139,13 +144,18 @@ export default function Editor({ data, send }) {
   }, [flow]);
 
   const travel = useCallback((step) => {
+    if (m.pyHistory) {
+      m.action = step < 0 ? "undo" : "redo";
+      flush();
+      return;
+    }
     const index = m.index + step;
     if (index < 0 || index >= m.history.length) return;
     m.index = index;
     setHist({ index, length: m.history.length });
     setState(keepUnchanged(toFlow(JSON.parse(m.history[index]), m.palette, m.selected), m.state));
     m.sendAfterRender = true;
-  }, [m]);
+  }, [m, flush]);
 
   const onNodesChange = useCallback((changes) => {
     setState((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) }));
@@ -286,7 +296,8 @@ export default function Editor({ data, send }) {
                        style={{ width: 150, height: 100 }} />
             )}
             <Controls showInteractive={false} position="top-left" orientation="horizontal" />
-            <Toolbar texts={texts} hist={hist} travel={travel} fit={() => flow.fitView(FIT)}
+            <Toolbar texts={texts} hist={data.history ? pyHist(data.history) : hist} travel={travel}
+                     fit={() => flow.fitView(FIT)}
                      autoLayout={autoLayout} />
             {notice && (
               <Panel position="bottom-center" className="nc-notice" data-testid="nc-notice">{notice}</Panel>
