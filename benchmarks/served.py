@@ -8,10 +8,11 @@ execution of the script (a full rerun or a fragment's). Each line of LOG is JSON
 {"t": unix time, "what": "parse" | "check" | "verify" | "run" | "canvas", ...}; a run (logged when it ends)
 also has "kind" ("full" or "fragment"), "ms" (wall time) and "cpu_ms" (the script thread's CPU time); "canvas"
 is the moment the script handed the canvas element to Streamlit ("bytes": its size). "verify" is a check made
-to prove a fix (fixes=False), "check" every other one.
+while builder.fixes proves a candidate fix, "check" every other one (both only when not served by a cache).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import pathlib
 import sys
@@ -20,13 +21,12 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
-# (module, function, what its call is logged as): the doors every parse and every check goes through.
-COUNTED = (
-    ("builder.project", "project_from_dict", lambda args, kwargs: "parse"),
-    ("builder.checker", "run_check",
-     lambda args, kwargs: "verify" if (kwargs.get("fixes", args[1] if len(args) > 1 else True) is False)
-     else "check"),
-)
+# (module, function, what a call is logged as): the doors every parse and every check goes through. A check made
+# while builder.fixes verifies a candidate fix is logged as "verify".
+COUNTED = (("builder.project", "project_from_dict", lambda: "parse"),
+           ("builder.checker", "run_check", lambda: "verify" if getattr(_verifying, "depth", 0) else "check"))
+VERIFIER = ("builder.fixes", "_verified")
+_verifying = threading.local()
 
 
 class Log:
@@ -45,18 +45,31 @@ class Log:
 
 def count_calls(log: Log) -> None:
     """Every loaded module's reference to a counted function now points at a copy that logs, then calls it."""
-    import importlib
     for module_name, name, what in COUNTED:
-        module = importlib.import_module(module_name)
-        original = getattr(module, name)
+        original = getattr(importlib.import_module(module_name), name)
 
         def counted(*args, _original=original, _what=what, **kwargs):
-            log.write(what=_what(args, kwargs))
+            log.write(what=_what())
             return _original(*args, **kwargs)
 
-        for loaded in list(sys.modules.values()):
-            if getattr(loaded, name, None) is original:
-                setattr(loaded, name, counted)
+        _replace(name, original, counted)
+    module_name, name = VERIFIER
+    verifier = getattr(importlib.import_module(module_name), name)
+
+    def verifying(*args, **kwargs):
+        _verifying.depth = getattr(_verifying, "depth", 0) + 1
+        try:
+            return verifier(*args, **kwargs)
+        finally:
+            _verifying.depth -= 1
+
+    _replace(name, verifier, verifying)
+
+
+def _replace(name: str, original, copy) -> None:
+    for loaded in list(sys.modules.values()):
+        if getattr(loaded, name, None) is original:
+            setattr(loaded, name, copy)
 
 
 def time_runs(log: Log) -> None:
