@@ -67,9 +67,14 @@ def watch_one_run(pages: list, epochs: int) -> None:
         page.wait_for_function(f"({LAST_STEP})() > 0", polling=100, timeout=120_000)
 
 
-def report(name: str, results: list[dict]) -> str:
+def report(name: str, results: list[dict], nominal: float | None = None) -> str:
+    """One line per state; `nominal`: the script runs per second the pages ask for when nothing starves them."""
     worst = max(r["cores"] for r in results)
     verdict = "met" if worst < TARGET_CORES else "NOT MET"
+    if nominal:  # Chromium shares the 2 cores here: starved pages poll less often than a classroom's would
+        scaled = max(r["cores"] * nominal / r["runs_per_s"] for r in results if r["runs_per_s"])
+        verdict += f"; at the {nominal:.0f} polls/s the pages ask for, {scaled:.3f} cores: " + (
+            "met" if scaled < TARGET_CORES else "NOT MET")
     rounds = "; ".join(f"{r['cores']:.3f} cores ({r['runs_per_s']:.1f} script runs/s; CPU per run: "
                        f"{r['canvas_ms']:.1f} ms drawing the canvas, {r['other_ms']:.1f} ms the others; "
                        f"load {r['load']:.1f})" for r in results)
@@ -111,7 +116,9 @@ def main() -> int:
         server.stop()
         os.unlink(log)
     print(report(f"K={args.k} pages idle, server process", idle))
-    print(report(f"K={args.k} pages watching one run, server process (the training worker not counted)", watching))
+    nominal = 2 * args.k / float(os.environ.get("NEUROCANVAS_REFRESH_S", "1.0"))  # dashboard + live canvas
+    print(report(f"K={args.k} pages watching one run, server process (the training worker not counted)", watching,
+                 nominal))
     return 0 if max(r["cores"] for r in idle + watching) < TARGET_CORES else 2
 
 
