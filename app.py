@@ -69,4 +69,5 @@ view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=sta
                             format_func=lambda name: str(VIEW_NAMES[name]))
 with st.container(key="view"):
     VIEWS[view or "Dashboard"]()
+canvas_pane.pictures()  # while the network trains: the canvas's pictures, renewed at each refresh
 workspace.save()

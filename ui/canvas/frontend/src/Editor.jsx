@@ -1,5 +1,5 @@
 // The graph editor: React Flow canvas, palette, toolbar, undo history, and the debounced sync to Python.
-import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import {
   Background, Controls, MarkerType, MiniMap, Panel, ReactFlow,
   applyEdgeChanges, applyNodeChanges, useReactFlow,
@@ -12,6 +12,7 @@ import {
 } from "./graph.js";
 import { ariaLabels, fill } from "./texts.js";
 import { edgeViews, newFaceCache, nodeFaces, withFaces } from "./faces.js";
+import { listen } from "./channel.js";
 import { mark } from "./probe.js";
 import { NODE_BOX, freePlace, keepUnchanged, placement, typesOf } from "./place.js";
 
@@ -36,7 +37,12 @@ export default function Editor({ data, send }) {
   const paletteJson = JSON.stringify(data.palette || {});
   const annotationsJson = JSON.stringify(data.annotations || {});
   const palette = useMemo(() => JSON.parse(paletteJson), [paletteJson]);
-  const annotations = useMemo(() => JSON.parse(annotationsJson), [annotationsJson]);
+  const analysis = useMemo(() => JSON.parse(annotationsJson), [annotationsJson]);
+  // While this network trains, its pictures arrive through the live channel at each poll (live.js).
+  const [subscribe, snapshot] = useMemo(() => listen(String(data.live || "")), [data.live]);
+  const live = useSyncExternalStore(subscribe, snapshot);
+  const annotations = useMemo(() => (data.live && live
+    ? { ...analysis, _live: live.nodes || {}, _flow: live.edges || {} } : analysis), [analysis, data.live, live]);
   const flow = useReactFlow();
   const [state, setState] = useState(() => toFlow(data.graph, palette, null));
   const [hist, setHist] = useState({ index: 0, length: 1 });
