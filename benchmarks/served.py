@@ -5,9 +5,10 @@
 The app itself holds no counting code: this wrapper replaces, in its own process before the app is imported,
 the functions that parse a project and check a graph with copies that log each call, and times each
 execution of the script (a full rerun or a fragment's). Each line of LOG is JSON:
-{"t": unix time, "what": "parse" | "check" | "verify" | "run" | "canvas", ...}; a run (logged when it ends)
+{"t": unix time, "what": "parse" | "check" | "verify" | "run" | "canvas" | "live", ...}; a run (logged when it ends)
 also has "kind" ("full" or "fragment"), "ms" (wall time) and "cpu_ms" (the script thread's CPU time); "canvas"
-is the moment the script handed the canvas element to Streamlit ("bytes": its size). "verify" is a check made
+is the moment the script handed the canvas element to Streamlit ("bytes": its size), "live" the live
+pictures' element. "verify" is a check made
 while builder.fixes proves a candidate fix, "check" every other one (both only when not served by a cache).
 """
 from __future__ import annotations
@@ -97,7 +98,8 @@ def note_canvas(log: Log) -> None:
     def enqueue(self, msg):
         if (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
                 and msg.delta.new_element.WhichOneof("type") == "bidi_component"):
-            log.write(what="canvas", bytes=msg.ByteSize())
+            component = msg.delta.new_element.bidi_component.component_name
+            log.write(what="live" if "neurocanvas_live" in component else "canvas", bytes=msg.ByteSize())
         return original(self, msg)
 
     ScriptRunContext.enqueue = enqueue
