@@ -1,5 +1,6 @@
 // Entry point called by st.components.v2 on every rerun: mounts the editor once per host element.
 import React from "react";
+import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
 import { ReactFlowProvider } from "@xyflow/react";
 import Editor from "./Editor.jsx";
@@ -20,11 +21,13 @@ export default function mountCanvas({ parentElement, data, setStateValue }) {
     editors.set(parentElement, editor);
   }
   const send = (event) => setStateValue("event", event);
-  editor.root.render(
+  // Drawn now, not in a task queued behind the rest of the rerun's messages (Streamlit's page handles each in a
+  // task of its own, and a rerun brings ~150): the new shapes are on screen as soon as they arrive.
+  flushSync(() => editor.root.render(
     <ReactFlowProvider>
       <Editor data={data || {}} send={send} />
     </ReactFlowProvider>,
-  );
+  ));
   return () => {
     editors.delete(parentElement);
     editor.root.unmount();
