@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from i18n import N_
 
 from .report import Problem, Report
+from .shapes import shown
 
 CLASS_INDEX = "class_index"  # the loss takes class indices and one score per class (CrossEntropyLoss, NLLLoss)
 BINARY = "binary"            # one logit per sample for two classes is allowed too (BCEWithLogitsLoss)
@@ -89,7 +90,8 @@ def _loss(report: Report, sig: Signature) -> list[Problem]:
 def _output(report: Report, sig: Signature) -> tuple[list[Problem], list[Problem]]:
     out, nid = tuple(report.shapes[report.output_node]), report.output_node
     want = sig.want()
-    allowed = {want} | ({(1,)} if sig.classes and sig.n_classes == 2 and sig.loss_kind == BINARY else set())
+    one_logit = sig.classes and sig.n_classes == 2 and sig.loss_kind == BINARY and not sig.target_shape
+    allowed = {want} | ({(1,), ()} if one_logit else set())  # two classes: one logit, [1] or [] (one number)
     if out in allowed or (not sig.classes and math.prod(out) == math.prod(want)):
         if sig.classes and sig.loss_kind == VALUES:
             return [], [Problem(nid, N_("{loss} on class labels compares one-hot vectors; CrossEntropyLoss is the loss "
@@ -97,8 +99,8 @@ def _output(report: Report, sig: Signature) -> tuple[list[Problem], list[Problem
         return [], []
     if sig.classes:
         message = N_("gives {out}, but {loss} on '{data}' needs {want}: one score for each of its {n} classes",
-                     out=list(out), loss=sig.loss, data=sig.data, want=list(want), n=sig.n_classes)
+                     out=shown(out), loss=sig.loss, data=sig.data, want=list(want), n=sig.n_classes)
     else:
-        message = N_("gives {out}, but the targets of '{data}' are {want}", out=list(out), data=sig.data,
+        message = N_("gives {out}, but the targets of '{data}' are {want}", out=shown(out), data=sig.data,
                      want=list(want))
     return [Problem(nid, message, None, rule="output")], []

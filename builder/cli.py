@@ -10,14 +10,14 @@ from i18n import LANGUAGES, _, language_from_env, set_language
 
 from .checked_project import checked
 from .project import ProjectError, load_project
-from .shapes import fmt
+from .shapes import shown
 
 
 def _table(project, report) -> str:
     rows = [("node", "type", "output shape", "params")]
     types = {n.id: n.type for n in project.graph.nodes}
     for nid in report.order:
-        shape = fmt(report.shapes[nid]) if nid in report.shapes else "?"
+        shape = str(shown(report.shapes[nid])) if nid in report.shapes else "?"
         rows.append((nid, types[nid], shape, f"{report.param_counts.get(nid, 0):,}"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]

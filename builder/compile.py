@@ -10,6 +10,7 @@ import torch
 from torch import fx, nn
 from torch.fx.graph_module import _USER_PRESERVED_ATTRIBUTES_KEY
 
+from .calls import MASK, causal_mask
 from .catalogue import LAYERS, constructor_kwargs
 from .checked_project import Checked, check
 from .checker import _WARNINGS_LOCK
@@ -28,7 +29,7 @@ class GraphError(ValueError):
 # Names a node's submodule must not take: GraphModule's methods/properties (`code`, `graph`, `recompile`),
 # its instance attributes (`training`, `meta`, `_modules`) and the extras build_model sets on the model.
 _RESERVED = (set(dir(fx.GraphModule)) | set(vars(fx.GraphModule(nn.Module(), fx.Graph())))
-             | {"x", "self", "torch", "nn", "node_modules", "input_dtype", "output_node"})
+             | {"x", "self", "torch", "nn", "node_modules", "input_dtype", "output_node", MASK})
 
 
 def attribute_names(node_ids) -> dict[str, str]:
@@ -65,6 +66,30 @@ def build_modules(report: Report, graph: Graph) -> dict[str, nn.Module]:
     return out
 
 
+def _forward(graph: Graph, report: Report, names: dict) -> fx.Graph:
+    """One call_module per node in topological order; a causal attention node gets the causal mask, made once per
+    sequence length from its input (calls.causal_mask traced into the graph)."""
+    fxg, values, masks = fx.Graph(), {}, {}
+    for nid in report.order:
+        spec = LAYERS[graph.node(nid).type]
+        if spec.cls is None:
+            values[nid] = fxg.placeholder(names[nid])
+            continue
+        args, name, how = tuple(values[s] for s in report.inputs[nid]), names[nid], spec.call_of(report.params[nid])
+        mask = None
+        if how.causal:
+            steps = report.shapes[report.inputs[nid][0]][0]  # T of the (T, E) input
+            if steps not in masks:
+                masks[steps] = causal_mask(fx.Proxy(args[0])).node
+                masks[steps]._rename(MASK)
+            mask = masks[steps]
+        call = fxg.create_node("call_module", name, args * how.repeat, how.extra(mask),
+                               name=name + "_all" if how.first else name)
+        values[nid] = fxg.create_node("call_function", operator.getitem, (call, 0), {}, name=name) if how.first else call
+    fxg.output(values[report.output_node])
+    return fxg
+
+
 def build_model(source, report: Report | None = None) -> fx.GraphModule:
     """An nn.Module for a Checked value (or, as public API, a project or graph); forward takes (B, *shape)."""
     if isinstance(source, Checked):
@@ -80,19 +105,7 @@ def build_model(source, report: Report | None = None) -> fx.GraphModule:
     for nid, module in modules.items():
         root.add_module(names[nid], module)
 
-    fxg = fx.Graph()
-    values = {}
-    for nid in report.order:
-        spec = LAYERS[graph.node(nid).type]
-        if spec.cls is None:
-            values[nid] = fxg.placeholder(names[nid])
-            continue
-        args, name, how = tuple(values[s] for s in report.inputs[nid]), names[nid], spec.call
-        call = fxg.create_node("call_module", name, args * how.repeat, dict(how.kwargs),
-                               name=name + "_all" if how.first else name)
-        values[nid] = fxg.create_node("call_function", operator.getitem, (call, 0), {}, name=name) if how.first else call
-    fxg.output(values[report.output_node])
-    model = fx.GraphModule(root, fxg, class_name="NeuroCanvasModel")
+    model = fx.GraphModule(root, _forward(graph, report, names), class_name="NeuroCanvasModel")
     extras = {"node_modules": {nid: names[nid] for nid in modules},  # node id -> submodule name
               "input_dtype": torch.long if report.dtypes[report.input_node] == "long" else torch.float32,
               "output_node": report.output_node}

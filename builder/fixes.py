@@ -105,7 +105,7 @@ def _node_candidates(nid: str, report) -> list[Fix]:
     if len(shape) > 1:
         return [Fix(N_("Fix: insert Flatten before {node}", node=nid), (insert(nid, "Flatten"),))]
     fixes = []
-    for want in shape_candidates(shape[0]):
+    for want in shape_candidates(shape[0]) if shape else [[1]]:  # one number per sample ([]): give it an axis
         if src == report.input_node:
             fixes.append(Fix(N_("Fix: set {node}.shape to {shape}", node=src, shape=str(want)),
                              (SetParam(src, "shape", want),)))

@@ -20,9 +20,11 @@ def reserved() -> frozenset:
     return frozenset(set(dir(nn.Module)) | set(vars(nn.Module())) | {"node_modules", "input_dtype", "output_node"})
 
 
-def why_refused(node_id: str):
-    """Why `node_id` cannot name a node (a Message, read in the reader's language), or None when it can."""
-    limit = current().node_id_chars
+def why_refused(node_id: str, limit: int | None = None):
+    """Why `node_id` cannot name a node (a Message, read in the reader's language), or None when it can.
+
+    limit: the longest id allowed (builder.limits; read from the environment when not given)."""
+    limit = current().node_id_chars if limit is None else limit
     if len(node_id) > limit:
         return N_("is {n} characters long, above the limit of {limit}", n=len(node_id), limit=limit)
     folded = unicodedata.normalize("NFKC", node_id)
@@ -40,7 +42,8 @@ def why_refused(node_id: str):
 
 def check_ids(nodes, report) -> None:
     """Add one error per refused id to `report`, naming the id and why; duplicates are check's own rule."""
+    limit = current().node_id_chars  # once per check: the limits are read from the environment
     for node in nodes:
-        why = why_refused(node.id)
+        why = why_refused(node.id, limit)
         if why:
             report.error(node.id, N_("node id \"{id}\" {why}", id=node.id[:80], why=why), "id")

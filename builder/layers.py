@@ -1,4 +1,4 @@
-"""The few node types torch has no module for: Add, Concat, Reshape, SequencePool, PositionalEncoding.
+"""Node types torch has no module for: Add, Concat, Reshape, Permute, Scale, SequencePool, PositionalEncoding.
 
 This file is also copied verbatim into exported scripts, so it imports nothing but torch and math.
 """
@@ -48,7 +48,7 @@ class Reshape(nn.Module):
 
 
 class SequencePool(nn.Module):
-    """Reduce (B, T, F) to (B, F) by taking the last step, the mean or the max over T."""
+    """Reduce (B, T, F) to (B, F) by taking the last step, the first (a [CLS] token), the mean or the max over T."""
 
     def __init__(self, mode: str = "last"):
         super().__init__()
@@ -57,6 +57,8 @@ class SequencePool(nn.Module):
     def forward(self, x):  # (B, T, F)
         if self.mode == "last":
             return x[:, -1]
+        if self.mode == "first":
+            return x[:, 0]
         if self.mode == "mean":
             return x.mean(dim=1)
         return x.amax(dim=1)
@@ -88,3 +90,31 @@ class PositionalEncoding(nn.Module):
 
     def extra_repr(self):
         return f"kind={self.kind!r}, max_len={self.pe.shape[0]}"
+
+
+class Permute(nn.Module):
+    """Reorder each sample's axes; `dims` counts the sample's axes, the batch axis stays first."""
+
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = tuple(dims)
+
+    def forward(self, x):
+        return x.permute(0, *(d + 1 for d in self.dims))
+
+    def extra_repr(self):
+        return f"dims={list(self.dims)}"
+
+
+class Scale(nn.Module):
+    """Multiply by a constant factor (embeddings by math.sqrt(d_model))."""
+
+    def __init__(self, factor: float):
+        super().__init__()
+        self.factor = factor
+
+    def forward(self, x):
+        return x * self.factor
+
+    def extra_repr(self):
+        return f"factor={self.factor}"

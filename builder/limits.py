@@ -28,6 +28,9 @@ class Limits:
     params: int = 200_000_000  # trainable parameters of one model (800 MB of float32)
     input_values: int = 10_000_000  # values in one sample at the Input node
     activation_bytes: int = 512 * 2**20  # activations of one sample, summed over nodes
+    onnx_bytes: int = 64 * 2**20  # an ONNX model file; the largest preset exports to ~0.1 MB
+    onnx_fields: int = 1_000_000  # protobuf fields of an ONNX file, counted before parsing (dynamo: ~40 a node)
+    onnx_nodes: int = 20_000  # nodes of an ONNX graph
     # Generated data sets: option -> (lowest, highest); every option of a built-in set is bounded here.
     dataset_options: dict = field(default_factory=lambda: {
         "n_samples": (2, 100_000), "n_points": (3, 1_000_000), "length": (1, 1000), "window": (1, 1000),

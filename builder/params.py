@@ -22,6 +22,7 @@ class ParamSpec:
     choices: tuple = ()
     initial: Any = None  # value a freshly dropped node gets for a required parameter
     nullable: bool = False  # None is allowed (e.g. MaxPool stride = kernel_size)
+    empty: bool = False  # an empty list is allowed ("shape": Reshape to [], one number per sample)
 
     @property
     def required(self) -> bool:
@@ -31,7 +32,8 @@ class ParamSpec:
         default = None if self.required else self.default
         return {"kind": self.kind, "help": self.help, "default": default, "required": self.required,
                 "min": self.min, "max": self.max, "choices": list(self.choices),
-                "initial": self.initial if self.required else default, "nullable": self.nullable}
+                "initial": self.initial if self.required else default, "nullable": self.nullable,
+                "empty": self.empty}
 
 
 def _is_int(v) -> bool:
@@ -81,7 +83,7 @@ def validate(spec: ParamSpec, name: str, value) -> tuple[Any, Any]:
         return value, None
     if spec.kind in ("ints", "shape"):
         items = [value] if spec.kind == "ints" and not isinstance(value, (list, tuple)) else value
-        if not isinstance(items, (list, tuple)) or not items:
+        if not isinstance(items, (list, tuple)) or (not items and not spec.empty):
             return value, N_("{name} must be a list of integers, got {value}", name=name, value=repr(value))
         out = []
         for v in items:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from i18n import N_
+
 
 class ShapeError(Exception):
     pass
@@ -14,6 +16,11 @@ class ShapeError(Exception):
 
 def fmt(shape) -> str:
     return "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def shown(shape):
+    """A sample's shape as a person reads it on the page: [] is one number per sample (torch's (B,))."""
+    return N_("[] (one number)") if not tuple(shape) else fmt(shape)
 
 
 def _one(ins, kind, want_dims=None, what=""):
@@ -48,6 +55,14 @@ def identity(ins, p, kind):
     return _one(ins, kind), "float"
 
 
+def last_axis(ins, p, kind):
+    """LayerNorm: per sample over its last axis, which one number per sample does not have."""
+    shape = _one(ins, kind)
+    if not shape:
+        raise ShapeError(f"{kind} normalises each sample over its last axis, but [] (one number per sample) has none")
+    return shape, "float"
+
+
 def linear(ins, p, kind):
     shape = _one(ins, kind)
     if not shape:
@@ -55,14 +70,52 @@ def linear(ins, p, kind):
     return shape[:-1] + (p["out_features"],), "float"
 
 
+def _groups(kind, p, channels):
+    g = p.get("groups", 1)
+    if channels % g:
+        raise ShapeError(f"{kind} groups ({g}) must divide the input channels ({channels})")
+    if p["out_channels"] % g:
+        raise ShapeError(f"{kind} groups ({g}) must divide out_channels ({p['out_channels']})")
+
+
 def conv(ins, p, kind):
     n = 1 if kind.endswith("1d") else 2
     what = "[C, L]" if n == 1 else "[C, H, W]"
     shape = _one(ins, kind, n + 1, what)
+    _groups(kind, p, shape[0])
     k, s, pad, d = (_pair(p[x], n, kind, x) for x in ("kernel_size", "stride", "padding", "dilation"))
     axes = ("length",) if n == 1 else ("height", "width")
     out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], d[i]) for i in range(n))
     return (p["out_channels"],) + out, "float"
+
+
+def conv_transpose(ins, p, kind):
+    """(H − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1 per spatial axis."""
+    shape = _one(ins, kind, 3, "[C, H, W]")
+    _groups(kind, p, shape[0])
+    k, s, pad, op, d = (_pair(p[x], 2, kind, x)
+                        for x in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
+    out = []
+    for i, axis in enumerate(("height", "width")):
+        if op[i] >= max(s[i], d[i]):
+            raise ShapeError(f"{kind} output_padding ({op[i]}) must be smaller than the stride ({s[i]}) "
+                             f"or the dilation ({d[i]})")
+        size = (shape[1 + i] - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1
+        if size < 1:
+            raise ShapeError(f"{kind} {axis} becomes {size} < 1: the padding ({pad[i]}) crops more than the "
+                             f"output has")
+        out.append(size)
+    return (p["out_channels"],) + tuple(out), "float"
+
+
+def _pool_window(kind, axis, size, k, s, p, ceil):
+    """torch's pooling size: with ceil_mode the last window may be partial, but must start inside the input."""
+    if not ceil:
+        return _window(kind, axis, size, k, s, p)
+    out = math.floor((size + 2 * p - k + s - 1) / s) + 1  # ceil((size + 2p − k) / s) + 1
+    if out < 1:
+        return _window(kind, axis, size, k, s, p)  # smaller still without ceil_mode: raises, naming the formula
+    return out - 1 if (out - 1) * s >= size + p else out
 
 
 def pool(ins, p, kind):
@@ -76,7 +129,8 @@ def pool(ins, p, kind):
         if pad[i] > k[i] // 2:
             raise ShapeError(f"{kind} padding ({pad[i]}) must be at most half the kernel size ({k[i]})")
     axes = ("length",) if n == 1 else ("height", "width")
-    out = tuple(_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i]) for i in range(n))
+    ceil = p.get("ceil_mode", False)
+    out = tuple(_pool_window(kind, axes[i], shape[1 + i], k[i], s[i], pad[i], ceil) for i in range(n))
     return (shape[0],) + out, "float"
 
 
@@ -119,6 +173,8 @@ def reshape(ins, p, kind):
         raise ShapeError(f"Reshape shape {target} may contain -1 only once")
     if any(d == 0 or d < -1 for d in target):
         raise ShapeError(f"Reshape shape {target} must hold positive sizes (or one -1)")
+    if not target and total != 1:
+        raise ShapeError(f"Reshape to [] keeps one number per sample, but {fmt(shape)} holds {total} values")
     if -1 in target:
         known = math.prod(d for d in target if d != -1)
         if total % known:
@@ -199,8 +255,24 @@ def concat(ins, p, kind):
 
 def softmax(ins, p, kind):
     shape = _one(ins, kind)
+    if not shape:
+        raise ShapeError(f"{kind} over one number per sample ([]) would mix the samples of a batch: give it "
+                         f"an axis of scores (e.g. Reshape to [1])")
     if not -len(shape) - 1 <= p["dim"] < len(shape) + 1:
-        raise ShapeError(f"Softmax dim {p['dim']} is out of range for {fmt(shape)}")
-    if p["dim"] == 0:
-        raise ShapeError("Softmax over dim 0 mixes the samples of a batch: use dim=-1")
+        raise ShapeError(f"{kind} dim {p['dim']} is out of range for {fmt(shape)}")
+    if p["dim"] % (len(shape) + 1) == 0:  # dim 0, or -(rank + 1): torch counts the batch axis
+        raise ShapeError(f"{kind} over dim {p['dim']} mixes the samples of a batch (it is the batch axis): use dim=-1")
     return shape, "float"
+
+
+def channels_dropout(ins, p, kind):
+    return _one(ins, kind, 3, "[C, H, W] (it drops whole channels)"), "float"
+
+
+def permute(ins, p, kind):
+    (shape, dtype), = ins
+    dims = list(p["dims"])
+    if sorted(dims) != list(range(len(shape))):
+        raise ShapeError(f"Permute dims {dims} must order the sample's axes 0..{len(shape) - 1} of {fmt(shape)}, "
+                         f"each once (the batch axis is not counted)")
+    return tuple(shape[d] for d in dims), dtype

@@ -143,7 +143,7 @@ def read_bundle(data) -> Bundle:
         check_sizes(infos)
         try:
             raw = {info.filename: read_member(zf, info) for info in infos}
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:  # ValueError: a negative seek
             raise BundleError(N_("the bundle is damaged ({kind}: {why})", kind=type(e).__name__, why=str(e)[:120])) from None
     manifest = manifest_of(raw)
     try:

@@ -12,6 +12,7 @@ from builder.checked_project import Checked, checked
 from builder.compile import GraphError, build_model
 from builder.project import ProjectError, load_project
 from i18n import _, language_from_env, ngettext, set_language
+from trainers.settings import TrainingSettings
 
 from .onnx import OnnxExportError, export_onnx
 from .script import class_name, export_script, file_stem
@@ -22,7 +23,7 @@ SUFFIX = {"pytorch": ".py", "onnx": ".onnx", "weights": ".pt"}
 
 def _model(source: Checked, weights):
     """The project's model with the given weights, or freshly initialised with the project's seed."""
-    seed = source.project.training.get("seed", 0)
+    seed = source.project.training.get("seed", TrainingSettings.seed)
     torch.manual_seed(seed if isinstance(seed, int) and not isinstance(seed, bool) else 0)
     model = build_model(source)
     return load_weights(model, weights) if weights else model

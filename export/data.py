@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from i18n import N_
 from trainers.datasets import dataset_options
+from trainers.datasets.idx import FILES, MIRRORS
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _tokens(target: str) -> DataCode:
 
 def _idx(name: str, mirror: str) -> DataCode:
     body = (f"    folder = Path(root or \"data\") / \"{name}\"  # holds the two IDX files (or .gz)\n"
-            "    files = {\"images\": \"train-images-idx3-ubyte\", \"labels\": \"train-labels-idx1-ubyte\"}\n"
+            f"    files = {FILES!r}\n"
             "    found = {}\n"
             "    for key, stem in files.items():\n"
             "        found[key] = next((p for p in (folder / stem, folder / f\"{stem}.gz\") if p.is_file()), None)\n"
@@ -167,8 +168,8 @@ DATA_CODE: dict[str, DataCode] = {
     "copy": _tokens("x.clone()"),
     "recall": _tokens("x[:, 0].clone()  # remember the first token"),
     "csv": DataCode(CSV_BODY, imports=("io", "numpy as np", "pandas as pd"), needs="pandas"),
-    "mnist": _idx("mnist", "https://ossci-datasets.s3.amazonaws.com/mnist/"),
-    "fashion_mnist": _idx("fashion_mnist", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
+    "mnist": _idx("mnist", MIRRORS["mnist"]),  # the addresses trainers' own loader downloads from
+    "fashion_mnist": _idx("fashion_mnist", MIRRORS["fashion_mnist"]),
 }
 MAX_EMBEDDED_CSV = 1_000_000  # an uploaded CSV's text goes into the script up to this size
 

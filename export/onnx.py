@@ -85,7 +85,7 @@ def _find_failing_node(model, source: Checked, exporter: str, opset) -> tuple[st
         spec = LAYERS[source.graph.node(nid).type]
         if spec.cls is None:
             continue
-        module = _Call(getattr(model, model.node_modules[nid]), spec.call).eval()
+        module = _Call(getattr(model, model.node_modules[nid]), spec.call_of(report.params[nid])).eval()
         inputs = tuple(example_input(report.shapes[s], report.dtypes[s]) for s in report.inputs[nid])
         try:
             _checked(_export(module, inputs, exporter, opset))

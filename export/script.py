@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 
 from builder import layers
+from builder.calls import MASK_SOURCE
 from builder.catalogue import LAYERS, constructor_kwargs
 from builder.checked_project import Checked
 from builder.compile import GraphError, attribute_names
@@ -20,8 +21,9 @@ STDLIB = ("math", "io", "json", "gzip", "struct", "pathlib")
 
 
 def shape_comment(shape, dtype: str = "float") -> str:
+    """(B, 1, 8, 8); (B,) for one number per sample, as torch prints it."""
     dims = ", ".join(["B"] + [str(d) for d in shape])
-    return f"({dims})" + (" token ids" if dtype == "long" else "")
+    return f"({dims}{',' if not shape else ''})" + (" token ids" if dtype == "long" else "")
 
 
 def _split_args(args: str) -> list[str]:
@@ -65,10 +67,16 @@ def _forward_lines(graph: Graph, report: Report, names: dict) -> tuple[str, list
     for i, nid in enumerate(order):
         nxt = order[i + 1] if i + 1 < len(order) else None
         var[nid] = "x" if consumers[nid] == {nxt} or not consumers[nid] else names[nid]
-    body = []
+    body, masked = [], None  # masked: the sequence length causal_mask was made for
     for nid in order[1:]:
-        call = LAYERS[graph.node(nid).type].call.source(names[nid], [var[s] for s in report.inputs[nid]])
-        body.append(f"{var[nid]} = {call}  # {shape_comment(report.shapes[nid], report.dtypes[nid])}")
+        how, args = LAYERS[graph.node(nid).type].call_of(report.params[nid]), [var[s] for s in report.inputs[nid]]
+        steps = report.shapes[report.inputs[nid][0]][0] if how.causal else None
+        if how.causal and steps != masked:
+            body += [f"# ({steps}, {steps}): step t attends to steps 0..t only (-inf above the diagonal)",
+                     MASK_SOURCE.format(x=args[0])]
+            masked = steps
+        body.append(f"{var[nid]} = {how.source(names[nid], args)}  # "
+                    f"{shape_comment(report.shapes[nid], report.dtypes[nid])}")
     body.append(f"return {var[report.output_node]}")
     return var[report.input_node], body
 

@@ -12,13 +12,15 @@ from builder.calls import literal
 from builder.checked_project import Checked
 from trainers.datasets import load_dataset
 from trainers.losses import CLASS_INDEX_LOSSES, LOSSES
-from trainers.optimizers import OPTIMIZERS
+from trainers.optimizers import DEFAULT_OPTIMIZER, OPTIMIZERS
 from trainers.schedules import schedule_options
 from trainers.settings import TrainingSettings
 
 from .data import data_function
 from .loop import loop_lines
 from .names import file_stem, text
+
+DEFAULTS = TrainingSettings()  # what a field the project leaves out trains with: trainers' own definition
 
 # How the script writes each of trainers' schedules (trainers/schedules.py builds the same, step by step).
 SCHEDULE_SOURCE = {
@@ -55,13 +57,13 @@ def _named(training: dict) -> dict:
             t[key] = {"type": t[key]}
         if key in t and not isinstance(t[key], dict):
             raise ValueError(f"training.{key}: expected an object, got {t[key]!r}")
-    if t.get("loss", "CrossEntropyLoss") not in LOSSES:
+    if t.get("loss", DEFAULTS.loss) not in LOSSES:
         raise ValueError(f"training.loss: '{text(t['loss'], 60)}' cannot be exported (losses: {', '.join(LOSSES)})")
-    kind = t.get("optimizer", {}).get("type", "Adam")
+    kind = t.get("optimizer", {}).get("type", DEFAULT_OPTIMIZER["type"])
     if kind not in OPTIMIZERS:
         raise ValueError(f"training.optimizer.type: '{text(kind, 60)}' cannot be exported "
                          f"(optimizers: {', '.join(OPTIMIZERS)})")
-    kind = t.get("schedule", {}).get("type", "none")
+    kind = t.get("schedule", {}).get("type", DEFAULTS.schedule["type"])
     if kind != "none" and kind not in SCHEDULE_SOURCE:
         raise ValueError(f"training.schedule.type: '{text(kind, 60)}' cannot be exported")
     return t
@@ -89,7 +91,11 @@ def _target_lines(loss: str, task: str, out_shape: tuple) -> list[str]:
     if task == "classification":
         if tuple(out_shape) == (1,):
             return ["y = y.float().unsqueeze(-1)  # two classes as one 0/1 column"]
+        if not out_shape:
+            return ["y = y.float()  # two classes as one 0/1 number per sample"]
         return [f"y = nn.functional.one_hot(y, {out_shape[-1]}).float()  # class ids -> one-hot"]
+    if not out_shape:
+        return ["y = y.reshape(len(y))  # one number per sample: the model's output shape"]
     return [f"y = y.reshape(len(y), {', '.join(map(str, out_shape))})  # the model's output shape"]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +59,15 @@ def lesson(project: dict, lang: str = "en") -> dict | None:
 
 
 def list_presets() -> list[PresetInfo]:
+    """Every lesson's card, read once per version of the presets folder (a page lists them on every rerun)."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(HERE.glob("*.json")))
+    return list(_read_presets(stamp))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_presets(stamp: tuple) -> tuple:
     out = []
-    for path in sorted(HERE.glob("*.json")):
+    for path in (HERE / name for name, _mtime, _size in stamp):
         data = json.loads(path.read_text(encoding="utf-8"))
         les = data.get("lesson") or {}
         out.append(PresetInfo(
@@ -67,7 +75,7 @@ def list_presets() -> list[PresetInfo]:
             titles={lang: (les.get(lang) or {}).get("title", data.get("name", path.stem)) for lang in LANGS},
             summaries={lang: (les.get(lang) or {}).get("summary", data.get("description", "")) for lang in LANGS},
             target=les.get("target"), variants=tuple(v["id"] for v in data.get("variants", []))))
-    return sorted(out, key=lambda p: (p.order, p.name))
+    return tuple(sorted(out, key=lambda p: (p.order, p.name)))
 
 
 def _set(project: dict, path: str, value, where: str) -> None:

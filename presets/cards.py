@@ -25,7 +25,7 @@ CARDS = Path(__file__).parent / "cards"
 FALLBACK = "en"
 FIELDS = ("title", "formula", "picture", "lesson")
 MAX_CARD_BYTES = 20_000  # a card is a few hundred bytes; a teacher's file is read whole only below this
-ACTIVATIONS = ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softmax")
+ACTIVATIONS = ("ReLU", "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "Softmax", "LogSoftmax")
 REGULARISERS = ("Dropout", "BatchNorm1d", "BatchNorm2d", "weight_decay", "early_stopping")
 
 

@@ -11,6 +11,7 @@ import math
 
 import builder
 from i18n import _
+from trainers.settings import TrainingSettings
 
 OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b}
 NUMBER_KEYS = ("max_params", "max_epochs")
@@ -68,7 +69,7 @@ def constraint_problems(challenge: dict, project: dict) -> list[str]:
     if "dataset" in challenge and training.get("dataset") != challenge["dataset"]:
         problems.append(_("data set {got}: the challenge is on {want}").format(
             got=training.get("dataset"), want=challenge["dataset"]))
-    epochs = training.get("epochs", 10)
+    epochs = training.get("epochs", TrainingSettings.epochs)  # what a run without the field trains for
     if "max_epochs" in challenge and (not isinstance(epochs, int) or epochs > challenge["max_epochs"]):
         problems.append(_("{n} epochs: at most {limit} are allowed").format(n=epochs, limit=challenge["max_epochs"]))
     return problems

@@ -12,6 +12,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from i18n import N_, _
@@ -23,6 +24,7 @@ CODE_LEN = 6
 CODE_PATTERN = re.compile(rf"^[{ALPHABET}]{{{CODE_LEN}}}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NAME_MAX = 40
+MEMBERS_KEPT = 4096  # workspaces whose class (or none) is remembered in memory
 CHANGES = ("all", "training", "none")  # everything | training settings only | nothing but Train
 CHANGE_LABELS = {"all": N_("everything"), "training": N_("training settings only"), "none": N_("nothing but Train")}
 LANGS = ("en", "zh")
@@ -122,6 +124,7 @@ class Classes:
 
     def __init__(self, db, lock):
         self._db, self._lock = db, lock
+        self._members: OrderedDict = OrderedDict()  # ws -> Member | None: a page asks on every rerun
         with self._lock, self._db:
             self._db.executescript(SCHEMA)
 
@@ -137,6 +140,7 @@ class Classes:
             self._db.execute("DELETE FROM members WHERE code IN (SELECT code FROM classes WHERE created < ?)",
                              (now - keep_days() * 86400,))
             self._db.execute("DELETE FROM classes WHERE created < ?", (now - keep_days() * 86400,))
+            self._members.clear()  # members of the classes just dropped
             if self._db.execute("SELECT COUNT(*) FROM classes").fetchone()[0] >= max_classes():
                 raise ClassError(_("This server already holds {n} classes, its limit; try again later.")
                                  .format(n=max_classes()))
@@ -202,9 +206,15 @@ class Classes:
         """The student whose workspace this is, or None for a workspace outside every class."""
         if not isinstance(ws, str) or len(ws) > 64:
             return None
-        with self._lock:
+        with self._lock:  # a workspace's class never changes: it joins as a new workspace, or goes with its class
+            if ws in self._members:
+                self._members.move_to_end(ws)
+                return self._members[ws]
             row = self._db.execute("SELECT ws, code, name, joined FROM members WHERE ws = ?", (ws,)).fetchone()
-        return Member(*row) if row else None
+            self._members[ws] = Member(*row) if row else None
+            while len(self._members) > MEMBERS_KEPT:
+                self._members.popitem(last=False)
+            return self._members[ws]
 
     def members(self, code: str) -> list[Member]:
         with self._lock:

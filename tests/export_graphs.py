@@ -49,6 +49,32 @@ GRAPHS = {
          ("attn", "MultiheadAttention", {"num_heads": 2}), ("out", "Linear", {"out_features": 10})],
         training=_train("reverse", dataset_options={"n_samples": 200, "length": 6}),
         name="Reverse transformer"),
+    "upsampler": make_project(  # issue 20's layers: grouped conv, ReLU6, Dropout2d, ceil_mode, transposed conv...
+        [("in", "Input", {"shape": [1, 8, 8]}), ("conv", "Conv2d", {"out_channels": 8, "kernel_size": 3}),
+         ("r6", "ReLU6"), ("drop", "Dropout2d", {"p": 0.1}),
+         ("dw", "Conv2d", {"out_channels": 8, "kernel_size": 3, "padding": 1, "groups": 8}),
+         ("pool", "MaxPool2d", {"kernel_size": 2, "ceil_mode": True}),
+         ("up", "ConvTranspose2d", {"out_channels": 4, "kernel_size": 2, "stride": 2}),
+         ("hwc", "Permute", {"dims": [1, 2, 0]}), ("scaled", "Scale", {"factor": 0.5}), ("flat", "Flatten"),
+         ("fc", "Linear", {"out_features": 10}), ("logp", "LogSoftmax", {"dim": -1})],
+        training=_train("digits", loss="NLLLoss"), name="Digits upsampler"),
+    "causal": make_project(  # issue 20: causal self-attention (is_causal) in both attention layers
+        [("in", "Input", {"shape": [6], "dtype": "long"}),
+         ("embed", "Embedding", {"num_embeddings": 10, "embedding_dim": 16}),
+         ("pos", "PositionalEncoding", {"kind": "learned", "max_len": 32}),
+         ("block", "TransformerEncoderLayer", {"nhead": 2, "dim_feedforward": 32, "dropout": 0.0, "is_causal": True}),
+         ("attn", "MultiheadAttention", {"num_heads": 2, "is_causal": True}), ("out", "Linear", {"out_features": 10})],
+        training=_train("copy", dataset_options={"n_samples": 200, "length": 6}), name="Causal copier"),
+    "cls": make_project(  # issue 20: the first step of a sequence (a [CLS] token)
+        [("in", "Input", {"shape": [6], "dtype": "long"}),
+         ("embed", "Embedding", {"num_embeddings": 10, "embedding_dim": 16}),
+         ("block", "TransformerEncoderLayer", {"nhead": 2, "dim_feedforward": 32, "dropout": 0.0}),
+         ("first", "SequencePool", {"mode": "first"}), ("out", "Linear", {"out_features": 8})],
+        training=_train("recall", dataset_options={"n_samples": 200, "length": 6, "vocab": 8}), name="First token"),
+    "binary": make_project(  # issue 20: one number per sample ([]), a binary target with BCEWithLogitsLoss
+        [("in", "Input", {"shape": [30]}), ("fc", "Linear", {"out_features": 8}), ("act", "ReLU"),
+         ("logit", "Linear", {"out_features": 1}), ("one", "Reshape", {"shape": []})],
+        training=_train("breast_cancer", loss="BCEWithLogitsLoss"), name="Binary logit"),
 }
 
 

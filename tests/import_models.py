@@ -96,7 +96,10 @@ def onnx_bytes(model, shape, dtype="float", preserve=False) -> bytes:
 
 
 def _params(node_type, params, inference):
-    p = dict(params)
+    from builder.catalogue import LAYERS
+    spec = LAYERS[node_type].params
+    p = {k: (v[0] if k in spec and spec[k].kind == "ints" and isinstance(v, list) and len(set(v)) == 1 else v)
+         for k, v in params.items()}  # kernel_size [2, 2] is kernel_size 2
     if node_type.startswith(("MaxPool", "AvgPool")) and p.get("stride") is None:
         p["stride"] = p["kernel_size"]
     if inference:  # an ONNX inference graph holds no dropout rates and no padding_idx

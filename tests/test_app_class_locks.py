@@ -91,3 +91,19 @@ def test_a_run_the_server_refuses_is_said_on_the_page(monkeypatch, registry):
     assert button(anyone, "Train").disabled
     assert "training.epochs: 1,000,000 is more than this server allows (2 epochs per run" in texts(anyone)
     assert anyone.session_state["project"]["training"]["epochs"] == 1_000_000, "the project is kept as it is"
+
+
+def test_pausing_a_class_keeps_what_its_students_may_change():
+    db, code, _key = new_class(changes="training", lesson=taught())
+    at = join(code, "Di")
+    mine = copy.deepcopy(at.session_state["project"])
+    mine["training"]["epochs"] = 7
+    at.session_state["project"] = mine
+    at.run()
+    db.set_locked(code, True)
+    at.run()
+    assert at.session_state["project"]["training"]["epochs"] == 7, "the student's settings survive the pause"
+    assert button(at, "Train").disabled and "paused the class" in texts(at)
+    db.set_locked(code, False)
+    at.run()
+    assert not button(at, "Train").disabled and at.session_state["project"]["training"]["epochs"] == 7

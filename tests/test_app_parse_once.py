@@ -1,4 +1,5 @@
 """Parse once on the page: AppTest counts how often the project is parsed and its graph checked per user action."""
+import copy
 import importlib
 import json
 
@@ -70,3 +71,46 @@ def test_a_training_change_checks_nothing(seed_mlp, monkeypatch):
     assert not at.exception
     assert at.session_state["project"]["training"]["epochs"] == 3
     assert counts.checks == 0 and counts.parses == []
+
+
+def _canvas(at, graph, action=None):
+    from ui.canvas import event_state
+    at.session_state["canvas"] = event_state(graph, revision=at.session_state["canvas_revision"], action=action)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_each_edit_costs_one_parse_and_one_check_and_undo_costs_neither(seed_mlp, monkeypatch):
+    """One canvas edit: the graph it sends is parsed once and checked once; a move is parsed and not checked (check
+    does not read positions); Undo and Redo bring values back: nothing is parsed or checked."""
+    at = inject(app(), seed_mlp)
+    counts = Counts(monkeypatch)
+    graph = copy.deepcopy(at.session_state["project"]["graph"])
+    graph["nodes"][3]["params"]["out_features"] = 27  # fc2: a graph no other test checked
+    _canvas(at, graph)
+    assert at.session_state["project"]["graph"]["nodes"][3]["params"]["out_features"] == 27
+    assert (len(counts.parses), counts.checks) == (1, 1), "one canvas edit"
+    counts.reset()
+    graph = copy.deepcopy(at.session_state["project"]["graph"])
+    graph["nodes"][3]["pos"] = [400, 333]
+    _canvas(at, graph)
+    assert at.session_state["project"]["graph"]["nodes"][3]["pos"] == [400, 333]
+    assert (len(counts.parses), counts.checks) == (1, 0), "a move"
+    counts.reset()
+    _canvas(at, at.session_state["project"]["graph"], action="undo")
+    _canvas(at, at.session_state["project"]["graph"], action="undo")
+    _canvas(at, at.session_state["project"]["graph"], action="redo")
+    assert at.session_state["project"]["graph"]["nodes"][3]["params"]["out_features"] == 27
+    assert (counts.parses, counts.checks) == ([], 0), "undo and redo"
+
+
+def test_a_project_put_into_the_session_is_parsed_and_checked_once_at_the_door(seed_mlp, monkeypatch):
+    at = app()
+    counts = Counts(monkeypatch)
+    fresh = copy.deepcopy(seed_mlp)
+    fresh["graph"]["nodes"][1]["params"]["out_features"] = 29
+    at.session_state["project"] = fresh
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["project"] == fresh and at.session_state["project"] is not fresh
+    assert (len(counts.parses), counts.checks) == (1, 1)

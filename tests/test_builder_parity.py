@@ -446,10 +446,57 @@ def reshape_to_image():
     return p, ReshapeNet(), torch.randn(B, 64)
 
 
+def generator():
+    """Issue 20's layers: ConvTranspose2d upsampling, a depthwise (grouped) Conv2d, ReLU6, Dropout2d,
+    MaxPool2d with ceil_mode, a Scale, a Permute and a LogSoftmax over the channels."""
+    p = make_project([("in", "Input", {"shape": [6, 3, 3]}),
+                      ("up", "ConvTranspose2d", {"out_channels": 4, "kernel_size": 4, "stride": 2, "padding": 1,
+                                                 "output_padding": 1, "bias": False}),
+                      ("r6", "ReLU6"), ("dw", "Conv2d", {"out_channels": 8, "kernel_size": 3, "groups": 4,
+                                                         "padding": 1}),
+                      ("drop", "Dropout2d", {"p": 0.3}), ("pool", "MaxPool2d", {"kernel_size": 3, "stride": 2,
+                                                                                "ceil_mode": True}),
+                      ("scaled", "Scale", {"factor": 0.5}), ("hwc", "Permute", {"dims": [1, 2, 0]}),
+                      ("lsm", "LogSoftmax", {"dim": -1})])
+
+    class Generator(Hand):
+        def __init__(self):
+            super().__init__()
+            self.up = nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, output_padding=1, bias=False)
+            self.dw, self.drop = nn.Conv2d(4, 8, 3, padding=1, groups=4), nn.Dropout2d(0.3)
+
+        def forward(self, x):
+            x = self.t("r6", nn.functional.relu6(self.t("up", self.up(self.t("in", x)))))
+            x = self.t("drop", self.drop(self.t("dw", self.dw(x))))
+            x = self.t("scaled", self.t("pool", nn.functional.max_pool2d(x, 3, 2, ceil_mode=True)) * 0.5)
+            return self.t("lsm", torch.log_softmax(self.t("hwc", x.permute(0, 2, 3, 1)), dim=-1))
+
+    return p, Generator(), torch.randn(B, 6, 3, 3)
+
+
+def depthwise_series():
+    p = make_project([("in", "Input", {"shape": [4, 20]}),
+                      ("dw", "Conv1d", {"out_channels": 8, "kernel_size": 5, "groups": 4}),
+                      ("pool", "MaxPool1d", {"kernel_size": 3, "ceil_mode": True}),
+                      ("avg", "Permute", {"dims": [1, 0]}), ("out", "Linear", {"out_features": 2})])
+
+    class Depthwise(Hand):
+        def __init__(self):
+            super().__init__()
+            self.dw, self.out = nn.Conv1d(4, 8, 5, groups=4), nn.Linear(8, 2)
+
+        def forward(self, x):
+            x = self.t("dw", self.dw(self.t("in", x)))
+            x = self.t("pool", nn.functional.max_pool1d(x, 3, ceil_mode=True))
+            return self.t("out", self.out(self.t("avg", x.transpose(1, 2))))
+
+    return p, Depthwise(), torch.randn(B, 4, 20)
+
+
 CASES = {f.__name__: f for f in (mlp, activations, lenet, small_cnn, residual_mlp, residual_conv, concat_branches,
                                  concat_channels, lstm_classifier, bigru_classifier, rnn_reshape, token_transformer,
                                  self_attention, conv1d_series, batchnorm_dropout, bn2d_dropout, autoencoder,
-                                 reshape_to_image)}
+                                 reshape_to_image, generator, depthwise_series)}
 CASES["token_transformer_learned_pe"] = lambda: token_transformer("learned")
 
 

@@ -111,6 +111,15 @@ def test_bit_flip_inside_a_member_is_caught():
     _refused(bytes(good), "damaged|sha256|weights.pt")
 
 
+def test_central_directory_offset_that_points_before_the_file():
+    """A damaged end record makes zipfile seek to a negative offset (ValueError): still a bundle error."""
+    good = bytearray(build_bundle(entered(GRAPHS["mlp"]), build_model(load_project(GRAPHS["mlp"]))))
+    end = good.rfind(b"PK\x05\x06")  # end of central directory record; its offset field sits at +16
+    offset = int.from_bytes(good[end + 16:end + 20], "little")
+    good[end + 16:end + 20] = (offset + 1000).to_bytes(4, "little")
+    _refused(bytes(good), "damaged")
+
+
 def test_structure_errors():
     _refused(_zip({"weights.pt": b"x"}), "'project.json' is missing")
     _refused(_zip({"project.json": PROJECT}, {"format": "other/1", "members": {}}), "format")

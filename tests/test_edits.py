@@ -149,3 +149,14 @@ def test_a_fix_is_one_operation_made_of_the_same_operations():
     after = apply(value, ApplyFix(fix))
     assert after.ok and after.doc["graph"]["nodes"][0]["params"]["shape"] == [1, 8, 8]
     assert dataclasses.is_dataclass(fix) and fix.to_dict()["edits"][0]["op"] == "SetParam"
+
+
+def test_a_lock_lets_an_edit_through_that_leaves_the_project_one_of_the_class_s_own(mlp):
+    variant = copy.deepcopy(mlp)
+    variant["graph"]["nodes"][2]["type"], variant["name"] = "Tanh", "test — Tanh"
+    value, bases = from_doc(mlp), (mlp, variant)
+    assert isinstance(apply(value, Replace(variant), changes="training"), Problem)
+    opened = apply(value, Replace(variant), changes="training", bases=bases)  # the lesson's own variant
+    assert isinstance(opened, Checked) and opened.doc["graph"]["nodes"][2]["type"] == "Tanh"
+    refused = apply(opened, SetParam("fc1", "out_features", 3), changes="training", bases=bases)
+    assert isinstance(refused, Problem) and (refused.node, refused.field) == ("fc1", "graph")

@@ -39,8 +39,9 @@ def test_onnx_matches_pytorch(kind):
 
 
 @pytest.mark.slow
-def test_dynamo_exporter_matches_pytorch(tmp_path):
-    project = load_project(GRAPHS["residual"])
+@pytest.mark.parametrize("kind", ["residual", "upsampler", "causal", "binary"])
+def test_dynamo_exporter_matches_pytorch(kind, tmp_path):
+    project = load_project(GRAPHS[kind])
     model = build_model(project)
     data = export_onnx(entered(project), model, path=tmp_path / "m.onnx", exporter="dynamo")
     assert (tmp_path / "m.onnx").read_bytes() == data

@@ -5,7 +5,9 @@ from .losses import compute_loss
 
 
 def predicted_classes(output: torch.Tensor) -> torch.Tensor:
-    """Argmax over the last dim, or a single logit > 0 for two classes."""
+    """Argmax over the last dim, or a single logit > 0 for two classes ((B, 1), or (B,): one number per sample)."""
+    if output.dim() == 1:
+        return (output > 0).long()
     if output.shape[-1] == 1:
         return (output[..., 0] > 0).long()
     return output.argmax(-1)

@@ -49,14 +49,14 @@ def adapt_target(y: torch.Tensor, loss: str, output_shape: tuple, n_classes: int
                                    "{want} (one score per class for each of {n_classes} classes)",
                                    output_node=output_node, value=list(out), loss=loss, want=want, n_classes=n_classes))
         return y
-    if classes:  # BCE / MSE on class labels: one-hot (or a single 0/1 column for 2 classes)
-        if out == (1,) and n_classes == 2:
-            return y.float().unsqueeze(-1)
+    if classes:  # BCE / MSE on class labels: one-hot (or one 0/1 number for 2 classes: [1] or [])
+        if out in ((1,), ()) and n_classes == 2 and y.dim() == 1:
+            return y.float().reshape(len(y), *out)
         if out == tuple(y.shape[1:]) + (n_classes,):
             return nn.functional.one_hot(y, n_classes).float()
         want = list(y.shape[1:]) + [n_classes]
         raise TrainingError(N_("output node '{output_node}' gives {got}, but {loss} on {n_classes} classes needs {want} "
-                               "or [1]", output_node=output_node, got=list(out), loss=loss, n_classes=n_classes, want=want)
+                               "or [1] or []", output_node=output_node, got=list(out), loss=loss, n_classes=n_classes, want=want)
                             if n_classes == 2 else
                             N_("output node '{output_node}' gives {got}, but {loss} on {n_classes} classes needs {want}",
                                output_node=output_node, got=list(out), loss=loss, n_classes=n_classes, want=want))

@@ -9,7 +9,8 @@ import functools
 
 from builder import Checked, build_model, palette
 from builder.fixes import with_fixes
-from i18n import _, language
+from builder.shapes import shown
+from i18n import _, language, text
 
 
 def catalogue() -> dict:
@@ -38,7 +39,8 @@ def annotations(value: Checked) -> dict:
 
 
 def shape_text(shape) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
+    """[64] or, for one number per sample, "[] (one number)" in the page's language."""
+    return text(shown(shape))
 
 
 @functools.lru_cache(maxsize=16)  # values hash by identity: one entry per value (and language) drawn

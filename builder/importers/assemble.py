@@ -28,12 +28,21 @@ def weights_of(data: dict, per_node: dict[str, dict]) -> dict:
     """The project's state_dict (build_model's names) from each node's own module state_dict."""
     model = build_model(load_project(data))
     for nid, state in per_node.items():
-        try:
-            getattr(model, model.node_modules[nid]).load_state_dict(state)
-        except RuntimeError as e:
-            raise ImportProblem(_("node '{node}': its weights do not fit ({why})").format(
-                node=nid, why=str(e).splitlines()[0][:200]), nid) from None
+        module = getattr(model, model.node_modules[nid])
+        _check_fit(nid, module.state_dict(), state)
+        module.load_state_dict(state)
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _check_fit(nid: str, want: dict, got: dict) -> None:
+    """One sentence for weights that do not fit the layer the graph made (the file's shapes disagree)."""
+    for name in sorted(set(want) | set(got)):
+        if name not in got or name not in want:
+            raise ImportProblem(_("node '{node}': the layer needs weights {need}, the file gives {have}").format(
+                node=nid, need=", ".join(sorted(want)), have=", ".join(sorted(got))), nid)
+        if tuple(got[name].shape) != tuple(want[name].shape):
+            raise ImportProblem(_("node '{node}': its {name} has shape {have} where the layer needs {need}").format(
+                node=nid, name=name, have=list(got[name].shape), need=list(want[name].shape)), nid)
 
 
 def save_weights(state: dict, path) -> None:

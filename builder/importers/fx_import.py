@@ -1,141 +1,50 @@
-"""A PyTorch nn.Module -> a project: traced with torch.fx, each call mapped onto a catalogue type."""
+"""A PyTorch nn.Module -> a project: traced with torch.fx (fx_trace), run on two batch sizes (fx_run), each call
+mapped onto catalogue layers (fx_walk and the modules it calls)."""
 from __future__ import annotations
 
 import importlib.util
-import re
 import sys
 from pathlib import Path
 
 import torch
-from torch import fx
-from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
 
 from i18n import _
 
 from .assemble import project_dict, weights_of
 from .errors import ImportProblem
-from .functions import ALIAS, map_call
-from .modules import catalogue_type, map_module
-
-_TUPLE = "tuple"  # marks a module whose output is a tuple (RNN, attention): only element 0 may be used
-
-
-class _Tracer(fx.Tracer):
-    """Catalogue layers (ours too, matched by class name) stay whole instead of being traced through."""
-
-    def is_leaf_module(self, m, qualname):
-        return catalogue_type(m) is not None or super().is_leaf_module(m, qualname)
+from .fx_run import propagate
+from .fx_trace import trace
+from .fx_walk import Walk
 
 
-def _fname(target) -> str:
-    if isinstance(target, str):
-        return f"Tensor.{target}"
-    return f"{getattr(target, '__module__', None) or ''}.{getattr(target, '__name__', repr(target))}".lstrip(".")
+def _walk(gm, shape, dtype: str, axis: int, cls: str) -> Walk:
+    walk = Walk(gm, propagate(gm, shape, dtype, axis), shape, dtype, axis, cls)
+    walk.run()
+    return walk
 
 
-def _is_tensor(n) -> bool:
-    return isinstance(n, fx.Node) and isinstance(n.meta.get("tensor_meta"), TensorMetadata)
+def _preferred_axis(module: torch.nn.Module) -> int:
+    """1 when every sequence layer is built sequence-first (batch_first=False, torch's default), else 0."""
+    flags = [m.batch_first if hasattr(m, "batch_first") else m.self_attn.batch_first for m in module.modules()
+             if isinstance(m, (torch.nn.RNNBase, torch.nn.MultiheadAttention, torch.nn.TransformerEncoderLayer))]
+    return 1 if flags and not any(flags) else 0
 
 
-def _trace(module: torch.nn.Module, x: torch.Tensor) -> fx.GraphModule:
+def _mapped(module: torch.nn.Module, shape, dtype: str) -> Walk:
+    """The walk with the batch where the sequence layers say it is; on a refusal, once more with the other axis
+    (a CNN feeding a sequence-first LSTM through x.permute(2, 0, 1) takes its batch first)."""
+    gm, cls = trace(module), type(module).__name__
+    axis = _preferred_axis(module)
     try:
-        gm = fx.GraphModule(module, _Tracer().trace(module))
-        gm.graph.eliminate_dead_code()
-        gm.recompile()
-        with torch.no_grad():
-            ShapeProp(gm).propagate(x)
-    except Exception as e:  # torch.fx cannot follow data-dependent control flow, and the code may fail
-        why = str(e).splitlines()[0][:300] if str(e) else type(e).__name__
-        raise ImportProblem(_("{cls} cannot be traced with torch.fx: {why}").format(
-            cls=type(module).__name__, why=why)) from None
-    return gm
-
-
-def _node_id(n: fx.Node, taken: set) -> str:
-    """The module path for a layer ('features.0' -> 'features_0'), the argument name for the Input."""
-    base = str(n.target) if n.op in ("call_module", "placeholder") else n.name
-    base = re.sub(r"\W", "_", base).strip("_") or "node"
-    base = f"layer_{base}" if base[0].isdigit() else base
-    nid, k = base, 2
-    while nid in taken:
-        nid, k = f"{base}_{k}", k + 1
-    return nid
-
-
-class _Walk:
-    """Turns the traced graph into project nodes and edges; `values` maps fx nodes to node ids."""
-
-    def __init__(self, gm: fx.GraphModule, shape, dtype):
-        self.gm, self.shape, self.dtype = gm, shape, dtype
-        self.nodes, self.edges, self.values, self.weights, self.called = [], [], {}, {}, set()
-
-    def add(self, fx_node, kind, params, inputs):
-        nid = _node_id(fx_node, {n["id"] for n in self.nodes})
-        self.nodes.append({"id": nid, "type": kind, "params": params})
-        for port, src in enumerate(inputs):
-            edge = {"source": self.values[src], "target": nid}
-            if len(inputs) > 1:
-                edge["target_port"] = port
-            self.edges.append(edge)
-        return nid
-
-    def module(self, n):
-        if n.target in self.called:
-            raise ImportProblem(_("module '{path}' is called more than once (shared weights): a canvas node is "
-                                  "one call").format(path=n.target), n.target)
-        self.called.add(n.target)
-        sub = self.gm.get_submodule(n.target)
-        kind, params = map_module(n.target, sub)
-        ins = [a for a in n.args if isinstance(a, fx.Node)]
-        if kind == "MultiheadAttention" and (len(set(ins)) != 1 or n.kwargs.get("key") is not None):
-            raise ImportProblem(_("module '{path}' is not called as self-attention attn(x, x, x)").format(
-                path=n.target), n.target)
-        nid = self.add(n, kind, params, ins[:1] if kind == "MultiheadAttention" else ins)
-        self.weights[nid] = sub.state_dict()
-        tuple_out = not _is_tensor(n)
-        self.values[n] = (_TUPLE, nid) if tuple_out else nid
-
-    def call(self, n):
-        src = n.args[0] if n.args and isinstance(n.args[0], fx.Node) else None
-        if isinstance(self.values.get(src), tuple):  # element of an RNN's / attention's (output, state)
-            if n.target.__name__ != "getitem" or n.args[1] != 0:
-                raise ImportProblem(_("'{node}' uses the state that module '{path}' returns; the canvas keeps "
-                                      "only its output (element 0)").format(node=n.name, path=src.target), n.name)
-            self.values[n] = self.values[src][1]
-            return
-        ins = [a for a in n.all_input_nodes if _is_tensor(a)]
-        if not _is_tensor(n):  # sizes and shapes feeding a view(): no node of their own
-            self.values[n] = None
-            return
+        return _walk(gm, shape, dtype, axis, cls)
+    except ImportProblem as first:
+        if not any(isinstance(m, (torch.nn.RNNBase, torch.nn.MultiheadAttention, torch.nn.TransformerEncoderLayer))
+                   for m in module.modules()):
+            raise
         try:
-            found = map_call(n, ins) if ins else None
-        except (ValueError, TypeError):
-            found = None
-        if found is None:
-            raise ImportProblem(_("function {fn} at '{node}' has no layer in the catalogue").format(
-                fn=_fname(n.target), node=n.name), n.name)
-        if found == ALIAS:
-            self.values[n] = self.values[ins[0]]
-        else:
-            self.values[n] = self.add(n, *found, ins)
-
-    def run(self):
-        for n in self.gm.graph.nodes:
-            if n.op == "placeholder":
-                if self.values:
-                    raise ImportProblem(_("forward takes more than one input ('{name}'): the canvas has one Input")
-                                        .format(name=n.name), n.name)
-                params = {"shape": list(self.shape)} | ({"dtype": "long"} if self.dtype == "long" else {})
-                self.values[n] = self.add(n, "Input", params, [])
-            elif n.op == "call_module":
-                self.module(n)
-            elif n.op in ("call_function", "call_method"):
-                self.call(n)
-            elif n.op == "get_attr":
-                raise ImportProblem(_("forward reads the tensor '{name}' directly; only layers can become nodes")
-                                    .format(name=n.target), n.target)
-            elif n.op == "output" and not isinstance(self.values.get(n.args[0]), str):
-                raise ImportProblem(_("forward must return one tensor"))
+            return _walk(gm, shape, dtype, 1 - axis, cls)
+        except ImportProblem:
+            raise first from None
 
 
 def parse_shape(text: str | None) -> list[int]:
@@ -151,15 +60,20 @@ def parse_shape(text: str | None) -> list[int]:
 
 
 def import_module(module: torch.nn.Module, input_shape, dtype: str = "float", name: str | None = None):
-    """(project dict, state_dict for build_model) of a module; ImportProblem naming what cannot be mapped."""
+    """(project dict, state_dict for build_model) of a module; ImportProblem naming what cannot be mapped.
+
+    `input_shape` is one sample's shape; a sequence-first model (its recurrent or attention layers built with
+    batch_first=False) takes the batch on axis 1, and its project takes the same sample batch-first."""
     module = module.eval()
     shape = tuple(int(d) for d in input_shape)
-    x = torch.zeros(2, *shape, dtype=torch.long) if dtype == "long" else torch.randn(2, *shape)
-    walk = _Walk(_trace(module, x), shape, dtype)
-    walk.run()
-    data = project_dict(name or type(module).__name__, walk.nodes, walk.edges,
-                        _("imported from the PyTorch class {cls}").format(cls=type(module).__name__))
-    return data, weights_of(data, walk.weights)
+    walk = _mapped(module, shape, dtype)
+    cls = type(module).__name__
+    description = _("imported from the PyTorch class {cls}").format(cls=cls)
+    if walk.axis == 1:
+        description += " " + _("(sequence-first: {cls} takes the batch on axis 1; this project takes it first)").format(
+            cls=cls)
+    data = project_dict(name or cls, walk.nodes, walk.edges, description)
+    return data, weights_of(data, {k: v for k, v in walk.weights.items() if v})
 
 
 def load_class(path, class_name: str):

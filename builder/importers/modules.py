@@ -5,31 +5,41 @@ from torch import nn
 
 from i18n import _
 
+from .. import layers
 from ..catalogue import LAYERS
 from .errors import ImportProblem
 
-OURS = ("Add", "Concat", "Reshape", "SequencePool", "PositionalEncoding")  # builder/layers.py, also in exports
+OURS = tuple(name for name, spec in LAYERS.items()  # builder/layers.py's classes, copied into exported scripts
+             if spec.cls is not None and spec.cls.__module__ == layers.__name__)
 _BY_CLASS = {spec.cls: name for name, spec in LAYERS.items() if spec.cls is not None}
 
 # Arguments the catalogue does not offer: an instance must hold torch's default for each, or it is refused.
 _MUST_BE = {
-    "Conv1d": {"groups": 1, "padding_mode": "zeros"}, "Conv2d": {"groups": 1, "padding_mode": "zeros"},
-    "MaxPool1d": {"ceil_mode": False, "return_indices": False},
-    "MaxPool2d": {"ceil_mode": False, "return_indices": False},
-    "AvgPool2d": {"ceil_mode": False, "count_include_pad": True, "divisor_override": None},
+    "Conv1d": {"padding_mode": "zeros"}, "Conv2d": {"padding_mode": "zeros"},
+    "ConvTranspose2d": {"padding_mode": "zeros"},
+    "MaxPool1d": {"return_indices": False}, "MaxPool2d": {"return_indices": False},
+    "AvgPool2d": {"count_include_pad": True, "divisor_override": None},
     "BatchNorm1d": {"affine": True, "track_running_stats": True},
     "BatchNorm2d": {"affine": True, "track_running_stats": True},
     "Embedding": {"max_norm": None, "scale_grad_by_freq": False, "sparse": False},
-    "LSTM": {"proj_size": 0, "batch_first": True}, "RNN": {"batch_first": True}, "GRU": {"batch_first": True},
-    "MultiheadAttention": {"batch_first": True},
+    "LSTM": {"proj_size": 0},  # batch_first either way: the importer follows the batch axis (fx_modules)
+    "MultiheadAttention": {"_qkv_same_embed_dim": True, "add_zero_attn": False},
 }
 
 
+def _same_code(cls: type, ours: type) -> bool:
+    """A copy of our class (exported scripts copy builder/layers.py), not a user's class of the same name."""
+    return all(getattr(getattr(cls, f, None), "__code__", None) is not None
+               and getattr(cls, f).__code__.co_code == getattr(ours, f).__code__.co_code
+               for f in ("__init__", "forward"))
+
+
 def catalogue_type(module: nn.Module) -> str | None:
-    """The catalogue name of a module's class; our own layers match by class name (exported scripts copy them)."""
+    """The catalogue name of a module's class; our own layers match by name and code (exported scripts copy them)."""
     name = _BY_CLASS.get(type(module))
-    if name is None and type(module).__name__ in OURS:
-        name = type(module).__name__
+    ours = type(module).__name__
+    if name is None and ours in OURS and _same_code(type(module), LAYERS[ours].cls):
+        name = ours
     return name
 
 
@@ -53,7 +63,7 @@ def _special(kind: str, m: nn.Module) -> dict:
                 "dropout": m.dropout.p, "activation": act, "norm_first": m.norm_first}
     if kind == "PositionalEncoding":
         return {"kind": m.kind, "max_len": int(m.pe.shape[0])}
-    if kind in ("Conv1d", "Conv2d"):
+    if kind in ("Conv1d", "Conv2d", "ConvTranspose2d"):
         if isinstance(m.padding, str):
             raise ValueError(f"padding={m.padding!r}")
         return {"bias": m.bias is not None}
@@ -64,9 +74,11 @@ def _check_fixed(kind: str, m: nn.Module) -> None:
     for attr, want in _MUST_BE.get(kind, {}).items():
         if getattr(m, attr, want) != want:
             raise ValueError(f"{attr}={getattr(m, attr)!r}")
-    if kind == "TransformerEncoderLayer" and not m.self_attn.batch_first:
-        raise ValueError("batch_first=False")
-    if kind == "Softmax" and m.dim is None:
+    if kind == "MultiheadAttention" and m.bias_k is not None:
+        raise ValueError("add_bias_kv=True")
+    if kind == "TransformerEncoderLayer":
+        _check_fixed("MultiheadAttention", m.self_attn)
+    if kind in ("Softmax", "LogSoftmax") and m.dim is None:
         raise ValueError("dim=None")
 
 
@@ -75,9 +87,10 @@ def module_params(kind: str, m: nn.Module) -> dict:
     spec = LAYERS[kind]
     _check_fixed(kind, m)
     values = _special(kind, m)
-    for name in spec.params:
-        if name not in values:
-            values[name] = _ints(getattr(m, name))
+    for name, ps in spec.params.items():
+        if name not in values and name not in spec.forward_params:  # is_causal: how it is called (fx_masks)
+            value = getattr(m, name)
+            values[name] = list(value) if ps.kind == "shape" else _ints(value)
     if kind.startswith(("MaxPool", "AvgPool")) and values.get("stride") == values["kernel_size"]:
         values["stride"] = None  # torch stores stride=kernel_size when none was given
     out = {}

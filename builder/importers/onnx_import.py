@@ -13,7 +13,9 @@ from . import onnx_misc as X
 from . import onnx_seq as S
 from .assemble import project_dict, weights_of
 from .errors import ImportProblem
-from .onnx_read import MAX_ONNX_BYTES, read
+from .onnx_attrs import check_accounted, reading
+from .onnx_names import node_label
+from .onnx_read import read, too_large
 
 _ACTS = {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softmax", "Gelu", "Erf"}
 
@@ -33,7 +35,7 @@ def _handler(g, m):
              (bool(ops & _ACTS), X.activation), (bool(ops & {"Flatten", "Reshape"}), X.reshape),
              (bool(ops & {"Add", "Concat"}) and len(g.sources) >= 2, X.merge),
              (bool(ops & {"Gather", "ReduceMean", "ReduceMax"}), X.sequence_pool),
-             (ops <= {"Identity", "Dropout"}, lambda g, m: X.ALIAS)]
+             (ops <= {"Identity", "Dropout"}, X.passthrough)]
     return next((fn for ok, fn in table if ok), None)
 
 
@@ -47,6 +49,13 @@ def _node_id(key: str, taken: set) -> str:
     return nid
 
 
+def _tensor(name: str, value) -> torch.Tensor:
+    import numpy as np
+    if not (np.issubdtype(value.dtype, np.floating) or name == "num_batches_tracked"):
+        raise ValueError(f"its {name} holds {value.dtype} values, not floating-point weights")
+    return torch.from_numpy(np.array(value, dtype=np.float32 if name != "num_batches_tracked" else np.int64))
+
+
 def _map(g, m):
     fn = _handler(g, m)
     main = next((n for n in g.nodes if n.op_type not in ("Shape", "Gather", "Unsqueeze", "Concat", "Cast",
@@ -54,11 +63,17 @@ def _map(g, m):
     try:
         if fn is None:
             raise ValueError("no catalogue layer")
-        return fn(g, m)
-    except (ValueError, KeyError, IndexError, StopIteration, TypeError, AttributeError) as e:
-        raise ImportProblem(_("ONNX node '{name}' ({op}) has no layer in the catalogue ({why})").format(
-            name=main.name or main.output[0], op=main.op_type, why=str(e)[:200] or type(e).__name__),
-            main.name) from None
+        with reading() as seen:
+            found = fn(g, m)
+        if found != X.ALIAS:
+            found = found[0], found[1], {k: _tensor(k, v) for k, v in found[2].items()}
+    except ImportProblem:
+        raise
+    except Exception as e:  # a mapping that meets what it does not expect: named, never a traceback
+        raise ImportProblem(_("{node} ({op}) has no layer in the catalogue: {why}").format(
+            node=node_label(main), op=main.op_type, why=str(e)[:200] or type(e).__name__), main.name) from None
+    check_accounted([n for n in g.nodes if not all(o in m.static for o in n.output)], seen, m.opset)
+    return found
 
 
 def import_onnx(data: bytes, name: str = "Imported ONNX model", where: str = "model.onnx"):
@@ -82,7 +97,7 @@ def import_onnx(data: bytes, name: str = "Imported ONNX model", where: str = "mo
         many = len(g.sources) > 1
         edges += [{"source": ids[s], "target": nid} | ({"target_port": i} if many else {})
                   for i, s in enumerate(g.sources)]
-        per_node[nid] = {k: torch.from_numpy(v.copy()) for k, v in weights.items()}
+        per_node[nid] = weights
     data = project_dict(name, nodes, edges, _("imported from {file}").format(file=where))
     return data, weights_of(data, per_node)
 
@@ -90,9 +105,7 @@ def import_onnx(data: bytes, name: str = "Imported ONNX model", where: str = "mo
 def import_onnx_file(path):
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_ONNX_BYTES:
-            raise ImportProblem(_("{file}: larger than the {mb} MB limit for ONNX files").format(
-                file=path, mb=MAX_ONNX_BYTES >> 20))
+        too_large(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as e:
         raise ImportProblem(_("{file}: cannot read ({why})").format(file=path, why=e.strerror)) from None

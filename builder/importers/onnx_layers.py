@@ -3,14 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def attr(node, name, default=None):
-    from onnx import helper
-    for a in node.attribute:
-        if a.name == name:
-            v = helper.get_attribute_value(a)
-            return v.decode() if isinstance(v, bytes) else v
-    return default
+from .onnx_attrs import attr
 
 
 def first(g, *ops):
@@ -27,7 +20,24 @@ def ints(v):
     return v[0] if len(set(v)) == 1 else v
 
 
+def only(node, name: str, supported, default=None):
+    """Read an attribute the layer has no parameter for: ValueError unless it holds the one supported value."""
+    value = attr(node, name, default)
+    if value != supported:
+        raise ValueError(f"{name}={value!r} (only {supported!r} maps onto the catalogue layer)")
+
+
+def accept(g) -> None:
+    """A composite module recognised whole (LSTM, attention, encoder layer): the exporter's own lowering of it,
+    whose plumbing nodes (Transpose, Squeeze, Split ...) carry no choice of the user's; their output shapes are
+    checked against the file's after the graph is built."""
+    for n in g.nodes:
+        for a in n.attribute:
+            attr(n, a.name)
+
+
 def _pads(node, n: int):
+    only(node, "auto_pad", "NOTSET", "NOTSET")
     pads = list(attr(node, "pads", [0] * 2 * n))
     if pads[:n] != pads[n:]:
         raise ValueError(f"asymmetric pads {pads}")
@@ -37,6 +47,9 @@ def _pads(node, n: int):
 def linear(g, m):
     """Gemm (2-D input) or MatMul + Add (sequences): W is (out, in) for Gemm transB=1, (in, out) for MatMul."""
     node = first(g, "Gemm", "MatMul")
+    if node.op_type == "Gemm":
+        for name, supported in (("alpha", 1.0), ("beta", 1.0), ("transA", 0)):
+            only(node, name, supported, supported)
     w = m.consts[node.input[1]]
     if node.op_type == "MatMul" or not attr(node, "transB", 0):
         w = w.T
@@ -73,6 +86,9 @@ def pool(g, m):
     k = attr(node, "kernel_shape")
     n = len(k)
     stride = ints(attr(node, "strides", [1] * n))
+    if node.op_type == "MaxPool":
+        only(node, "dilations", [1] * n, [1] * n)
+        only(node, "storage_order", 0, 0)
     params = {"kernel_size": ints(k), "stride": None if stride == ints(k) else stride, "padding": _pads(node, n)}
     if node.op_type == "AveragePool":
         if n != 2 or not attr(node, "count_include_pad", 0):
@@ -84,6 +100,7 @@ def pool(g, m):
 def batchnorm(g, m):
     node = first(g, "BatchNormalization")
     rank = len(m.shapes.get(node.input[0]) or (0, 0, 0, 0))
+    only(node, "training_mode", 0, 0)
     scale, bias, mean, var = (m.consts[i] for i in node.input[1:5])
     params = {"eps": short(attr(node, "epsilon", 1e-5)), "momentum": short(1 - attr(node, "momentum", 0.9))}
     weights = {"weight": scale, "bias": bias, "running_mean": mean, "running_var": var,
@@ -95,6 +112,7 @@ def layernorm(g, m):
     node = first(g, "LayerNormalization")
     if attr(node, "axis", -1) != -1:
         raise ValueError(f"axis={attr(node, 'axis')}")
+    attr(node, "stash_type")  # the precision of the mean and variance: float32 either way on the CPU
     weights = {"weight": m.consts[node.input[1]]}
     if len(node.input) > 2 and node.input[2]:
         weights["bias"] = m.consts[node.input[2]]
@@ -105,6 +123,7 @@ def layernorm(g, m):
 
 def embedding(g, m):
     node = first(g, "Gather")
+    only(node, "axis", 0, 0)
     table = m.consts[node.input[0]]
     return "Embedding", {"num_embeddings": int(table.shape[0]), "embedding_dim": int(table.shape[1])}, \
         {"weight": table}

@@ -1,9 +1,15 @@
 """ONNX groups without weights: activations, Add/Concat, Flatten/Reshape, sequence pooling."""
 from __future__ import annotations
 
-from .onnx_layers import attr, first, short
+from .onnx_layers import attr, first, only, short
 
 ALIAS = "alias"  # Identity, Dropout (inference graphs): the input passes through
+
+
+def passthrough(g, m):
+    for n in g.nodes:
+        attr(n, "seed")  # a Dropout's random seed: nothing at inference
+    return ALIAS
 
 
 def activation(g, m):
@@ -41,6 +47,7 @@ def reshape(g, m):
         if attr(node, "axis", 1) != 1:
             raise ValueError(f"axis={attr(node, 'axis')}")
         return "Flatten", {}, {}
+    only(node, "allowzero", 0, 0)
     out = m.shapes.get(g.outputs[0])
     target = [int(d) for d in out[1:]] if out is not None and None not in out[1:] else _target(node, m)
     if len(target) == 1 and (_rank(m, g.sources[0]) or 0) > 2:
@@ -79,6 +86,7 @@ def sequence_pool(g, m):
         if attr(node, "axis", 0) != 1 or index is None or index.size != 1 or int(index) != -1:
             raise ValueError("indexing other than out[:, -1]")
         return "SequencePool", {}, {}
+    only(node, "noop_with_empty_axes", 0, 0)
     axes = attr(node, "axes") or (list(m.consts[node.input[1]]) if len(node.input) > 1 else None)
     if [int(a) for a in axes or []] not in ([1], [-2]) or attr(node, "keepdims", 1):
         raise ValueError("a reduction other than over the time axis")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .onnx_layers import attr, first, layernorm, linear
+from .onnx_layers import accept, attr, first, layernorm, linear, only
 from .onnx_read import Group
 
 # ONNX gate order -> torch's: LSTM iofc -> ifgo, GRU zrh -> rzn
@@ -18,6 +18,14 @@ def _reorder(w: np.ndarray, kind: str) -> np.ndarray:
 def recurrent(g, m):
     layers = [n for n in g.nodes if n.op_type in _GATES]
     kind = layers[0].op_type
+    for node in layers:
+        for name in ("clip", "activation_alpha", "activation_beta"):
+            only(node, name, None)
+        only(node, "input_forget", 0, 0)
+        only(node, "layout", 0, 0)
+        if kind != "RNN":
+            only(node, "activations", None)
+    accept(g)
     hidden = int(attr(layers[0], "hidden_size"))
     dirs = 2 if attr(layers[0], "direction", "forward") == "bidirectional" else 1
     params, weights = {"hidden_size": hidden, "num_layers": len(layers), "bidirectional": dirs == 2}, {}
@@ -51,6 +59,7 @@ def _heads(g, m, embed: int) -> int:
 
 def attention(g, m):
     """Packed self-attention: in_proj MatMul (E, 3E) [+ bias], out_proj Gemm; heads from head_dim = E / heads."""
+    accept(g)
     proj = next(n for n in g.nodes if n.op_type == "MatMul" and n.input[1] in m.consts)
     w = m.consts[proj.input[1]].T  # (3E, E)
     embed = int(w.shape[1])
@@ -71,6 +80,7 @@ def _sub(g, name: str) -> Group:
 
 
 def encoder_layer(g, m):
+    accept(g)
     _, attn, weights = attention(_sub(g, "self_attn"), m)
     weights = {f"self_attn.{k}": v for k, v in weights.items()}
     for name in ("linear1", "linear2"):
@@ -89,6 +99,7 @@ def encoder_layer(g, m):
 
 def positional(g, m):
     from ..layers import PositionalEncoding
+    accept(g)  # Slice of the table to the sequence's length, then Add
     sl = first(g, "Slice")
     table = m.consts[sl.input[0]]
     max_len, d = (int(x) for x in table.shape)

@@ -5,6 +5,7 @@ import time
 import torch
 
 from ..metrics import Curve
+from ..settings import TrainingSettings
 from . import attention, flow, gradients, pictures, predictions
 from .stats import Capture, activation_stats, first_tensor
 
@@ -36,7 +37,7 @@ class Prober:
         fields = [f"g:{n}" for n in self.weighted] + [f"w:{n}" for n in self.weighted]
         self.history = Curve(fields, cap=300, recent=50)
         self.last_step, self.spent_s, self.mean_cost_s = None, 0.0, None
-        self.loss = (network.training or {}).get("loss") or "CrossEntropyLoss"  # for the gradient flow
+        self.loss = (network.training or {}).get("loss") or TrainingSettings.loss  # for the gradient flow
         self.tracked_s, self.normed_step = -GRAD_EVERY_S, None
 
     def due(self, step: int, running_s: float) -> bool:

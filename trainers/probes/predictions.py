@@ -7,7 +7,9 @@ GRID, MAX_POINTS, MAX_SAMPLES, CONFUSION_SAMPLES = 50, 400, 8, 2048
 
 
 def _probabilities(out: torch.Tensor) -> torch.Tensor:
-    """(N, C) class probabilities; a single logit means P(class 1) = sigmoid."""
+    """(N, C) class probabilities; a single logit ((N, 1), or (N,): one number per sample) is P(class 1) = sigmoid."""
+    if out.dim() == 1:
+        out = out.unsqueeze(-1)
     if out.shape[-1] == 1:
         p1 = torch.sigmoid(out[..., 0])
         return torch.stack([1 - p1, p1], -1)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from i18n import _
-from trainers.losses import LOSSES
+from trainers.losses import CLASS_INDEX_LOSSES, LOSSES
 from trainers.schedules import make_schedule
 
 from .theme import SERIES, TRAIN, VAL, figure, layout
@@ -31,7 +31,7 @@ def loss_points(name: str, lo: float = -3.0, hi: float = 3.0, n: int = 121) -> d
     Class losses: against the score of the right class, the other score 0 (a margin)."""
     x = torch.linspace(lo, hi, n, dtype=torch.float64)
     fn = LOSSES[name](reduction="none")
-    if name in ("CrossEntropyLoss", "NLLLoss"):
+    if name in CLASS_INDEX_LOSSES:
         scores = torch.stack([x, torch.zeros_like(x)], dim=1)  # (n, 2): class 0 is right
         scores = scores.log_softmax(dim=1) if name == "NLLLoss" else scores
         y, axis = fn(scores, torch.zeros(n, dtype=torch.long)), "margin"

@@ -1,8 +1,6 @@
 """The classroom on the page: ?class= routing (teacher's board, join form), ?lesson=, and "Start a class"."""
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
 
 from i18n import _
@@ -67,7 +65,7 @@ def _lesson_choices() -> dict:
 
 def _lesson_project(choice: str) -> dict:
     if choice == CURRENT:
-        return copy.deepcopy(state.project())  # a plain copy: the class keeps its own
+        return state.project()  # read-only: the class stores its own copy (as JSON) when it is started
     return laid_out(load_preset(choice))
 
 

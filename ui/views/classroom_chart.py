@@ -8,6 +8,7 @@ import segno
 
 from i18n import _
 
+from ..derived import shape_text
 from ..figures.theme import figure, layout
 from ..plain import label
 
@@ -31,7 +32,7 @@ def network_dot(project: dict, shapes: dict | None = None) -> str:
     lines = ["digraph G {", 'node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="sans-serif"];']
     for n in graph.get("nodes", []):
         nid = n.get("id")
-        shape = f" {list(shapes[nid])}" if nid in shapes else ""
+        shape = f" {shape_text(shapes[nid])}" if nid in shapes else ""
         label = "{}: {}{}".format(nid, n.get("type"), shape)
         lines.append(f"{_quote(nid)} [label={_quote(label)}];")
     for e in graph.get("edges", []):

@@ -73,7 +73,8 @@ def enforce() -> None:
     """Before any edit of this run is taken: the class's lock is what the page's edits are held to (outside a class,
     none); what a workspace opened from the store holds against it is put back; then the class banner."""
     found = current()
-    state.set_lock((found[0].allows(), tuple(admission.lesson_bases(found[0].lesson))) if found else ("all", ()))
+    # the class's own level (a paused class keeps what its students may change: it only starts no run)
+    state.set_lock((found[0].changes, tuple(admission.lesson_bases(found[0].lesson))) if found else ("all", ()))
     if found is None:
         return
     klass, member = found

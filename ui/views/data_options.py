@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from builder.limits import current
 from builder.ops import set_training
 from i18n import _
 from trainers import dataset_options
 
 from .. import state
 
-MAX_INT = 100_000  # samples, points, sequence length: a classroom server holds them as tensors
-MAX_FLOAT = 10.0
 HIDDEN = ("seed",)  # the project's own seed already decides the data
 
 
@@ -45,9 +44,11 @@ def show(t: dict) -> None:
     cols = st.columns(min(3, len(options)))
     for i, (option, default) in enumerate(options.items()):
         whole = isinstance(default, int)
-        lo, hi = (1, MAX_INT) if whole else (0.0, MAX_FLOAT)
+        cast = int if whole else float
+        lo, hi = (None if b is None else cast(b)  # the bounds trainers hold every option to (builder.limits)
+                  for b in current().dataset_options.get(option, (None, None)))
         value = chosen.get(option, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not lo <= value <= hi:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not _within(value, lo, hi):
             value = default  # a value from a file that the box cannot hold: the loader names it at Train
         key = f"dopt:{st.session_state[state.GEN]}:{name}:{option}"
         cols[i % len(cols)].number_input(
@@ -55,3 +56,7 @@ def show(t: dict) -> None:
             step=1 if whole else 0.05, format=None if whole else "%g", key=key, on_change=_take,
             args=(option, key, default), help=_("an option of data set {name} (default {default})").format(
                 name=name, default=default))
+
+
+def _within(value, lo, hi) -> bool:
+    return (lo is None or value >= lo) and (hi is None or value <= hi)

@@ -11,7 +11,7 @@ import torch
 
 from builder.importers import ImportProblem, import_module, import_onnx, load_class
 from builder.importers.fx_import import parse_shape
-from builder.importers.onnx_read import MAX_ONNX_BYTES
+from builder.importers.onnx_read import too_large
 from i18n import _
 
 from .. import state
@@ -44,9 +44,7 @@ def _from_python(name: str, data: bytes, class_name: str, shape: str):
 def import_upload(name: str, data: bytes, class_name: str = "", shape: str = "") -> tuple[dict, bytes]:
     """(project dict, .pt bytes of its weights) of an uploaded model; ImportProblem says what is wrong."""
     if name.lower().endswith(".onnx"):
-        if len(data) > MAX_ONNX_BYTES:
-            raise ImportProblem(_("{file}: larger than the {mb} MB limit for ONNX files").format(
-                file=name, mb=MAX_ONNX_BYTES >> 20))
+        too_large(len(data), name)
         project, weights = import_onnx(data, Path(name).stem, name)
     elif name.lower().endswith(".py") and code_allowed():
         project, weights = _from_python(name, data, class_name, shape)

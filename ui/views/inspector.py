@@ -10,7 +10,7 @@ from i18n import _
 
 from .. import state
 from ..state import INSPECTOR_ERROR as ERR
-from ..derived import catalogue
+from ..derived import catalogue, shape_text
 from . import cards
 from .param_text import ParamError, ints_to_text, parse_ints
 
@@ -35,7 +35,7 @@ def show() -> None:
     cards.button(node.get("type"), "inspector")
     if nid in report.shapes:
         st.markdown(_('output **{value}** · {value2:,} parameters').format(
-            value=list(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
+            value=shape_text(report.shapes[nid]), value2=report.param_counts.get(nid, 0)))
     for p in report.problems_for(nid):
         st.error(f"{nid}: {p.message}")
     if not spec:
@@ -119,7 +119,8 @@ def _set(nid: str, name: str, spec: dict, key: str) -> None:
         if spec.get("raw"):
             value = _parse_number(raw, f"{nid}.{name}", spec.get("kind"))
         elif spec.get("kind") in ("ints", "shape") or (spec.get("kind") == "int" and spec.get("nullable")):
-            value = parse_ints(raw, f"{nid}.{name}", bool(spec.get("nullable")), spec.get("kind") == "shape")
+            value = parse_ints(raw, f"{nid}.{name}", bool(spec.get("nullable")), spec.get("kind") == "shape",
+                               bool(spec.get("empty")))
             if isinstance(value, list) and spec.get("kind") == "int":
                 raise ParamError(f"{nid}.{name}: expected one whole number")
         elif spec.get("kind") == "int":

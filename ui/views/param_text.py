@@ -10,16 +10,19 @@ def ints_to_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value) if value else "[]"
     return str(value)
 
 
-def parse_ints(text: str, field: str, nullable: bool, shape: bool):
-    """'3' -> 3, '3, 3' -> [3, 3]; a shape is always a list; '' -> None when nullable."""
+def parse_ints(text: str, field: str, nullable: bool, shape: bool, empty: bool = False):
+    """'3' -> 3, '3, 3' -> [3, 3]; a shape is always a list; '' -> None when nullable, [] when `empty` (a Reshape
+    to one number per sample)."""
     text = (text or "").strip().strip("[]()")
     if not text:
         if nullable:
             return None
+        if shape and empty:
+            return []
         raise ParamError(f"{field}: a value is required")
     try:
         values = [int(part) for part in text.replace(" ", ",").split(",") if part]

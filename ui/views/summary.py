@@ -8,7 +8,7 @@ from i18n import _, ngettext
 
 from .. import state
 from . import fix_buttons
-from ..derived import analysed
+from ..derived import analysed, shape_text
 
 
 def human_bytes(n: float) -> str:
@@ -30,7 +30,7 @@ def show() -> None:
                    help=_('weights, gradients and Adam state plus the activations of a batch of {batch}').format(
                        batch=need["batch_size"]))
     layers = ngettext("{n} layer", "{n} layers", len(value.graph.nodes)).format(n=len(value.graph.nodes))
-    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=list(report.shapes[report.output_node]))
+    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=shape_text(report.shapes[report.output_node]))
                if report.output_node in report.shapes else layers)
     with st.container(key="graph_problems"):
         if report.ok:
