@@ -55,6 +55,7 @@ class Trip:
     parses: int
     checks: int  # checks of a graph (a fix's own verification counted apart)
     verifies: int
+    fix_parses: int  # parses made while proving the candidate fixes of the problems shown
     rendered: int  # node faces React rendered during the trip
     nodes: int
     canvas_kb: float  # size of the canvas element the server sent
@@ -108,7 +109,7 @@ def _parts(probe: dict, entries: list[dict], nodes: int) -> Trip:
     return Trip(total=painted - key, browser=(start - key) if sent else None, to_script=began - start,
                 to_canvas=canvas[-1]["t"] - began, delivery=data_at - canvas[-1]["t"], react=dom - data_at,
                 paint=painted - dom, script_ms=sum(e["ms"] for e in runs if e["t"] <= painted), runs=len(runs),
-                parses=count("parse"), checks=count("check"), verifies=count("verify"),
+                parses=count("parse"), checks=count("check"), verifies=count("verify"), fix_parses=count("fix_parse"),
                 rendered=len(probe["renders"]), nodes=nodes, canvas_kb=canvas[-1]["bytes"] / 1000)
 
 
@@ -172,9 +173,11 @@ def describe(name: str, trips: list[Trip], target_ms: float) -> list[str]:
         f"{name}: median {total:.0f} ms (target < {target_ms:.0f} ms: {verdict}); runs "
         + ", ".join(f"{t.total:.0f}" for t in trips),
         f"    parts (medians, ms): {parts}; script runs before drawn {median(trips, 'script_ms'):.0f} ms "
-        f"(runs per edit {statistics.median(t.runs for t in trips):.0f}); canvas element {median(trips, 'canvas_kb'):.0f} KB",
+        f"(runs per edit {statistics.median(t.runs for t in trips):.0f}); canvas element "
+        f"{median(trips, 'canvas_kb'):.0f} KB",
         f"    per edit: {statistics.median(t.parses for t in trips):.0f} parse(s), "
         f"{statistics.median(t.checks for t in trips):.0f} check(s) (target 1 and 1), "
-        f"{statistics.median(t.verifies for t in trips):.0f} fix verification(s); node faces re-rendered "
+        f"and for the fixes offered {statistics.median(t.fix_parses for t in trips):.0f} parse(s) and "
+        f"{statistics.median(t.verifies for t in trips):.0f} check(s); node faces re-rendered "
         f"{statistics.median(t.rendered for t in trips):.0f} of {trips[0].nodes}",
     ]

@@ -8,8 +8,9 @@ execution of the script (a full rerun or a fragment's). Each line of LOG is JSON
 {"t": unix time, "what": "parse" | "check" | "verify" | "run" | "canvas" | "live", ...}; a run (logged when it ends)
 also has "kind" ("full" or "fragment"), "ms" (wall time) and "cpu_ms" (the script thread's CPU time); "canvas"
 is the moment the script handed the canvas element to Streamlit ("bytes": its size), "live" the live
-pictures' element. "verify" is a check made
-while builder.fixes proves a candidate fix, "check" every other one (both only when not served by a cache).
+pictures' element. "verify" and
+"fix_parse" are a check and a parse made inside the fixes pass (builder.fixes.with_fixes: proving the candidate
+fixes of the problems shown), "check" and "parse" every other one (checks only when not served by a cache).
 """
 from __future__ import annotations
 
@@ -22,12 +23,16 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
-# (module, function, what a call is logged as): the doors every parse and every check goes through. A check made
-# while builder.fixes verifies a candidate fix is logged as "verify".
-COUNTED = (("builder.project", "project_from_dict", lambda: "parse"),
-           ("builder.checker", "run_check", lambda: "verify" if getattr(_verifying, "depth", 0) else "check"))
-VERIFIER = ("builder.fixes", "_verified")
+# (module, function, what a call is logged as): the doors every parse and every check goes through. A parse or a
+# check made inside the fixes pass (proving the candidate fixes of the problems shown) is logged apart.
+COUNTED = (("builder.project", "project_from_dict", lambda: "fix_parse" if _in_fixes() else "parse"),
+           ("builder.checker", "run_check", lambda: "verify" if _in_fixes() else "check"))
+VERIFIERS = (("builder.fixes", "with_fixes"), ("builder.fixes", "_verified"))
 _verifying = threading.local()
+
+
+def _in_fixes() -> bool:
+    return getattr(_verifying, "depth", 0) > 0
 
 
 class Log:
@@ -54,17 +59,17 @@ def count_calls(log: Log) -> None:
             return _original(*args, **kwargs)
 
         _replace(name, original, counted)
-    module_name, name = VERIFIER
-    verifier = getattr(importlib.import_module(module_name), name)
+    for module_name, name in VERIFIERS:
+        verifier = getattr(importlib.import_module(module_name), name)
 
-    def verifying(*args, **kwargs):
-        _verifying.depth = getattr(_verifying, "depth", 0) + 1
-        try:
-            return verifier(*args, **kwargs)
-        finally:
-            _verifying.depth -= 1
+        def verifying(*args, _verifier=verifier, **kwargs):
+            _verifying.depth = getattr(_verifying, "depth", 0) + 1
+            try:
+                return _verifier(*args, **kwargs)
+            finally:
+                _verifying.depth -= 1
 
-    _replace(name, verifier, verifying)
+        _replace(name, verifier, verifying)
 
 
 def _replace(name: str, original, copy) -> None:
