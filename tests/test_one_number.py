@@ -12,7 +12,7 @@ from export.script import export_script
 from i18n import set_language
 from import_models import outputs
 from trainers import fit
-from trainers.agreement import agreement
+from trainers.agreement import checked
 from ui.derived import shape_text
 from ui.views.param_text import ints_to_text, parse_ints
 
@@ -86,9 +86,8 @@ def test_onnx_output_is_rank_one_with_a_dynamic_batch(exporter):
 
 
 def _problems(project):
-    parsed = builder.load_project(project)
-    errors, warnings = agreement(parsed, builder.check(parsed))
-    return [str(p) for p in errors], [str(p) for p in warnings]
+    report = checked(project).report  # check, then the agreement with the data set's signature and the loss
+    return [str(p) for p in report.errors], [str(p) for p in report.warnings]
 
 
 def test_agreement_says_when_one_number_fits_and_when_not():

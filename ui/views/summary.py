@@ -30,8 +30,8 @@ def show() -> None:
                    help=_('weights, gradients and Adam state plus the activations of a batch of {batch}').format(
                        batch=need["batch_size"]))
     layers = ngettext("{n} layer", "{n} layers", len(value.graph.nodes)).format(n=len(value.graph.nodes))
-    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=shape_text(report.shapes[report.output_node]))
-               if report.output_node in report.shapes else layers)
+    out = report.shapes.get(report.output_node)
+    st.caption(_("{layers} · output {shape}").format(layers=layers, shape=shape_text(out)) if out is not None else layers)
     with st.container(key="graph_problems"):
         if report.ok:
             st.success(_("The graph is valid."), icon=":material/check_circle:")
