@@ -38,9 +38,9 @@ with st.container(key="notices"):  # always present: the canvas below keeps its 
     if st.session_state[state.HINT]:
         st.info(_("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
                 "the canvas, connect it, or click a layer to change it."), icon=":material/lightbulb:")
-with st.expander(_("Lessons & examples"), icon=":material/school:"):
-    gallery.show()
-
+# The gallery keeps its place but is filled after the canvas and the inspector: on an edit, the browser gets the
+# new shapes before the gallery's fifty unchanged elements (Streamlit's page handles them one by one, in order).
+lessons = st.expander(_("Lessons & examples"), icon=":material/school:")
 left, right = st.columns([3, 1], gap="medium")
 with left:
     canvas_pane.draw(height=560)
@@ -53,6 +53,8 @@ with right:
             inspector.show()
         else:
             st.caption(_("This lesson's network is fixed."))
+with lessons:
+    gallery.show()
 
 train_buttons.show()
 train_view = train_settings.show if classroom_student.may("training") else classroom_student.fixed_settings
@@ -67,4 +69,5 @@ view = st.segmented_control(_("View"), list(VIEWS), default="Dashboard", key=sta
                             format_func=lambda name: str(VIEW_NAMES[name]))
 with st.container(key="view"):
     VIEWS[view or "Dashboard"]()
+canvas_pane.pictures()  # while the network trains: the canvas's pictures, renewed at each refresh
 workspace.save()

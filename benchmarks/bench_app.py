@@ -1,12 +1,13 @@
 """Benchmark the app in a real server and headless Chromium: Train → first point, refresh rate, training
-slowdown from the dashboard, canvas edit → shapes round trip with 60 nodes. Prints one line per figure.
+slowdown from the dashboard, and the canvas edit round trips at 60 and 200 nodes (benchmarks/edit_trips.py),
+with the server's script time, parses and checks per edit. Prints each figure beside its target.
 
-    .venv/bin/python benchmarks/bench_app.py [--refresh 0.5] [--rounds 3]
+    .venv/bin/python benchmarks/bench_app.py [--refresh 0.5] [--rounds 3] [--nodes 60,200] [--only-canvas]
 """
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import pathlib
 import re
 import statistics
@@ -19,6 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks import edit_trips  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, HOST, StreamlitServer, _wait_idle  # noqa: E402
 
 LAST_STEP = """() => Math.max(0, ...[...document.querySelectorAll('.st-key-chart_loss .js-plotly-plot')].map(el => {
@@ -99,110 +101,61 @@ def slowdown(page, rounds: int, seconds: float = 8.0) -> tuple[float, float]:
     return statistics.median(watched), statistics.median(hidden)
 
 
-def big_project(n: int = 60) -> dict:
-    """A residual MLP of n nodes (Linear/ReLU, an Add every 7th node), laid out by the canvas."""
-    from tests.graph_factory import residual_chain
-    from ui.canvas import auto_layout
-    return {"format": "neurocanvas/1", "name": "Sixty", "description": "", "graph": auto_layout(residual_chain(n)),
-            "training": {"dataset": "digits", "epochs": 1}}
-
-
-def canvas_round_trips(browser, url: str, rounds: int) -> tuple[list[float], list[float]]:
-    """(inspector edit → new shape on the canvas, canvas delete → error shown on the next node), in s."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    open_app(page, url)
-    path = pathlib.Path(tempfile.mkdtemp()) / "sixty.json"
-    path.write_text(json.dumps(big_project()))
-    page.locator('.st-key-upload_project input[type="file"]').set_input_files(str(path))
-    page.locator(f'{HOST} .react-flow__node[data-id="linear59"]').wait_for(timeout=60_000)
-    _wait_idle(page)
-    root = page.locator(f'{HOST} [data-testid="nc-root"]')
-    edits, deletes = [], []
-    for k in range(rounds):
-        root.locator('.react-flow__node[data-id="linear1"] .nc-head').click()
-        _wait_idle(page)
-        box = page.locator(".st-key-inspector").get_by_label("out_features", exact=True).and_(page.locator("input"))
-        want = f"→ [{70 + k}]"
-        box.fill(str(70 + k))
-        t0 = time.perf_counter()
-        box.press("Enter")
-        page.wait_for_function(f"""() => [...document.querySelectorAll('{HOST}')].some(h => [...(h.shadowRoot || h)
-            .querySelectorAll('.react-flow__node[data-id="linear1"] [data-testid="nc-shape"]')]
-            .some(e => e.textContent.trim() === '{want}'))""", polling=10, timeout=30_000)
-        edits.append(time.perf_counter() - t0)
-        _wait_idle(page)
-    edges = big_project()["graph"]["edges"]
-    for k in range(rounds):  # delete a ReLU in the chain: the node after it loses an input (an error)
-        victim = f"relu{2 + 4 * k}"
-        after = next(e["target"] for e in edges if e["source"] == victim)
-        if not root.locator(f'.react-flow__node[data-id="{victim}"]').count():
-            break
-        root.locator(f'.react-flow__node[data-id="{victim}"] .nc-head').click()
-        t0 = time.perf_counter()
-        page.keyboard.press("Delete")  # at once: the selection's rerun redraws the inspector and takes the focus
-        try:
-            page.wait_for_function(f"""() => [...document.querySelectorAll('{HOST}')].some(h => [...(h.shadowRoot || h)
-                .querySelectorAll('.react-flow__node[data-id="{after}"] [data-testid="nc-error"]')].length > 0)""",
-                                   polling=10, timeout=30_000)
-        except Exception:
-            page.screenshot(path="/tmp/ncshot/bench_fail.png")
-            raise
-        deletes.append(time.perf_counter() - t0)
-        _wait_idle(page)
-    page.close()
-    return edits, deletes
+TARGETS_MS = {60: (250, 250), 200: (400, 400)}  # nodes: (inspector edit, delete) round trip medians, issue 19
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--refresh", type=float, default=0.5, help="dashboard refresh period in seconds")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--nodes", default="60,200", help="graph sizes of the canvas round trips")
     ap.add_argument("--skip-canvas", action="store_true", help="only the training figures")
-    ap.add_argument("--only-canvas", action="store_true", help="only the 60-node canvas round trips")
+    ap.add_argument("--only-canvas", action="store_true", help="only the canvas round trips")
     args = ap.parse_args()
+    log = tempfile.NamedTemporaryFile(prefix="nc_bench_", suffix=".jsonl", delete=False).name
     env = {"NEUROCANVAS_DATA": tempfile.mkdtemp(prefix="nc_bench_"), "NEUROCANVAS_REFRESH_S": str(args.refresh)}
-    server = StreamlitServer(REPO / "app.py", env=env)
+    server = StreamlitServer(REPO / "app.py", env=env, launcher=(str(REPO / "benchmarks" / "served.py"), log))
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             warm = browser.new_page()
             open_app(warm, server.url)  # the first page imports torch and friends: not part of the figures
             warm.close()
-            if args.only_canvas:
-                return print_canvas(*canvas_round_trips(browser, server.url, args.rounds))
-            firsts = [train_to_first_point(browser, server.url) for _ in range(args.rounds)]
-            print(f"click Train -> first point on the loss curve: median {statistics.median(firsts):.2f} s "
-                  f"(runs: {', '.join(f'{t:.2f}' for t in firsts)}; target < 1 s)")
-
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_app(page, server.url)
-            set_epochs(page, 5000)
-            page.locator(".st-key-btn_train button").click()
-            page.wait_for_function(f"({LAST_STEP})() > 0", polling=50, timeout=60_000)
-            hz, p90 = refresh_rate(page)
-            print(f"loss chart refresh while training (period {args.refresh} s): {hz:.2f} Hz, p90 gap {p90:.2f} s "
-                  f"(target >= 2 Hz)")
-            watched, hidden = slowdown(page, args.rounds)
-            print(f"training speed: {watched:,.0f} steps/s with the dashboard polling vs {hidden:,.0f} steps/s with it "
-                  f"hidden -> slowdown {100 * (1 - watched / hidden):.1f}% (target < 10%)")
-            stop(page)
-            page.close()
-
-            if args.skip_canvas:
-                return
-            print_canvas(*canvas_round_trips(browser, server.url, args.rounds))
+            if not args.only_canvas:
+                training_figures(browser, server.url, args)
+            if not args.skip_canvas:
+                for n in (int(v) for v in args.nodes.split(",")):
+                    edits, deletes = edit_trips.round_trips(browser, server.url, log, n, args.rounds)
+                    edit_target, delete_target = TARGETS_MS.get(n, TARGETS_MS[200])
+                    print("\n".join(edit_trips.describe(f"{n} nodes, inspector edit -> new shape drawn", edits,
+                                                         edit_target)))
+                    print("\n".join(edit_trips.describe(f"{n} nodes, delete on the canvas -> error drawn", deletes,
+                                                         delete_target)))
             browser.close()
     finally:
         server.stop()
+        os.unlink(log)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
-def print_canvas(edits, deletes) -> None:
-    print(f"60 nodes, inspector edit -> new shape on the canvas: median {1000 * statistics.median(edits):.0f} ms "
-          f"(runs: {', '.join(f'{1000 * t:.0f}' for t in edits)}; target < 300 ms)")
-    if deletes:
-        print(f"60 nodes, delete on the canvas -> shapes/errors updated: median "
-              f"{1000 * statistics.median(deletes):.0f} ms (runs: {', '.join(f'{1000 * t:.0f}' for t in deletes)};"
-              " includes the canvas's 150 ms sync debounce)")
+def training_figures(browser, url: str, args) -> None:
+    firsts = [train_to_first_point(browser, url) for _ in range(args.rounds)]
+    print(f"click Train -> first point on the loss curve: median {statistics.median(firsts):.2f} s "
+          f"(runs: {', '.join(f'{t:.2f}' for t in firsts)}; target < 1 s)")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    open_app(page, url)
+    set_epochs(page, 5000)
+    page.locator(".st-key-btn_train button").click()
+    page.wait_for_function(f"({LAST_STEP})() > 0", polling=50, timeout=60_000)
+    hz, p90 = refresh_rate(page)
+    print(f"loss chart refresh while training (period {args.refresh} s): {hz:.2f} Hz, p90 gap {p90:.2f} s "
+          f"(target >= 2 Hz)")
+    watched, hidden = slowdown(page, args.rounds)
+    print(f"training speed: {watched:,.0f} steps/s with the dashboard polling vs {hidden:,.0f} steps/s with it "
+          f"hidden -> slowdown {100 * (1 - watched / hidden):.1f}% (target < 10%)")
+    stop(page)
+    page.close()
 
 
 if __name__ == "__main__":

@@ -46,16 +46,23 @@ def _alarm(_signum, _frame):
     raise OutOfTime
 
 
-def training_pages(browser, url: str, k: int, epochs: int) -> list:
-    """K pages in their own contexts, each with Train pressed and a first point on its loss chart."""
+def open_pages(browser, url: str, k: int) -> list:
+    """K pages, each in its own context (own cookies, own Streamlit session), with the app opened."""
     pages = []
     for _i in range(k):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(60_000)
         page = context.new_page()
         open_app(page, url)
-        set_epochs(page, epochs)
         pages.append(page)
+    return pages
+
+
+def training_pages(browser, url: str, k: int, epochs: int) -> list:
+    """K pages in their own contexts, each with Train pressed and a first point on its loss chart."""
+    pages = open_pages(browser, url, k)
+    for page in pages:
+        set_epochs(page, epochs)
     for page in pages:  # press Train in all of them, close together
         page.locator(".st-key-btn_train button").click()
     for page in pages:

@@ -78,6 +78,7 @@ def show() -> bool:
     with right:
         _live(run)
     train_buttons.show()
+    canvas_pane.pictures()
     return True
 
 

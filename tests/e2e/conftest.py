@@ -40,15 +40,18 @@ def _free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run script` on 127.0.0.1; `.url` once it serves; stopped by PID."""
+    """`streamlit run script` on 127.0.0.1; `.url` once it serves; stopped by PID.
 
-    def __init__(self, script: str | os.PathLike, env: dict | None = None, args: tuple = ()):
+    launcher: what runs `script` after the Python executable (benchmarks/served.py wraps `streamlit run`)."""
+
+    def __init__(self, script: str | os.PathLike, env: dict | None = None, args: tuple = (),
+                 launcher: tuple = ("-m", "streamlit", "run")):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
         full_env = {**os.environ, **(env or {})}
         full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), full_env.get("PYTHONPATH")]))
-        cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+        cmd = [sys.executable, *launcher, str(script),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(self.port), "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false", *args]

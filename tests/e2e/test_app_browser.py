@@ -243,3 +243,24 @@ def test_screenshot_of_the_trained_dashboard(app_page, wait_idle):
     page.mouse.move(5, 5)
     page.wait_for_timeout(800)
     page.screenshot(path=str(out / "layers.png"))
+
+
+def test_the_live_canvas_renews_its_pictures_and_keeps_the_network(app_page, canvas_ui, wait_idle):
+    """While the network trains, each poll redraws the nodes' sparklines and the wires' gradient flow, and the
+    canvas keeps its network, palette and shapes (only the faces whose pictures changed re-render)."""
+    page = app_page
+    ids = set(canvas_ui.node_ids())
+    start_long_training(page, wait_idle)
+    spark = canvas_ui.node("fc1").locator('[data-testid="nc-live"] rect')
+
+    def heights() -> list:
+        return spark.evaluate_all("rects => rects.map(r => r.getAttribute('height'))")
+    wait_for(page, lambda: len(heights()) > 0, what="fc1's activation sparkline")
+    first = heights()
+    wait_for(page, lambda: heights() != first, what="a later poll to redraw the sparkline")
+    assert set(canvas_ui.node_ids()) == ids
+    assert canvas_ui.root.locator(".react-flow__edge.nc-flowing").count() > 0
+    assert canvas_ui.root.locator('[data-testid="nc-palette-item"][data-type="Linear"]').count() == 1
+    assert canvas_ui.node("fc1").locator('[data-testid="nc-shape"]').inner_text() == "→ [128]"
+    click(page, "btn_stop")
+    wait_idle(page)

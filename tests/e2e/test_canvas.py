@@ -157,6 +157,35 @@ def test_auto_layout_button(app, page, wait_idle):
     assert box and box["width"] > 0
 
 
+def rendered(page, act) -> dict:
+    """{node id: renders} of the node faces React rendered while `act()` ran (the canvas's probe, probe.js)."""
+    page.evaluate("() => { window.__ncProbe = {marks: [], renders: {}}; }")
+    act()
+    return page.evaluate("() => { const r = window.__ncProbe.renders; window.__ncProbe = undefined; return r; }")
+
+
+@pytest.mark.slow
+def test_an_edit_re_renders_only_the_nodes_whose_face_changed(app, page, press, wait_idle):
+    press("Load 60 nodes")
+    app.node("linear59").wait_for()
+    wait_idle(page)
+    assert rendered(page, lambda: press("Rerun")) == {}, "a rerun that changed nothing re-renders no node"
+
+    def push():
+        press("Push graph")  # Python adds a node: the canvas adopts the whole graph again
+        app.node("pushed1").wait_for()
+    assert set(rendered(page, push)) == {"pushed1"}
+
+    app.select("relu58")
+    wait_idle(page)
+
+    def delete():  # linear59 loses its only input: its face alone changes (an error, no shape)
+        page.keyboard.press("Delete")
+        app.node("linear59").locator('[data-testid="nc-error"]').wait_for()
+        wait_idle(page)
+    assert set(rendered(page, delete)) == {"linear59"}
+
+
 @pytest.mark.slow
 def test_sixty_nodes_render_fit_and_round_trip(app, page, press, wait_idle):
     press("Load 60 nodes")

@@ -54,6 +54,7 @@ def canvas(
     texts: dict | None = None,
     bare: bool = False,
     history: dict | None = None,
+    live: bool = False,
 ) -> CanvasEvent | None:
     """Draw the editable graph; return a CanvasEvent only when the user did something new.
 
@@ -63,9 +64,9 @@ def canvas(
     canvas then adopts `graph`, otherwise it keeps its own state across reruns. generation: bump it when
     a different project replaces the graph (its undo history then starts afresh). texts: every text the canvas
     shows, in the page's language (ui.canvas.texts.canvas_texts(); the bundle holds none of its own).
-    While training, annotations may hold "_live" {node: {"hist", "dead_text"}} and "_flow" {"src->dst":
-    {"width", "colour"}} (ui.canvas.live). history: {"undo": bool, "redo": bool} when Python keeps the undo
-    history (Undo and Redo then come back as events with action "undo"/"redo"); None: the canvas keeps its own.
+    history: {"undo": bool, "redo": bool} when Python keeps the undo history (Undo and Redo then come back
+    as events with action "undo"/"redo"); None: the canvas keeps its own. live: this network trains, and
+    live_pictures(key, ...) brings its pictures at each poll (the canvas itself is drawn only when the page reruns).
     """
     data = {
         "graph": with_positions(graph),
@@ -76,9 +77,26 @@ def canvas(
         "generation": generation,
         "texts": texts or {},
         **({"history": history} if history is not None else {}),
+        **({"live": key} if live else {}),
     }
     result = _component(bare)(key=key, data=data, height=height, on_event_change=_ignore)
     return _take_event(result.get("event"), key, revision)
+
+
+@functools.cache
+def _live_component():
+    js = "// neurocanvas live pictures\n" + (_DIST / "live.js").read_text(encoding="utf-8")
+    return st.components.v2.component("neurocanvas_live", js=js)
+
+
+def live_pictures(key: str, live: dict) -> None:
+    """The pictures of the canvas `key` (drawn with live=True) while its network trains: ui.canvas.live's
+    {"nodes": {id: {"hist", "dead_text"}}, "edges": {"src->dst": {"width", "colour"}}}.
+
+    Its own small element, redrawn at each poll: a poll sends these few KB, not the whole canvas (its graph,
+    palette, texts and Streamlit's copy of the 430 KB bundle) to every page watching. It takes no room on the page.
+    """
+    _live_component()(key=f"{key}:live", data={"channel": key, "live": live})
 
 
 def canvas_event(key: str, revision: int) -> CanvasEvent | None:

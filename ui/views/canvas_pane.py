@@ -9,7 +9,7 @@ from builder.outside import bounded_graph
 from i18n import _
 
 from .. import language, state
-from ..canvas import auto_layout, canvas, canvas_event
+from ..canvas import auto_layout, canvas, canvas_event, live_pictures
 from ..canvas.live import live_annotations
 from ..canvas.texts import canvas_texts
 from ..derived import annotations, catalogue
@@ -23,21 +23,27 @@ def take_edit() -> None:
 
 
 def draw(height: int = 560, bare: bool = False) -> None:
-    """The canvas; while this network trains it lives in a fragment that renews its pictures (idle: drawn once)."""
+    """The canvas, drawn when the page reruns (its pictures while it trains: pictures(), at the page's end)."""
+    _draw(height, _training_this_graph() is not None, bare)
+
+
+def pictures() -> None:
+    """While this network trains, a fragment renews the canvas's pictures each refresh; idle, nothing polls.
+
+    Called last on the page: its element takes no room, and a fragment still adds a gap where it stands."""
     run = _training_this_graph()
     if run is None:
-        _draw(height, None, bare)
         return
 
     @st.fragment(run_every=float(st.session_state[state.REFRESH]) if run.status == "running" else None)
-    def live():
+    def renew():
         language.follow()  # a fragment's rerun skips the page's top: without this the live canvas is English
         snap = run.snapshot()
         if run.status == "running" and snap.get("status") not in ("running", "queued", "paused"):
             st.rerun()  # the run ended: a full rerun draws the canvas without pictures and stops polling
-        _draw(height, live_annotations(state.graph(), snap.get("probes")), bare)
+        live_pictures(state.CANVAS, live_annotations(state.graph(), snap.get("probes")))
 
-    live()
+    renew()
 
 
 def _training_this_graph():
@@ -54,17 +60,15 @@ def _wiring(graph: dict) -> tuple:
             sorted(f"{e.get('source')}->{e.get('target')}" for e in graph.get("edges", [])))
 
 
-def _draw(height: int, live: dict | None, bare: bool) -> None:
+def _draw(height: int, live: bool, bare: bool) -> None:
     value = state.value()
     graph = value.doc["graph"]
     if graph is not st.session_state[state.CANVAS_SHOWS]:  # Python changed the graph: the canvas must adopt it
         state.mark_canvas_shows(graph, bump=True)
     notes = annotations(value)
-    if live:
-        notes = {**notes, "_live": live["nodes"], "_flow": live["edges"]}  # a copy: the notes are kept per value
     event = canvas(graph, palette=catalogue(), annotations=notes, revision=st.session_state[state.REVISION],
                    key=state.CANVAS, height=height, generation=st.session_state[state.GEN], texts=canvas_texts(),
-                   bare=bare, history=st.session_state[state.HISTORY].to_dict())
+                   bare=bare, history=st.session_state[state.HISTORY].to_dict(), live=live)
     if event is not None:  # only when take_edit could not see it first
         _apply(event)
         st.rerun()

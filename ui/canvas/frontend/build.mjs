@@ -27,6 +27,9 @@ const js = await build({
   define: { "process.env.NODE_ENV": '"production"' },
 });
 await build({ ...common, entryPoints: ["src/canvas.css"], outfile: path.join(outdir, "canvas.css") });
+// The live pictures' component (src/live.js): a few hundred bytes, redrawn at each poll while training.
+await build({ ...common, entryPoints: ["src/live.js"], outfile: path.join(outdir, "live.js"), format: "esm",
+              target: "es2020" });
 
 // Packages without @license comments (React Flow, zustand, d3...) still need their MIT/ISC notices:
 // write every bundled package's LICENSE file into one THIRD_PARTY_LICENSES.txt.

@@ -1,5 +1,5 @@
 // The graph editor: React Flow canvas, palette, toolbar, undo history, and the debounced sync to Python.
-import React, { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import React, { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import {
   Background, Controls, MarkerType, MiniMap, Panel, ReactFlow,
   applyEdgeChanges, applyNodeChanges, useReactFlow,
@@ -11,11 +11,14 @@ import {
   colourOf, connect, defaultParams, fromFlow, newNodeId, renumberPorts, toFlow, wouldCycle,
 } from "./graph.js";
 import { ariaLabels, fill } from "./texts.js";
-import { NODE_BOX, freePlace, keepMeasured, placement, typesOf } from "./place.js";
+import { edgeViews, newFaceCache, nodeFaces, withFaces } from "./faces.js";
+import { listen } from "./channel.js";
+import { mark } from "./probe.js";
+import { NODE_BOX, freePlace, keepUnchanged, placement, typesOf } from "./place.js";
 
 const NODE_TYPES = { layer: LayerNode };
 const SELECT_DELAY_MS = 150; // selection clicks and drags in progress: at most one rerun per 150 ms
-const EDIT_DELAY_MS = 30; // a finished edit (drop, connect, delete, drag end, undo) goes out at once
+// A finished edit (drop, connect, delete, drag end, undo) goes out as soon as React has applied it.
 const HISTORY_LIMIT = 200;
 const MINIMAP_MIN_NODES = 12; // a small network fits on screen; there the minimap only hides nodes
 // Room at the top for the toolbar; capped zoom so a tiny graph is not blown up.
@@ -34,7 +37,12 @@ export default function Editor({ data, send }) {
   const paletteJson = JSON.stringify(data.palette || {});
   const annotationsJson = JSON.stringify(data.annotations || {});
   const palette = useMemo(() => JSON.parse(paletteJson), [paletteJson]);
-  const annotations = useMemo(() => JSON.parse(annotationsJson), [annotationsJson]);
+  const analysis = useMemo(() => JSON.parse(annotationsJson), [annotationsJson]);
+  // While this network trains, its pictures arrive through the live channel at each poll (live.js).
+  const [subscribe, snapshot] = useMemo(() => listen(String(data.live || "")), [data.live]);
+  const live = useSyncExternalStore(subscribe, snapshot);
+  const annotations = useMemo(() => (data.live && live
+    ? { ...analysis, _live: live.nodes || {}, _flow: live.edges || {} } : analysis), [analysis, data.live, live]);
   const flow = useReactFlow();
   const [state, setState] = useState(() => toFlow(data.graph, palette, null));
   const [hist, setHist] = useState({ index: 0, length: 1 });
@@ -45,6 +53,7 @@ export default function Editor({ data, send }) {
       instance: Math.random().toString(36).slice(2, 10), seq: 0, timer: null, due: 0, action: null,
       pending: null, dragging: false, selected: null, revision: data.revision, generation: data.generation,
       history: [JSON.stringify(fromFlow(state.nodes, state.edges, palette))], index: 0,
+      sendAfterRender: false, lastSent: null, faces: newFaceCache(),
     };
   }
   const m = r.current;
@@ -52,19 +61,25 @@ export default function Editor({ data, send }) {
   Object.assign(m, { state, palette, send, texts: data.texts || {}, pyHistory: data.history || null });
   const rootRef = useRef(null);
 
+  // Sends the whole current state, unless it is the edit sent last (Python has it: no rerun for nothing); a
+  // button's action (auto-layout, undo, redo) always goes out.
   const flush = useCallback(() => {
+    clearTimeout(m.timer);
     m.timer = null;
     if (m.dragging) { scheduleRef.current(SELECT_DELAY_MS); return; }
-    m.seq += 1;
-    m.send({
-      id: `${m.instance}:${m.seq}`, revision: m.revision, selected: m.selected, action: m.action,
-      graph: fromFlow(m.state.nodes, m.state.edges, m.palette),
-    });
+    const event = { revision: m.revision, selected: m.selected, action: m.action,
+                    graph: fromFlow(m.state.nodes, m.state.edges, m.palette) };
     m.action = null;
+    const same = JSON.stringify(event);
+    if (same === m.lastSent && !event.action) return;
+    m.lastSent = same;
+    m.seq += 1;
+    mark("send");
+    m.send({ id: `${m.instance}:${m.seq}`, ...event });
   }, [m]);
 
   // Sends the whole current state after `delay` ms, unless a send is already due sooner.
-  const scheduleSync = useCallback((delay = EDIT_DELAY_MS) => {
+  const scheduleSync = useCallback((delay) => {
     const due = performance.now() + delay;
     if (m.timer !== null && m.due <= due) return;
     clearTimeout(m.timer);
@@ -90,13 +105,20 @@ export default function Editor({ data, send }) {
     m.index = m.history.length - 1;
     setHist({ index: m.index, length: m.history.length });
     if (mode !== "sync") return;
-    scheduleSync();
+    flush();
     // Deleting the focused node drops focus to <body>; take it back so the next key still works.
     // (React Flow removes the node's DOM a render later, hence the timeout.)
     setTimeout(() => {
       if (document.activeElement === document.body) rootRef.current?.focus({ preventScroll: true });
     }, 30);
-  }, [state, palette, m, scheduleSync]);
+  }, [state, palette, m, flush]);
+
+  // Undo and redo set the state themselves; what they set goes out once React has rendered it.
+  useEffect(() => {
+    if (!m.sendAfterRender) return;
+    m.sendAfterRender = false;
+    flush();
+  }, [state, m, flush]);
 
   // Python replaced the graph (revision bump): adopt it, drop any unsent edit, keep the selection.
   useEffect(() => {
@@ -105,7 +127,7 @@ export default function Editor({ data, send }) {
     clearTimeout(m.timer);
     m.timer = null;
     m.action = null;
-    const next = keepMeasured(toFlow(data.graph, palette, m.selected), m.state);
+    const next = keepUnchanged(toFlow(data.graph, palette, m.selected), m.state);
     if (!next.nodes.some((n) => n.id === m.selected)) m.selected = null;
     const moved = placement(next.nodes) !== placement(m.state.nodes);
     setState(next);
@@ -130,21 +152,24 @@ export default function Editor({ data, send }) {
   const travel = useCallback((step) => {
     if (m.pyHistory) {
       m.action = step < 0 ? "undo" : "redo";
-      scheduleSync(0);
+      flush();
       return;
     }
     const index = m.index + step;
     if (index < 0 || index >= m.history.length) return;
     m.index = index;
     setHist({ index, length: m.history.length });
-    setState(keepMeasured(toFlow(JSON.parse(m.history[index]), m.palette, m.selected), m.state));
-    scheduleSync();
-  }, [m, scheduleSync]);
+    setState(keepUnchanged(toFlow(JSON.parse(m.history[index]), m.palette, m.selected), m.state));
+    m.sendAfterRender = true;
+  }, [m, flush]);
 
   const onNodesChange = useCallback((changes) => {
     setState((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) }));
-    if (changes.some((c) => c.type === "remove")) markChanged();
-  }, [markChanged]);
+    const removed = new Set(changes.filter((c) => c.type === "remove").map((c) => c.id));
+    if (!removed.size) return;
+    if (removed.has(m.selected)) m.selected = null; // sent with the delete, not in a rerun of its own
+    markChanged();
+  }, [m, markChanged]);
 
   const onEdgesChange = useCallback((changes) => {
     const removed = changes.some((c) => c.type === "remove");
@@ -206,14 +231,12 @@ export default function Editor({ data, send }) {
 
   const addNode = useCallback((type, at) => {
     const position = freePlace(m.state.nodes, { x: at.x - 90, y: at.y - 30 });
-    setState((s) => {
-      const id = newNodeId(type, new Set(s.nodes.map((n) => n.id)));
-      const node = {
-        id, type: "layer", selected: true, position,
-        data: { type, params: defaultParams(m.palette[type]), raw: {} },
-      };
-      return { ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] };
-    });
+    const id = newNodeId(type, new Set(m.state.nodes.map((n) => n.id)));
+    const node = {
+      id, type: "layer", selected: true, position, data: { type, params: defaultParams(m.palette[type]), raw: {} },
+    };
+    setState((s) => ({ ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] }));
+    m.selected = id; // the edit goes out at once, with the new node selected: one rerun opens its inspector
     markChanged();
     setTimeout(() => reveal(position), 30);
   }, [m, markChanged, reveal]);
@@ -243,25 +266,19 @@ export default function Editor({ data, send }) {
     if (!e.target.closest?.("input, textarea, select")) rootRef.current?.focus({ preventScroll: true });
   }, []);
 
-  const autoLayout = useCallback(() => { m.action = "auto_layout"; scheduleSync(0); }, [m, scheduleSync]);
+  const autoLayout = useCallback(() => { m.action = "auto_layout"; flush(); }, [m, flush]);
 
-  const inCounts = useMemo(() => {
-    const counts = new Map();
-    for (const e of state.edges) counts.set(e.target, (counts.get(e.target) || 0) + 1);
-    return counts;
-  }, [state.edges]);
   const textsJson = JSON.stringify(data.texts || {});
   const texts = useMemo(() => JSON.parse(textsJson), [textsJson]);
   const labels = useMemo(() => ariaLabels(texts), [texts]);
-  const context = useMemo(() => ({ palette, annotations, inCounts, texts }), [palette, annotations, inCounts, texts]);
-  const edges = useMemo(() => state.edges.map((e) => {
-    const label = annotations._edges?.[`${e.source}->${e.target}`];
-    const live = annotations._flow?.[`${e.source}->${e.target}`];
-    const style = live ? { stroke: live.colour, strokeWidth: live.width } : undefined;
-    const ariaLabel = fill(texts.edge_label, { source: e.source, target: e.target });
-    return { ...e, className: live ? "nc-edge nc-flowing" : "nc-edge", ariaLabel, ...(label ? { label } : {}),
-             ...(style ? { style } : {}) };
-  }), [state.edges, annotations, texts]);
+  const context = useMemo(() => ({ palette, texts }), [palette, texts]);
+  // Only the nodes and edges whose face changed are new objects: React Flow re-renders those alone.
+  const faces = useMemo(() => nodeFaces(state.nodes, state.edges, annotations, palette, m.faces),
+    [state.nodes, state.edges, annotations, palette, m]);
+  const nodes = useMemo(() => withFaces(state.nodes, faces, m.faces), [state.nodes, faces, m]);
+  const edgeLabel = useCallback((e) => fill(texts.edge_label, { source: e.source, target: e.target }), [texts]);
+  const edges = useMemo(() => edgeViews(state.edges, annotations, edgeLabel, m.faces),
+    [state.edges, annotations, edgeLabel, m]);
   const nodeColour = useCallback((n) => colourOf(m.palette[n.data.type]), [m]);
 
   return (
@@ -270,7 +287,7 @@ export default function Editor({ data, send }) {
            onKeyDown={onKeyDown} onPointerDownCapture={takeFocus}>
         <Palette palette={palette} onAdd={addAtCentre} texts={texts} />
         <div className="nc-flow">
-          <ReactFlow nodes={state.nodes} edges={edges} nodeTypes={NODE_TYPES}
+          <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES}
                      onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
                      onConnect={onConnect} onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
                      onSelectionChange={onSelectionChange}

@@ -3,9 +3,13 @@ import React, { createContext, memo, useContext, useEffect } from "react";
 import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
 import { colourOf, hasInput, isMulti } from "./graph.js";
 import { fill } from "./texts.js";
+import { rendered } from "./probe.js";
 
-// { palette, annotations, inCounts: Map(node id -> incoming edges), texts }, shared by every node face.
-export const CanvasContext = createContext({ palette: {}, annotations: {}, inCounts: new Map(), texts: {} });
+// { palette, texts }, shared by every node face; they change only with the page's language. What one node shows
+// of the analysis (shape, count, error, live pictures, incoming wires) comes in its own data.face (faces.js), so
+// an edit re-renders the nodes whose face changed, not every node.
+export const CanvasContext = createContext({ palette: {}, texts: {} });
+const NO_FACE = { ann: {}, live: undefined, inCount: 0 };
 
 // The parameters a student most wants to read on the node, in the order they matter.
 const KEY_PARAMS = [
@@ -43,12 +47,12 @@ function Live({ live }) {
 }
 
 function LayerNode({ id, data, selected }) {
-  const { palette, annotations, inCounts, texts } = useContext(CanvasContext);
+  rendered(id);
+  const { palette, texts } = useContext(CanvasContext);
   const spec = palette[data.type];
-  const ann = annotations[id] || {};
-  const live = annotations._live?.[id];
+  const { ann, live, inCount } = data.face || NO_FACE;
   const error = ann.error || (spec ? null : fill(texts.unknown, { type: data.type }));
-  const inputs = !hasInput(data.type, spec) ? 0 : isMulti(spec) ? (inCounts.get(id) || 0) + 1 : 1;
+  const inputs = !hasInput(data.type, spec) ? 0 : isMulti(spec) ? inCount + 1 : 1;
   const updateNodeInternals = useUpdateNodeInternals();
   useEffect(() => updateNodeInternals(id), [id, inputs, updateNodeInternals]);
 
