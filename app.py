@@ -38,9 +38,11 @@ with st.container(key="notices"):  # always present: the canvas below keeps its 
     if st.session_state[state.HINT]:
         st.info(_("**Try it:** press **Train** below and watch the loss fall. Then drag a layer from the palette onto "
                 "the canvas, connect it, or click a layer to change it."), icon=":material/lightbulb:")
-# The gallery keeps its place but is filled after the canvas and the inspector: on an edit, the browser gets the
-# new shapes before the gallery's fifty unchanged elements (Streamlit's page handles them one by one, in order).
-lessons = st.expander(_("Lessons & examples"), icon=":material/school:")
+# The gallery's ~50 elements are sent only while its expander is open (Streamlit's page handles a rerun's elements
+# one by one, so every edit paid for them), and then after the canvas and the inspector: the new shapes go first.
+# `expanded` carries the open state over a language switch (the label is part of the expander's identity).
+lessons = st.expander(_("Lessons & examples"), icon=":material/school:", key=state.GALLERY_OPEN, on_change="rerun",
+                      expanded=bool(st.session_state.get(state.GALLERY_OPEN)))
 left, right = st.columns([3, 1], gap="medium")
 with left:
     canvas_pane.draw(height=560)
@@ -53,8 +55,9 @@ with right:
             inspector.show()
         else:
             st.caption(_("This lesson's network is fixed."))
-with lessons:
-    gallery.show()
+if lessons.open:
+    with lessons:
+        gallery.show()
 
 train_buttons.show()
 train_view = train_settings.show if classroom_student.may("training") else classroom_student.fixed_settings

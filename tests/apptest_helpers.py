@@ -19,6 +19,14 @@ def app(ws=None, tab=None, **query) -> AppTest:
     return at
 
 
+def open_gallery(at) -> AppTest:
+    """Open "Lessons & examples", as a click on it does: its cards are drawn only while it is open."""
+    at.session_state["gallery_open"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def inject(at, project, **keys) -> AppTest:
     at.session_state["project"] = copy.deepcopy(project)
     for k, v in keys.items():

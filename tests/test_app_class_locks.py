@@ -9,7 +9,7 @@ import pytest
 from export.links import encode_project
 from presets import apply_variant
 from tests.apptest_helpers import app as page
-from tests.apptest_helpers import inject
+from tests.apptest_helpers import inject, open_gallery
 from tests.test_app_classroom import button, join, lesson, new_class, texts
 
 pytestmark = pytest.mark.usefixtures("app_data_dir", "registry")
@@ -57,7 +57,7 @@ def test_a_share_link_in_a_class_keeps_the_lesson_and_run_all_variants_runs_its_
 
 def test_the_gallery_and_an_upload_in_a_class_keep_the_lesson():
     _db, code, _key = new_class(changes="training", lesson=taught())
-    at = join(code, "Bo")
+    at = open_gallery(join(code, "Bo"))
     at.button(key="preset_spiral_playground").click().run()
     if any(b.key == "btn_confirm_open" for b in at.button):  # the student's work would be replaced: asked first
         at.button(key="btn_confirm_open").click().run()

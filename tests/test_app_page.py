@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from tests.apptest_helpers import app, inject
+from tests.apptest_helpers import app, inject, open_gallery
 from tests.graph_factory import make_project
 from ui.views.project_file import parse_upload
 
@@ -86,7 +86,7 @@ def test_rename_and_delete_keep_the_edges_consistent(seed_mlp):
 
 
 def test_presets_load_in_one_click_and_a_blank_project_starts_with_an_input(seed_mlp):
-    at = inject(app(), make_project([("in", "Input", {"shape": [2]})]))
+    at = open_gallery(inject(app(), make_project([("in", "Input", {"shape": [2]})])))
     at.button(key="preset_simplenet_digits").click().run()
     at.button(key="btn_confirm_open").click().run()  # the injected network is the person's work: asked first
     assert at.session_state["project"]["name"] == "SimpleNet on digits"
@@ -129,6 +129,8 @@ def test_uploads_are_checked_and_name_the_file(seed_mlp):
 
 def test_gallery_cards_follow_the_language_toggle():
     at = app()
+    assert not any((b.key or "").startswith("preset_") for b in at.button), "a closed gallery sends none of its cards"
+    open_gallery(at)
     assert any(c.startswith("Target: validation accuracy ≥") for c in texts(at.caption))
     at.session_state["lang"] = "zh"
     at.run()

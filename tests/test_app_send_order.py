@@ -5,7 +5,7 @@ machine that took 150-300 ms for the ~150 elements of a rerun, so an element sen
 import pytest
 from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
-from tests.apptest_helpers import app
+from tests.apptest_helpers import app, open_gallery
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]  # a whole-page AppTest run
 
@@ -24,6 +24,9 @@ def test_the_canvas_and_the_inspector_go_out_before_the_lessons_gallery(monkeypa
 
     monkeypatch.setattr(ScriptRunContext, "enqueue", noted)
     at = app()
+    assert not any("preset_" in wid for kind, wid in sent if kind == "button"), "a closed gallery sends none"
+    sent.clear()
+    open_gallery(at)
     assert at.button(key="preset_simplenet_digits"), "the gallery is still on the page"
     canvas = next(i for i, (kind, _) in enumerate(sent) if kind == "bidi_component")
     inspector = next(i for i, (kind, text) in enumerate(sent) if kind == "markdown" and "Select a layer" in text)

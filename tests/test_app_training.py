@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import change, poll
+from apptest_helpers import change, open_gallery, poll
 from runs.registry import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir", "registry")]
@@ -122,6 +122,7 @@ def test_a_second_run_overlays_the_first_with_the_differing_settings(seed_mlp):
 
 def test_run_all_variants_trains_each_with_the_same_seed_and_overlays_them():
     at = app()
+    open_gallery(at)
     at.button(key="preset_activations_compared").click().run()
     change(at, lambda p: p["training"].update(epochs=1))  # a short lesson: the test waits for all of it
     at.session_state["project_generation"] += 1

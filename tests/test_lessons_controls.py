@@ -4,7 +4,7 @@ import re
 import pytest
 
 import presets
-from tests.apptest_helpers import app
+from tests.apptest_helpers import app, open_gallery
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("app_data_dir")]
 HEAD = {"en": "**Try this.**", "zh": "**动手试试。**"}
@@ -44,7 +44,7 @@ def page_labels(at, name: str, nodes: list[str]) -> set[str]:
 
 
 def test_every_try_this_step_names_controls_that_exist_on_the_page():
-    at = app()
+    at = open_gallery(app())
     missing = {}
     for info in presets.list_presets():
         at.button(key=f"preset_{info.name}").click().run()

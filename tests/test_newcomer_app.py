@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import app, change, inject
+from tests.apptest_helpers import app, change, inject, open_gallery
 from tests.graph_factory import make_project
 from runs.registry import REGISTRY
 
@@ -62,6 +62,7 @@ def test_2_after_run_all_variants_the_other_variants_are_selected_and_only_compa
     wait_done(REGISTRY.submit(at.session_state["workspace"], make_project(
         [("in", "Input", {"shape": [20, 1]}), ("flat", "Flatten"), ("out", "Linear", {"out_features": 1})],
         training={"dataset": "sine", "loss": "MSELoss", "epochs": 1}), "variant · ReLU"))  # another lesson's run
+    open_gallery(at)
     at.button(key="preset_activations_compared").click().run()
     change(at, lambda p: p["training"].update(epochs=1))
     at.run()
@@ -83,6 +84,7 @@ def test_5_a_click_on_the_open_view_keeps_it_open():
 
 def test_5_opening_a_lesson_over_ones_own_network_asks_first():
     at = inject(app(), mlp(10))
+    open_gallery(at)
     at.button(key="preset_lenet_digits").click().run()
     assert at.session_state["project"]["graph"] == mlp(10)["graph"], "nothing replaced yet"
     at.button(key="btn_cancel_open").click().run()
@@ -97,6 +99,7 @@ def test_5_opening_a_lesson_over_ones_own_network_asks_first():
 def test_5_a_new_project_does_not_show_the_finished_run_of_the_one_before():
     at = app()
     wait_done(REGISTRY.submit(at.session_state["workspace"], mlp(10), "old run"))
+    open_gallery(at)
     at.button(key="preset_lenet_digits").click().run()
     assert at.session_state["run_id"] is None
     assert any("Press **Train** to start" in i.value for i in at.info)

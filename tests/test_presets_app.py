@@ -17,6 +17,7 @@ def rerun(at: AppTest) -> AppTest:
 def test_every_preset_opens_and_teaches_in_both_languages():
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["main_tab"] = "Lesson"
+    at.session_state["gallery_open"] = True  # "Lessons & examples" opened: its cards are drawn only then
     rerun(at)
     for info in presets.list_presets():
         expected = presets.load_preset(info.name)

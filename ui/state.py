@@ -61,6 +61,7 @@ JOINED = "class_joined"          # {class code: workspace id} of the classes thi
 PRESENT = "present"              # projector mode: no palette, inspector or sidebar; big text and metric
 BOARD_PICK = "board_student"     # the student whose work the teacher's board opens read-only
 LESSON_SEEN = "lesson_seen"      # the ?lesson= preset already opened in this session
+GALLERY_OPEN = "gallery_open"    # widget key of the "Lessons & examples" expander: its cards are drawn only when open
 
 DEFAULTS = {SELECTED: None, REVISION: 0, CANVAS_SHOWS: None, SAVED: None, LANG: "en", RUN: None, LOCK: ("all", ()),
             COMPARE: [], REFRESH: 1.0, HINT: True, FLASH: None, UPLOAD_SEEN: None, GEN: 0, JOINED: {},
