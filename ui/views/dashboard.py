@@ -1,6 +1,8 @@
 """Live training view: fragments that poll the run's snapshot while it trains and stop polling when it ends."""
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from i18n import N_, _, text
@@ -13,6 +15,7 @@ from .train_buttons import current_run
 from runs.registry import REGISTRY
 
 LIVE = ("running", "queued")
+FIRST_STEP_WAIT_S = 0.5  # a warm worker's first step comes ~0.3 s after the run left the queue (bench_runs.py)
 STATUS = {"queued": N_("queued"), "running": N_("running"), "paused": N_("paused"), "finished": N_("finished"),
           "stopped": N_("stopped"), "failed": N_("failed")}  # translated when drawn, in the reader's language
 
@@ -65,6 +68,16 @@ def progress_line(run, snap: dict) -> None:
                          f"{progress_text(snap)}")
 
 
+def await_first_step(run) -> None:
+    """A run that left the queue a moment ago: wait (at most FIRST_STEP_WAIT_S after its start) for its first step,
+    so the rerun after Train draws the curve's first points instead of an empty chart the next poll fills."""
+    deadline = (run.started or 0.0) + FIRST_STEP_WAIT_S
+    while time.monotonic() < deadline and run.status == "running":
+        if (run.snapshot().get("steps") or {}).get("step"):
+            return
+        time.sleep(0.02)
+
+
 def overlays(run) -> list[dict]:
     ws = st.session_state[state.WS]
     out = []
@@ -82,17 +95,18 @@ def show() -> None:
                 icon=":material/monitoring:")
         return
     period = float(st.session_state[state.REFRESH])
+    await_first_step(run)
 
     @st.fragment(run_every=period if run.status in LIVE else None)
     def live():
         language.follow()
         REGISTRY.touch(st.session_state[state.WS])
         snap = run.snapshot()
-        notice_end(snap)
         progress_line(run, snap)
         cols = st.columns(2)
         chart(curves.loss_figure, snap, overlays(run), key="chart_loss", where=cols[0])
         chart(curves.metric_figure, snap, overlays(run), key="chart_metric", where=cols[1])
+        notice_end(snap)  # after the charts: a run that just started shows its first points before the page reruns
 
     live()
     _compare_picker(run)
