@@ -11,6 +11,11 @@ from . import fix_buttons
 from ..derived import analysed, shape_text
 
 
+# In a narrow summary column (the sidebar open at 1280 px) the figures shrink rather than end in "…".
+STYLE = """<style>.st-key-summary {container-type: inline-size;}
+@container (max-width: 250px) {.st-key-summary [data-testid="stMetricValue"] {font-size: 1.6rem;}}</style>"""
+
+
 def human_bytes(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -24,6 +29,7 @@ def show() -> None:
     value = analysed(state.value())
     report = value.report
     need = estimate(report, value.signature or state.training())  # at the batch size the settings resolve to
+    st.html(STYLE)
     cols = st.columns(2)
     cols[0].metric(_("Parameters"), f"{report.total_params:,}")
     cols[1].metric(_("Memory"), human_bytes(need["total"]),
