@@ -45,6 +45,21 @@ class ConvMeanOverLength(nn.Module):
         return F.relu(self.pool(self.conv(x))).mean(-1)
 
 
+class ConvFeaturesIntoLSTM(nn.Module):
+    """A CNN's feature map read as a sequence: x.flatten(2).transpose(1, 2), which TorchScript folds into the LSTM's
+    own input transpose ([2, 0, 1]); flatten(2) keeps the channels (Concat(Shape(x)[0:2], [-1]))."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.lstm = nn.LSTM(4, 5, batch_first=True)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(torch.relu(self.conv(x)).flatten(2).transpose(1, 2))
+        return self.fc(out[:, -1])
+
+
 class BiLSTMLastState(nn.Module):
     def __init__(self):
         super().__init__()
@@ -137,6 +152,8 @@ def _model(cls, *args):
     (SeqFirstTransformer, (10, 6), False, ["Input", "Linear", "TransformerEncoderLayer", "TransformerEncoderLayer",
                                            "SequencePool", "Linear"]),
     (ConvMeanOverLength, (3, 11), True, ["Input", "Conv1d", "MaxPool1d", "ReLU", "Permute", "SequencePool"]),
+    (ConvFeaturesIntoLSTM, (1, 7, 8), True, ["Input", "Conv2d", "ReLU", "Reshape", "Permute", "LSTM", "SequencePool",
+                                             "Linear"]),
 ])
 def test_idioms_come_in_with_parity(tmp_path, exporter, cls, shape, batch_first, types):
     model = _model(cls)
@@ -282,3 +299,12 @@ def test_our_own_export_of_issue_20s_layers_comes_back(exporter, kind):
     x = torch.randint(0, 8, (3, *shape)) if report.dtypes[report.input_node] == "long" else torch.randn(3, *shape)
     with torch.no_grad():
         torch.testing.assert_close(outputs(imported, state, x), original(x), atol=1e-5, rtol=1e-5)
+
+
+def test_a_transposed_feature_map_at_opset_13_says_to_export_at_14(tmp_path):
+    """Shape inference at opset 13 leaves the reshaped map's shape open: the LSTM's input order cannot be followed."""
+    with pytest.raises(ImportProblem) as e:
+        import_onnx_file(_export(_model(ConvFeaturesIntoLSTM), (1, 7, 8), "torchscript", tmp_path, opset=13))
+    assert "module 'lstm'" in str(e.value) and "opset_version=14 or later" in str(e.value)
+    data, state = import_onnx_file(_export(_model(ConvFeaturesIntoLSTM), (1, 7, 8), "torchscript", tmp_path, opset=14))
+    _parity(_model(ConvFeaturesIntoLSTM), data, state, (1, 7, 8))

@@ -118,6 +118,10 @@ def _target(node, m, g, src: list) -> list | None:
             if not dims or dims[0] != -1:
                 return None
             dims = dims[1:]
+        elif head is not None:  # x.flatten(2) is Concat(Shape(x)[0:2], [-1]): the batch (2 in the evaluation), then C
+            if head.ndim != 1 or int(head[0]) != 2:
+                return None
+            dims = [int(d) for d in head[1:]] + dims
     if dims.count(-1) == 1:
         rest = math.prod(d for d in dims if d != -1)
         dims[dims.index(-1)] = math.prod(src) // rest if rest else 0

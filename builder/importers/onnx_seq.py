@@ -87,6 +87,28 @@ def _check(node, kind):
         raise ValueError(_("sequence lengths or peephole weights have no catalogue layer"))
 
 
+def _input_order(g, m, node) -> Layer | None:
+    """A Permute before the recurrent layer when the transposes between the group's input and the op's (T, B, F)
+    input reorder a sample's axes: x.flatten(2).transpose(1, 2) into a batch-first LSTM, which the TorchScript
+    exporter folds into the LSTM's own transpose ([2, 0, 1] instead of [1, 0, 2])."""
+    source, order, x = g.sources[0], [0, 1, 2], node.input[0]
+    while x != source:
+        t = m.producer.get(x)
+        if t is None or t.op_type != "Transpose" or t not in g.nodes:
+            return None  # not a chain of transposes from the input: the batch axis tracking decides as before
+        perm = list(attr(t, "perm") or [2, 1, 0])
+        order, x = [perm[k] for k in order], t.input[0]
+    b = m.batch_axis(source)
+    if m.rank(source) is None or b is None:
+        raise ValueError(_("the shape of the tensor it reads through a transpose is not known from the file (shape "
+                           "inference leaves it open at opset 13); export with opset_version=14 or later"))
+    if m.rank(source) != 3 or order[1] != b:
+        raise ValueError(_("its input does not keep the batch axis of the tensor it reads"))
+    ours = [a for a in range(3) if a != b]  # a sample's axes as the catalogue's batch-first layer reads them
+    dims = [ours.index(order[0]), ours.index(order[2])]
+    return None if dims == [0, 1] else Layer("Permute", {"dims": dims}, key=f"{g.path}_input" if g.path else None)
+
+
 def recurrent(g, m):
     layers = [n for n in g.nodes if n.op_type in _GATES]
     kind = layers[0].op_type
@@ -116,7 +138,10 @@ def recurrent(g, m):
     out = g.outputs[0]
     if not _derives(m, g, out, {layers[-1].output[0]}) and _derives(m, g, out, {n.output[1] for n in layers}):
         m.states[out] = State(dirs, len(layers))
-    return Layer(kind, params, weights)
+    before = _input_order(g, m, layers[0])
+    if before is None:
+        return Layer(kind, params, weights)
+    return [before, Layer(kind, params, weights, key=g.path or None)]
 
 
 def _matrix(m, node):
