@@ -78,6 +78,9 @@ def test_two_pages_train_at_once_each_curve_the_run_alone_and_a_third_queues(bro
         for page in (first, second):  # pausing a run does not change its numbers
             page.bring_to_front()
             wait_for(page, lambda: "finished" in progress(page), timeout=120, what="the run to finish", detail=lambda: progress(page))
+            # "finished" is drawn before Plotly has redrawn the chart of the same poll: wait for its last points
+            wait_for(page, lambda: len(curve(page)) >= len(alone), timeout=30, what="the whole curve drawn",
+                     detail=lambda: len(curve(page)))
             drawn = curve(page)
             assert len(drawn) == len(alone) > 600
             assert drawn == pytest.approx(alone, rel=1e-5, abs=1e-6), "the curve is the run alone"
